@@ -1,0 +1,1 @@
+"""Emotipal: therapy homework for clinicians and their clients."""

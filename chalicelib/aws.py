@@ -1,0 +1,46 @@
+"""The one place boto3 clients are made.
+
+Clients are built on first use and cached per process (boto3 is slow to import and
+a client is slow to build, so a Lambda pays for it once and only when a request
+needs it). On the local stack every service points at moto in server mode, except
+DynamoDB, which may point at DynamoDB Local.
+"""
+from __future__ import annotations
+
+import threading
+from functools import lru_cache
+from typing import Any
+
+from chalicelib.config import get_settings
+
+_lock = threading.Lock()
+
+
+@lru_cache(maxsize=None)
+def _session() -> Any:
+    import boto3.session  # deferred: keeps `import app` cheap
+
+    return boto3.session.Session(region_name=get_settings().region)
+
+
+@lru_cache(maxsize=None)
+def client(service: str) -> Any:
+    """A cached boto3 client for `service` with the stage's endpoint override."""
+    from botocore.config import Config
+
+    settings = get_settings()
+    endpoint = settings.dynamodb_endpoint if service == "dynamodb" else settings.aws_endpoint
+    config = Config(
+        retries={"mode": "standard", "max_attempts": 4},
+        connect_timeout=3,
+        read_timeout=10,
+        tcp_keepalive=True,
+    )
+    with _lock:  # Session.client is not thread-safe
+        return _session().client(service, endpoint_url=endpoint, config=config)
+
+
+def reset() -> None:
+    """Forget cached clients (tests change endpoints between suites)."""
+    client.cache_clear()
+    _session.cache_clear()
