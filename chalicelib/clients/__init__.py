@@ -1,0 +1,1 @@
+"""Clients of a practice: their profiles, reminder preferences and access links."""

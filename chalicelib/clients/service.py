@@ -1,0 +1,203 @@
+"""Client rules: who may see and change a client, and how a profile changes."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from chalicelib.clients.models import (AccessLinkStatus, ClientCreate, ClientPreferencesUpdate, ClientSelfView,
+                                       ClientUpdate, ClientView)
+from chalicelib.errors import Conflict, FieldErrors, Forbidden, NotFound
+from chalicelib.fields import iso, new_id, utc_now
+from chalicelib.identity import links
+from chalicelib.identity.principals import ClientPrincipal, Clinician
+from chalicelib.store import clients as client_store
+from chalicelib.store import practices as practice_store
+from chalicelib.store.table import ConditionFailed
+
+_SAVE_ATTEMPTS = 3
+
+
+def _check_channels(profile: dict[str, Any]) -> None:
+    errors = []
+    channels = profile.get("reminder_channels") or []
+    if "email" in channels and not profile.get("email"):
+        errors.append({"field": "reminder_channels", "type": "missing_contact",
+                       "message": "email reminders need an email address"})
+    if "sms" in channels and not profile.get("phone"):
+        errors.append({"field": "reminder_channels", "type": "missing_contact",
+                       "message": "SMS reminders need a phone number"})
+    if errors:
+        raise FieldErrors(errors)
+
+
+def _check_assignee(actor: Clinician, clinician_id: str) -> None:
+    if clinician_id == actor.sub:
+        return
+    if not actor.manages_practice:
+        raise Forbidden("Only owners and admins can assign clients to another clinician.")
+    member = practice_store.get_membership(clinician_id)
+    if not member or member.get("practice_id") != actor.practice_id or member.get("status") != "active":
+        raise FieldErrors.one("clinician_id", "no such clinician in this practice", "unknown_clinician")
+
+
+def view(profile: dict[str, Any]) -> ClientView:
+    expires = profile.get("link_expires_at")
+    active = bool(profile.get("link_hash")) and bool(expires) and expires > utc_now().timestamp()
+    return ClientView(
+        **{k: profile.get(k) for k in ("client_id", "display_name", "email", "phone", "timezone",
+                                       "reminder_channels", "reminder_time", "quiet_hours", "clinician_id",
+                                       "created_at", "updated_at", "version")},
+        access_link=AccessLinkStatus(
+            active=active,
+            expires_at=iso(datetime.fromtimestamp(expires, timezone.utc)) if active else None,
+        ),
+    )
+
+
+def self_view(profile: dict[str, Any]) -> ClientSelfView:
+    return ClientSelfView(
+        display_name=profile["display_name"], timezone=profile["timezone"],
+        reminder_channels=profile.get("reminder_channels", []), reminder_time=profile["reminder_time"],
+        quiet_hours=profile.get("quiet_hours"), has_email=bool(profile.get("email")),
+        has_phone=bool(profile.get("phone")), version=profile["version"],
+    )
+
+
+def create(actor: Clinician, body: ClientCreate) -> dict[str, Any]:
+    clinician_id = body.clinician_id or actor.sub
+    _check_assignee(actor, clinician_id)
+    now = iso(utc_now())
+    profile = {
+        **body.model_dump(mode="json", exclude={"clinician_id"}),
+        "client_id": new_id(),
+        "practice_id": actor.practice_id,
+        "clinician_id": clinician_id,
+        "created_at": now,
+        "updated_at": now,
+    }
+    _check_channels(profile)
+    return client_store.create(profile)
+
+
+def get_for_clinician(actor: Clinician, client_id: str, *, consistent: bool = False) -> dict[str, Any]:
+    """The client if `actor` may see it; otherwise NotFound (never Forbidden: no existence leak)."""
+    profile = client_store.get(client_id, consistent=consistent)
+    if not profile or not actor.can_see_client(profile):
+        raise NotFound("No such client.")
+    return profile
+
+
+def list_for_clinician(actor: Clinician, *, limit: int, next_token: str | None):
+    if actor.manages_practice:
+        return client_store.list_practice(actor.practice_id, limit=limit, next_token=next_token)
+    return client_store.list_caseload(actor.sub, limit=limit, next_token=next_token)
+
+
+def _apply_and_save(read, changes: dict[str, Any], expected_version: int | None,
+                    check=None) -> dict[str, Any]:
+    """Read-modify-write with optimistic concurrency.
+
+    With an `expected_version` from the caller a concurrent edit is a 409; without one
+    the change is re-applied to the fresh profile a few times before giving up.
+    """
+    for _ in range(_SAVE_ATTEMPTS):
+        profile = read()
+        if expected_version is not None and profile["version"] != expected_version:
+            raise Conflict("The client was changed by someone else; reload and try again.")
+        updated = {**profile, **changes, "updated_at": iso(utc_now())}
+        if check:
+            check(updated)
+        _check_channels(updated)
+        try:
+            return client_store.save(updated)
+        except ConditionFailed:
+            if expected_version is not None:
+                raise Conflict("The client was changed by someone else; reload and try again.") from None
+    raise Conflict("The client is being changed by someone else; try again.")
+
+
+def update(actor: Clinician, client_id: str, body: ClientUpdate) -> dict[str, Any]:
+    changes = body.model_dump(mode="json", exclude_unset=True, exclude={"version"})
+    if "display_name" in changes and changes["display_name"] is None:
+        raise FieldErrors.one("display_name", "cannot be removed")
+    for required in ("timezone", "reminder_time", "reminder_channels", "clinician_id"):
+        if required in changes and changes[required] is None:
+            raise FieldErrors.one(required, "cannot be null")
+    if "clinician_id" in changes:
+        _check_assignee(actor, changes["clinician_id"])
+    return _apply_and_save(lambda: get_for_clinician(actor, client_id, consistent=True), changes, body.version)
+
+
+def delete(actor: Clinician, client_id: str) -> None:
+    get_for_clinician(actor, client_id, consistent=True)
+    client_store.erase(client_id)
+    _erase_exports(client_id)
+
+
+def _erase_exports(client_id: str) -> None:
+    from chalicelib.aws import client
+    from chalicelib.config import get_settings
+
+    s3 = client("s3")
+    bucket = get_settings().exports_bucket
+    paginator = s3.get_paginator("list_objects_v2")
+    for page in paginator.paginate(Bucket=bucket, Prefix=f"clients/{client_id}/"):
+        objects = [{"Key": o["Key"]} for o in page.get("Contents", [])]
+        if objects:
+            s3.delete_objects(Bucket=bucket, Delete={"Objects": objects, "Quiet": True})
+
+
+def audit_trail(actor: Clinician, client_id: str, *, limit: int, next_token: str | None):
+    """The client's audit trail. After erasure only owners and admins of the practice can read it."""
+    from chalicelib.identity import audit
+
+    profile = client_store.get(client_id)
+    if profile is not None:
+        get_for_clinician(actor, client_id)
+        return audit.list_for_client(client_id, limit=limit, next_token=next_token)
+    if not actor.manages_practice:
+        raise NotFound("No such client.")
+    page = audit.list_for_client(client_id, limit=limit, next_token=next_token)
+    if not page.items or page.items[0].get("practice_id") != actor.practice_id:
+        raise NotFound("No such client.")
+    return page
+
+
+def issue_link(actor: Clinician, client_id: str, ttl_days: int | None) -> tuple[str, str]:
+    """A new access link (the old one stops working). Returns (url, expires_at)."""
+    for _ in range(_SAVE_ATTEMPTS):
+        profile = get_for_clinician(actor, client_id, consistent=True)
+        try:
+            token, record, _ = links.issue_link(profile, ttl_days=ttl_days)
+        except ConditionFailed:
+            continue
+        return links.link_url(token), iso(datetime.fromtimestamp(record["expires_at"], timezone.utc))
+    raise Conflict("The client is being changed by someone else; try again.")
+
+
+def revoke_link(actor: Clinician, client_id: str) -> None:
+    for _ in range(_SAVE_ATTEMPTS):
+        profile = get_for_clinician(actor, client_id, consistent=True)
+        try:
+            links.revoke_link(profile)
+            return
+        except ConditionFailed:
+            continue
+    raise Conflict("The client is being changed by someone else; try again.")
+
+
+# -- the client's own view ------------------------------------------------------
+
+def get_for_client(principal: ClientPrincipal) -> dict[str, Any]:
+    profile = client_store.get(principal.client_id)
+    if not profile or profile.get("practice_id") != principal.practice_id:
+        raise NotFound("No such client.")
+    return profile
+
+
+def update_preferences(principal: ClientPrincipal, body: ClientPreferencesUpdate) -> dict[str, Any]:
+    changes = body.model_dump(mode="json", exclude_unset=True, exclude={"version"})
+    for required in ("timezone", "reminder_time", "reminder_channels"):
+        if required in changes and changes[required] is None:
+            raise FieldErrors.one(required, "cannot be null")
+    return _apply_and_save(lambda: get_for_client(principal), changes, body.version)

@@ -1,0 +1,50 @@
+"""Domain errors. The HTTP layer turns them into problem+json responses."""
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    status = 400
+    title = "Bad request"
+
+    def __init__(self, detail: str | None = None):
+        super().__init__(detail or self.title)
+        self.detail = detail or self.title
+
+
+class NotFound(DomainError):
+    status = 404
+    title = "Not found"
+
+
+class Forbidden(DomainError):
+    status = 403
+    title = "Forbidden"
+
+
+class Conflict(DomainError):
+    status = 409
+    title = "Conflict"
+
+    def __init__(self, detail: str | None = None, current: dict | None = None):
+        super().__init__(detail)
+        self.current = current
+
+
+class Unavailable(DomainError):
+    status = 503
+    title = "Service unavailable"
+
+
+class FieldErrors(DomainError):
+    """One or more fields are wrong. `errors` is a list of {field, message, type}."""
+
+    status = 422
+    title = "Validation failed"
+
+    def __init__(self, errors: list[dict], detail: str | None = None):
+        super().__init__(detail or "One or more fields are invalid.")
+        self.errors = errors
+
+    @classmethod
+    def one(cls, field: str, message: str, type_: str = "invalid") -> "FieldErrors":
+        return cls([{"field": field, "message": message, "type": type_}])

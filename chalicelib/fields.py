@@ -1,0 +1,94 @@
+"""Reusable validated field types for request and stored models."""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+
+
+def _timezone_name(value: str) -> str:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    if "/" not in value and value != "UTC":
+        raise ValueError("must be an IANA timezone name such as Europe/London")
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise ValueError("unknown IANA timezone name") from error
+    return value
+
+
+def _phone_e164(value: str) -> str:
+    import phonenumbers
+
+    if not re.fullmatch(r"\+[1-9]\d{6,14}", value):
+        raise ValueError("must be in E.164 form, e.g. +447911123456")
+    try:
+        parsed = phonenumbers.parse(value, None)
+    except phonenumbers.NumberParseException as error:
+        raise ValueError("not a phone number") from error
+    if not phonenumbers.is_valid_number(parsed):
+        raise ValueError("not a valid phone number")
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _hh_mm(value: str) -> str:
+    if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", value):
+        raise ValueError("must be a 24-hour local time HH:MM")
+    return value
+
+
+def _strip(value: object) -> object:
+    return value.strip() if isinstance(value, str) else value
+
+
+TimeZoneName = Annotated[str, StringConstraints(max_length=64), AfterValidator(_timezone_name),
+                         Field(examples=["Europe/London"])]
+PhoneE164 = Annotated[str, StringConstraints(max_length=16), AfterValidator(_phone_e164),
+                      Field(examples=["+447911123456"])]
+LocalTime = Annotated[str, StringConstraints(max_length=5), AfterValidator(_hh_mm), Field(examples=["18:30"])]
+DisplayName = Annotated[str, BeforeValidator(_strip), StringConstraints(min_length=1, max_length=100)]
+ShortText = Annotated[str, BeforeValidator(_strip), StringConstraints(max_length=200)]
+Identifier = Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z_-]{1,64}$")]
+
+def _email(value: str) -> str:
+    from email_validator import EmailNotValidError, validate_email  # deferred: slow to import
+
+    try:
+        return validate_email(value, check_deliverability=False).normalized
+    except EmailNotValidError as error:
+        raise ValueError(f"not a valid email address: {error}") from None
+
+
+Email = Annotated[str, StringConstraints(max_length=254), AfterValidator(_email),
+                  Field(json_schema_extra={"format": "email"}, examples=["name@example.com"])]
+
+# Request models refuse unknown fields (typos must not be silently ignored) and strings
+# that are longer than anyone would type. Schemas build on first use (defer_build), so
+# importing the app stays cheap.
+REQUEST_CONFIG = ConfigDict(extra="forbid", str_max_length=10_000, defer_build=True)
+
+
+class RequestModel(BaseModel):
+    model_config = REQUEST_CONFIG
+
+
+class ResponseModel(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def iso(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def new_id() -> str:
+    """An opaque, time-ordered id (ULID)."""
+    from ulid import ULID
+
+    return str(ULID())

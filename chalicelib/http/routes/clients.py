@@ -1,0 +1,100 @@
+"""Clinicians' routes for clients, their access links and audit trail."""
+from __future__ import annotations
+
+from chalicelib.fields import ResponseModel
+
+from chalicelib.clients import service
+from chalicelib.clients.models import (AccessLinkCreate, AccessLinkIssued, ClientCreate, ClientList, ClientUpdate,
+                                       ClientView)
+from chalicelib.http.common import ListQuery, page_token_errors
+from chalicelib.http.framework import Call, Router
+from chalicelib.identity import audit
+
+router = Router("clients")
+TAGS = ("clients",)
+
+
+class AuditEvent(ResponseModel):
+    event_id: str
+    at: str
+    actor_sub: str
+    actor_role: str
+    action: str
+    detail: str | None = None
+    request_id: str | None = None
+
+
+class AuditList(ResponseModel):
+    items: list[AuditEvent]
+    next_token: str | None = None
+
+
+def _audit(call: Call, action: str, *client_ids: str) -> None:
+    audit.record(call.principal, action, client_ids, request_id=call.request_id)
+
+
+@router.route("/v1/clients", "GET", auth="clinician", query=ListQuery, response=ClientList,
+              summary="Your caseload (owners and admins: the whole practice)", tags=TAGS)
+def list_clients(call: Call) -> ClientList:
+    with page_token_errors():
+        page = service.list_for_clinician(call.principal, limit=call.query.limit, next_token=call.query.next_token)
+    if page.items:
+        _audit(call, "client.list", *(p["client_id"] for p in page.items))
+    return ClientList(items=[service.view(p) for p in page.items], next_token=page.next_token)
+
+
+@router.route("/v1/clients", "POST", auth="clinician", body=ClientCreate, response=ClientView, status=201,
+              summary="Add a client", tags=TAGS)
+def create_client(call: Call) -> ClientView:
+    profile = service.create(call.principal, call.body)
+    _audit(call, "client.create", profile["client_id"])
+    return service.view(profile)
+
+
+@router.route("/v1/clients/{client_id}", "GET", auth="clinician", response=ClientView,
+              summary="One client", tags=TAGS)
+def get_client(call: Call) -> ClientView:
+    profile = service.get_for_clinician(call.principal, call.params["client_id"])
+    _audit(call, "client.read", profile["client_id"])
+    return service.view(profile)
+
+
+@router.route("/v1/clients/{client_id}", "PATCH", auth="clinician", body=ClientUpdate, response=ClientView,
+              summary="Change a client's details or preferences", tags=TAGS)
+def update_client(call: Call) -> ClientView:
+    profile = service.update(call.principal, call.params["client_id"], call.body)
+    _audit(call, "client.update", profile["client_id"])
+    return service.view(profile)
+
+
+@router.route("/v1/clients/{client_id}", "DELETE", auth="clinician", status=204,
+              summary="Erase a client and all of their data", tags=TAGS)
+def delete_client(call: Call) -> None:
+    service.delete(call.principal, call.params["client_id"])
+    _audit(call, "client.erase", call.params["client_id"])
+
+
+@router.route("/v1/clients/{client_id}/access-link", "POST", auth="clinician", body=AccessLinkCreate,
+              response=AccessLinkIssued, status=201,
+              summary="Issue a new access link (the previous one stops working)", tags=TAGS)
+def create_access_link(call: Call) -> AccessLinkIssued:
+    url, expires_at = service.issue_link(call.principal, call.params["client_id"], call.body.ttl_days)
+    _audit(call, "link.issue", call.params["client_id"])
+    return AccessLinkIssued(url=url, expires_at=expires_at)
+
+
+@router.route("/v1/clients/{client_id}/access-link", "DELETE", auth="clinician", status=204,
+              summary="Revoke the client's access link", tags=TAGS)
+def revoke_access_link(call: Call) -> None:
+    service.revoke_link(call.principal, call.params["client_id"])
+    _audit(call, "link.revoke", call.params["client_id"])
+
+
+@router.route("/v1/clients/{client_id}/audit", "GET", auth="clinician", query=ListQuery, response=AuditList,
+              summary="Who read or changed this client's data, newest first", tags=TAGS)
+def client_audit(call: Call) -> AuditList:
+    with page_token_errors():
+        page = service.audit_trail(call.principal, call.params["client_id"], limit=call.query.limit,
+                                   next_token=call.query.next_token)
+    return AuditList(items=[AuditEvent(**{k: e.get(k) for k in AuditEvent.model_fields}) for e in page.items],
+                     next_token=page.next_token)

@@ -1,0 +1,77 @@
+"""Clients: profiles, caseloads, and erasure of everything a client owns."""
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib.store import keys, table
+
+PROFILE_FIELDS_EXCLUDED = {"pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk"}
+
+
+def _with_keys(profile: dict[str, Any]) -> dict[str, Any]:
+    client_id = profile["client_id"]
+    return {
+        **profile,
+        **keys.client_profile(client_id).as_dict(),
+        "gsi1pk": keys.caseload_index(profile["clinician_id"]),
+        "gsi1sk": keys.client_index_sort(client_id),
+        "gsi2pk": keys.practice_clients_index(profile["practice_id"]),
+        "gsi2sk": keys.client_index_sort(client_id),
+    }
+
+
+def _strip(item: dict[str, Any] | None) -> dict[str, Any] | None:
+    if item is None:
+        return None
+    return {k: v for k, v in item.items() if k not in PROFILE_FIELDS_EXCLUDED}
+
+
+def create(profile: dict[str, Any]) -> dict[str, Any]:
+    return _strip(table.put_versioned(_with_keys(profile), None))
+
+
+def get(client_id: str, *, consistent: bool = False) -> dict[str, Any] | None:
+    return _strip(table.get(keys.client_profile(client_id).as_dict(), consistent=consistent))
+
+
+def save(profile: dict[str, Any]) -> dict[str, Any]:
+    """Write a changed profile if nobody else changed it since it was read."""
+    expected = profile["version"]
+    return _strip(table.put_versioned(_with_keys(profile), expected))
+
+
+def save_action(profile: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """`save` as a transaction action: (action, the profile as it will be stored)."""
+    action, written = table.versioned_put_action(_with_keys(profile), profile["version"])
+    return action, _strip(written)
+
+
+def list_caseload(clinician_id: str, *, limit: int, next_token: str | None) -> table.Page:
+    page = table.query(keys.caseload_index(clinician_id), index="gsi1",
+                       sk_prefix="CLIENT#", limit=limit, next_token=next_token)
+    return table.Page([_strip(i) for i in page.items], page.next_token)
+
+
+def list_practice(practice_id: str, *, limit: int, next_token: str | None) -> table.Page:
+    page = table.query(keys.practice_clients_index(practice_id), index="gsi2",
+                       sk_prefix="CLIENT#", limit=limit, next_token=next_token)
+    return table.Page([_strip(i) for i in page.items], page.next_token)
+
+
+def erase(client_id: str) -> int:
+    """Delete every item in the client's partition, and its access link. Returns the count.
+
+    The audit trail lives in its own partition and stays.
+    """
+    profile = get(client_id, consistent=True)
+    doomed = [{"pk": i["pk"], "sk": i["sk"]} for i in
+              table.query_all(keys.client_partition(client_id), consistent=True)]
+    if profile and profile.get("link_hash"):
+        doomed.append(keys.access_link(profile["link_hash"]).as_dict())
+    # Profile last, so a failure part-way leaves the client visible and the erase repeatable.
+    profile_key = keys.client_profile(client_id).as_dict()
+    rest = [k for k in doomed if k != profile_key]
+    table.batch_write(deletes=rest)
+    if profile:
+        table.delete(profile_key)
+    return len(doomed)

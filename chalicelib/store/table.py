@@ -1,0 +1,287 @@
+"""A thin, typed wrapper over the low-level DynamoDB client.
+
+Items go in and come out as plain Python values (ints stay ints, strings stay
+strings). Only GetItem, Query, BatchGet/BatchWrite and (Transact)Write calls exist
+here: the product never scans.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Iterable
+
+from chalicelib.aws import client
+from chalicelib.config import get_settings
+
+
+class ConditionFailed(Exception):
+    """A conditional write found the item not as expected (optimistic concurrency)."""
+
+
+class BadPageToken(ValueError):
+    """A `next_token` that this query did not hand out."""
+
+
+@dataclass
+class Page:
+    items: list[dict[str, Any]]
+    next_token: str | None
+
+
+def _table() -> str:
+    return get_settings().table_name
+
+
+def _ddb() -> Any:
+    return client("dynamodb")
+
+
+# -- (de)serialisation -------------------------------------------------------
+
+def _serializer() -> Any:
+    from boto3.dynamodb.types import TypeSerializer
+
+    return TypeSerializer()
+
+
+def _plain_to_ddb(value: Any) -> Any:
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, float):
+        return Decimal(str(value))
+    if isinstance(value, dict):
+        return {k: _plain_to_ddb(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain_to_ddb(v) for v in value]
+    return value
+
+
+def serialize(item: dict[str, Any]) -> dict[str, Any]:
+    s = _serializer()
+    return {k: s.serialize(_plain_to_ddb(v)) for k, v in item.items() if v is not None}
+
+
+def _ddb_to_plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {k: _ddb_to_plain(v) for k, v in value.items()}
+    if isinstance(value, (list, set)):
+        return [_ddb_to_plain(v) for v in value]
+    return value
+
+
+def deserialize(item: dict[str, Any]) -> dict[str, Any]:
+    from boto3.dynamodb.types import TypeDeserializer
+
+    d = TypeDeserializer()
+    return {k: _ddb_to_plain(d.deserialize(v)) for k, v in item.items()}
+
+
+def _values(values: dict[str, Any] | None) -> dict[str, Any]:
+    return serialize(values) if values else {}
+
+
+def _condition_kwargs(condition: str | None, names: dict[str, str] | None, values: dict[str, Any] | None) -> dict[str, Any]:
+    kwargs: dict[str, Any] = {}
+    if condition:
+        kwargs["ConditionExpression"] = condition
+    if names:
+        kwargs["ExpressionAttributeNames"] = names
+    if values:
+        kwargs["ExpressionAttributeValues"] = _values(values)
+    return kwargs
+
+
+def _is_condition_failure(error: Exception) -> bool:
+    code = getattr(error, "response", {}).get("Error", {}).get("Code", "")
+    return code in ("ConditionalCheckFailedException", "TransactionCanceledException")
+
+
+# -- single items -------------------------------------------------------------
+
+def get(key: dict[str, str], *, consistent: bool = False) -> dict[str, Any] | None:
+    response = _ddb().get_item(TableName=_table(), Key=serialize(key), ConsistentRead=consistent)
+    item = response.get("Item")
+    return deserialize(item) if item else None
+
+
+def put(item: dict[str, Any], *, condition: str | None = None,
+        names: dict[str, str] | None = None, values: dict[str, Any] | None = None) -> None:
+    from botocore.exceptions import ClientError
+
+    try:
+        _ddb().put_item(TableName=_table(), Item=serialize(item), **_condition_kwargs(condition, names, values))
+    except ClientError as error:
+        if _is_condition_failure(error):
+            raise ConditionFailed(str(error)) from error
+        raise
+
+
+def delete(key: dict[str, str], *, condition: str | None = None,
+           names: dict[str, str] | None = None, values: dict[str, Any] | None = None) -> None:
+    from botocore.exceptions import ClientError
+
+    try:
+        _ddb().delete_item(TableName=_table(), Key=serialize(key), **_condition_kwargs(condition, names, values))
+    except ClientError as error:
+        if _is_condition_failure(error):
+            raise ConditionFailed(str(error)) from error
+        raise
+
+
+def put_versioned(item: dict[str, Any], expected_version: int | None) -> dict[str, Any]:
+    """Optimistic concurrency: write `item` only if the stored version is `expected_version`.
+
+    `expected_version=None` means "must not exist yet". The written item carries
+    `version = expected_version + 1` (1 for a new item) and is returned.
+    Raises ConditionFailed when another writer got there first.
+    """
+    new_item = {**item, "version": (expected_version or 0) + 1}
+    if expected_version is None:
+        put(new_item, condition="attribute_not_exists(pk)")
+    else:
+        put(new_item, condition="#v = :expected", names={"#v": "version"}, values={":expected": expected_version})
+    return new_item
+
+
+# -- transactions ---------------------------------------------------------------
+
+def put_action(item: dict[str, Any], *, condition: str | None = None,
+               names: dict[str, str] | None = None, values: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"Put": {"TableName": _table(), "Item": serialize(item), **_condition_kwargs(condition, names, values)}}
+
+
+def versioned_put_action(item: dict[str, Any], expected_version: int | None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The transactional form of `put_versioned`: (action, item as it will be written)."""
+    new_item = {**item, "version": (expected_version or 0) + 1}
+    if expected_version is None:
+        return put_action(new_item, condition="attribute_not_exists(pk)"), new_item
+    return put_action(new_item, condition="#v = :expected", names={"#v": "version"},
+                      values={":expected": expected_version}), new_item
+
+
+def delete_action(key: dict[str, str], *, condition: str | None = None,
+                  names: dict[str, str] | None = None, values: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"Delete": {"TableName": _table(), "Key": serialize(key), **_condition_kwargs(condition, names, values)}}
+
+
+def transact(actions: list[dict[str, Any]]) -> None:
+    """All-or-nothing write. Raises ConditionFailed if any condition fails."""
+    from botocore.exceptions import ClientError
+
+    if not actions:
+        return
+    try:
+        _ddb().transact_write_items(TransactItems=actions)
+    except ClientError as error:
+        if _is_condition_failure(error):
+            raise ConditionFailed(str(error)) from error
+        raise
+
+
+# -- many items -----------------------------------------------------------------
+
+def encode_page_token(last_key: dict[str, Any] | None) -> str | None:
+    if not last_key:
+        return None
+    raw = json.dumps(deserialize(last_key), separators=(",", ":"), sort_keys=True).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_page_token(token: str | None, *, partition_attr: str, partition_value: str) -> dict[str, Any] | None:
+    """Turn a `next_token` back into an ExclusiveStartKey, refusing one from another query."""
+    if not token:
+        return None
+    try:
+        padded = token + "=" * (-len(token) % 4)
+        key = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    except (binascii.Error, ValueError, UnicodeDecodeError) as error:
+        raise BadPageToken("next_token is not valid") from error
+    if not isinstance(key, dict) or key.get(partition_attr) != partition_value or len(key) > 4 \
+            or not all(isinstance(v, str) and len(v) < 512 for v in key.values()):
+        raise BadPageToken("next_token does not belong to this list")
+    return serialize(key)
+
+
+def query(partition_value: str, *, index: str | None = None, sk_prefix: str | None = None,
+          limit: int | None = None, next_token: str | None = None, forward: bool = True,
+          consistent: bool = False) -> Page:
+    """One page of a partition (of the table or of a GSI), optionally by sort-key prefix."""
+    from chalicelib.store.schema import GLOBAL_SECONDARY_INDEXES, PARTITION_KEY, SORT_KEY
+
+    pk_attr, sk_attr = GLOBAL_SECONDARY_INDEXES[index] if index else (PARTITION_KEY, SORT_KEY)
+    condition = "#pk = :pk"
+    names = {"#pk": pk_attr}
+    values: dict[str, Any] = {":pk": partition_value}
+    if sk_prefix:
+        condition += " AND begins_with(#sk, :prefix)"
+        names["#sk"] = sk_attr
+        values[":prefix"] = sk_prefix
+    kwargs: dict[str, Any] = {
+        "TableName": _table(),
+        "KeyConditionExpression": condition,
+        "ExpressionAttributeNames": names,
+        "ExpressionAttributeValues": serialize(values),
+        "ScanIndexForward": forward,
+    }
+    if index:
+        kwargs["IndexName"] = index
+    elif consistent:
+        kwargs["ConsistentRead"] = True
+    if limit:
+        kwargs["Limit"] = limit
+    start = decode_page_token(next_token, partition_attr=pk_attr, partition_value=partition_value)
+    if start:
+        kwargs["ExclusiveStartKey"] = start
+    response = _ddb().query(**kwargs)
+    return Page(
+        items=[deserialize(i) for i in response.get("Items", [])],
+        next_token=encode_page_token(response.get("LastEvaluatedKey")),
+    )
+
+
+def query_all(partition_value: str, **kwargs: Any) -> Iterable[dict[str, Any]]:
+    """Every item of a partition, page by page (for bounded partitions only)."""
+    token = None
+    while True:
+        page = query(partition_value, next_token=token, **kwargs)
+        yield from page.items
+        token = page.next_token
+        if not token:
+            return
+
+
+def batch_get(keys: list[dict[str, str]]) -> list[dict[str, Any]]:
+    """Many items by key (unordered), retrying unprocessed keys."""
+    found: list[dict[str, Any]] = []
+    pending = [serialize(k) for k in keys]
+    while pending:
+        chunk, pending = pending[:100], pending[100:]
+        request = {_table(): {"Keys": chunk}}
+        for _ in range(5):
+            response = _ddb().batch_get_item(RequestItems=request)
+            found.extend(deserialize(i) for i in response.get("Responses", {}).get(_table(), []))
+            request = response.get("UnprocessedKeys") or {}
+            if not request:
+                break
+    return found
+
+
+def batch_write(puts: list[dict[str, Any]] = (), deletes: list[dict[str, str]] = ()) -> None:
+    """Unconditional puts and deletes, 25 at a time, retrying unprocessed items."""
+    requests = [{"PutRequest": {"Item": serialize(i)}} for i in puts]
+    requests += [{"DeleteRequest": {"Key": serialize(k)}} for k in deletes]
+    while requests:
+        chunk, requests = requests[:25], requests[25:]
+        pending = {_table(): chunk}
+        for _ in range(6):
+            response = _ddb().batch_write_item(RequestItems=pending)
+            pending = response.get("UnprocessedItems") or {}
+            if not pending:
+                break
+        else:
+            raise RuntimeError("DynamoDB left items unprocessed after retries")
