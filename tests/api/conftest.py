@@ -17,9 +17,11 @@ from tests.support import tokens
 POOL_NAME = "emotipal-test"
 
 
-@pytest.fixture
-def aws(tmp_path, monkeypatch):
-    with mock_aws():
+@pytest.fixture(scope="session")
+def aws(tmp_path_factory):
+    """moto for the whole session (each test builds its own practices, so tests stay independent)."""
+    tmp_path = tmp_path_factory.mktemp("jwks")
+    with mock_aws(), pytest.MonkeyPatch.context() as monkeypatch:
         import boto3
 
         from chalicelib import aws as aws_module
@@ -54,7 +56,7 @@ def aws(tmp_path, monkeypatch):
         aws_module.reset()
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def api(aws):
     from app import app
 
@@ -77,12 +79,16 @@ class World:
     clients: dict[str, dict] = field(default_factory=dict)
     links: dict[str, str] = field(default_factory=dict)
 
+    def sub(self, who: str) -> str:
+        return self.actors[who].sub
+
     def token(self, who: str, **overrides) -> str:
         actor = self.actors[who]
         if not overrides:
             return actor.token
-        return tokens.access_token(actor.sub, issuer=self.settings.cognito_issuer,
-                                   client_id=self.settings.cognito_client_id, **overrides)
+        claims = {"sub": actor.sub, "issuer": self.settings.cognito_issuer,
+                  "client_id": self.settings.cognito_client_id, **overrides}
+        return tokens.access_token(claims.pop("sub"), **claims)
 
     def headers(self, who: str | None = None, *, token: str | None = None) -> dict[str, str]:
         headers = {"Content-Type": "application/json"}
@@ -97,24 +103,37 @@ def mint(settings, sub: str, **overrides) -> str:
 
 
 VICTIM = {
-    "display_name": "Victoria Markerson", "email": "victoria.markerson@example.com", "phone": "+447911123456",
+    "display_name": "Victoria Markerson", "email": "victoria.markerson@example.com", "phone": "+447911123499",
     "timezone": "Europe/London", "reminder_channels": ["email", "sms"], "reminder_time": "18:30",
 }
 
 
 @pytest.fixture
 def world(aws, api) -> World:
+    return build_world(aws, api)
+
+
+@pytest.fixture(scope="module")
+def shared_world(aws, api) -> World:
+    """One world for a module whose tests must not change it (they check it stays intact)."""
+    return build_world(aws, api)
+
+
+def build_world(aws, api) -> World:
     """Practice A: owner, clinician a1 (owns the victim client), clinician a2. Practice B: clinician b1."""
     from chalicelib.identity import practices
     from chalicelib.identity.principals import Role
 
+    import uuid
+
     w = World(settings=aws)
+    run = uuid.uuid4().hex[:8]
     practice_a = practices.create_practice("Harbour Psychology")["practice_id"]
     practice_b = practices.create_practice("Northside Counselling")["practice_id"]
     for name, practice, role in [("owner_a", practice_a, Role.owner), ("a1", practice_a, Role.clinician),
                                  ("a2", practice_a, Role.clinician), ("b1", practice_b, Role.clinician),
                                  ("owner_b", practice_b, Role.owner)]:
-        sub = f"sub-{name}"
+        sub = f"sub-{name}-{run}"
         practices.add_member(practice, sub, email=f"{name}@example.com", display_name=name.upper(), role=role)
         w.actors[name] = Actor(sub=sub, token=mint(aws, sub), role=role.value, practice_id=practice)
     for who, body in [("a1", VICTIM), ("b1", {**VICTIM, "display_name": "Bea Other", "email": "bea@example.com",

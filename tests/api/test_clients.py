@@ -11,7 +11,7 @@ def test_clinician_creates_lists_reads_updates_and_erases_a_client(world, api):
     headers = world.headers("a1")
     created = world.clients["a1"]
     assert created["display_name"] == VICTIM["display_name"]
-    assert created["clinician_id"] == "sub-a1"
+    assert created["clinician_id"] == world.sub("a1")
     assert created["access_link"]["active"] is False  # the fixture issued the link after creating
 
     listed = _json(api.http.get("/v1/clients", headers=headers))
@@ -57,11 +57,12 @@ def test_audit_trail_records_reads_and_writes_per_client(world, api):
     api.http.get("/v1/clients", headers=world.headers("owner_a"))
     events = _json(api.http.get(f"/v1/clients/{client_id}/audit", headers=world.headers("a1")))["items"]
     actions = [(e["action"], e["actor_sub"]) for e in events]
-    assert ("client.create", "sub-a1") in actions
-    assert ("link.issue", "sub-a1") in actions
-    assert ("client.read", "sub-a1") in actions
-    assert ("client.list", "sub-owner_a") in actions
-    assert actions[0] == ("client.list", "sub-owner_a")  # newest first
+    a1, owner = world.sub("a1"), world.sub("owner_a")
+    assert ("client.create", a1) in actions
+    assert ("link.issue", a1) in actions
+    assert ("client.read", a1) in actions
+    assert ("client.list", owner) in actions
+    assert actions[0] == ("client.list", owner)  # newest first
 
 
 def test_a_new_link_revokes_the_old_one_and_revocation_works(world, api):
@@ -121,11 +122,11 @@ def test_reminder_channels_need_the_contact_detail(world, api):
 
 
 def test_only_managers_assign_clients_to_another_clinician(world, api):
-    body = {"display_name": "Assigned", "timezone": "Europe/London", "clinician_id": "sub-a2"}
+    body = {"display_name": "Assigned", "timezone": "Europe/London", "clinician_id": world.sub("a2")}
     assert api.http.post("/v1/clients", headers=world.headers("a1"), body=json.dumps(body)).status_code == 403
     response = api.http.post("/v1/clients", headers=world.headers("owner_a"), body=json.dumps(body))
-    assert response.status_code == 201 and _json(response)["clinician_id"] == "sub-a2"
-    foreign = {**body, "clinician_id": "sub-b1"}
+    assert response.status_code == 201 and _json(response)["clinician_id"] == world.sub("a2")
+    foreign = {**body, "clinician_id": world.sub("b1")}
     response = api.http.post("/v1/clients", headers=world.headers("owner_a"), body=json.dumps(foreign))
     assert response.status_code == 422 and _json(response)["errors"][0]["field"] == "clinician_id"
 
