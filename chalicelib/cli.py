@@ -1,0 +1,70 @@
+"""`emotipal-admin`: operator commands that work against any stage.
+
+The stage is chosen by the environment (the same EMOTIPAL_* variables the functions
+use, with AWS credentials from the usual places), or by `--env-file`, e.g. the
+`.local/env.json` that `make run` writes for the local stack.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+
+def _load_env_file(path: str | None) -> None:
+    if not path:
+        return
+    values = json.loads(Path(path).read_text())
+    os.environ.update({k: str(v) for k, v in values.items()})
+    from chalicelib import aws
+    from chalicelib.config import get_settings
+
+    get_settings.cache_clear()
+    aws.reset()
+
+
+def create_practice(args: argparse.Namespace) -> int:
+    from chalicelib.fields import _email
+    from chalicelib.identity import cognito
+    from chalicelib.identity.practices import create_practice_with_owner
+
+    try:
+        email = _email(args.owner_email).lower()
+    except ValueError as error:
+        print(f"error: --owner-email: {error}", file=sys.stderr)
+        return 2
+    name = args.name.strip()
+    if not name or len(name) > 100:
+        print("error: --name must be 1 to 100 characters", file=sys.stderr)
+        return 2
+    try:
+        practice, owner, temporary = create_practice_with_owner(name, email, args.owner_name or email.split("@")[0])
+    except cognito.UserExists:
+        print(f"error: a user with the email {email} already exists", file=sys.stderr)
+        return 1
+    print(f"practice_id:        {practice['practice_id']}")
+    print(f"owner:              {email} (clinician_id {owner['sub']})")
+    print(f"temporary password: {temporary}")
+    print("The owner signs in with it and chooses a new password at the first sign-in.")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="emotipal-admin", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--env-file", help="JSON file of EMOTIPAL_* settings (e.g. .local/env.json)")
+    commands = parser.add_subparsers(dest="command", required=True)
+    create = commands.add_parser("create-practice", help="create a practice and its owner's account")
+    create.add_argument("--name", required=True, help="the practice's name")
+    create.add_argument("--owner-email", required=True)
+    create.add_argument("--owner-name", help="the owner's display name (default: from the email)")
+    create.set_defaults(handler=create_practice)
+    args = parser.parse_args(argv)
+    _load_env_file(args.env_file)
+    return args.handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
