@@ -1,0 +1,1 @@
+"""Emotipal's infrastructure: one CDK stack per deployment stage (dev, prod)."""
