@@ -5,7 +5,7 @@ import re
 from datetime import datetime, timezone
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, Strict, StringConstraints
 
 
 def _timezone_name(value: str) -> str:
@@ -46,6 +46,8 @@ PhoneE164 = Annotated[str, StringConstraints(max_length=16), AfterValidator(_pho
 LocalTime = Annotated[str, StringConstraints(max_length=5), AfterValidator(_hh_mm), Field(examples=["18:30"])]
 DisplayName = Annotated[str, BeforeValidator(_strip), StringConstraints(min_length=1, max_length=100)]
 ShortText = Annotated[str, BeforeValidator(_strip), StringConstraints(max_length=200)]
+# JSON true/false only: lax bool would read "yes" or "0" as a decision the caller never made.
+Flag = Annotated[bool, Strict()]
 Identifier = Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z_-]{1,64}$")]
 
 def _email(value: str) -> str:

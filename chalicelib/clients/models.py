@@ -85,6 +85,12 @@ class AccessLinkStatus(ResponseModel):
     expires_at: str | None = None
 
 
+class Completion(ResponseModel):
+    done: int
+    due: int
+    ratio: float | None = None
+
+
 class ClientView(ResponseModel):
     client_id: str
     display_name: str
@@ -99,6 +105,9 @@ class ClientView(ResponseModel):
     updated_at: str
     version: int
     access_link: AccessLinkStatus
+    completion_7d: Completion | None = None
+    completion_28d: Completion | None = None
+    open_alerts: int | None = None
 
 
 class ClientList(ResponseModel):

@@ -40,7 +40,14 @@ def _check_assignee(actor: Clinician, clinician_id: str) -> None:
         raise FieldErrors.one("clinician_id", "no such clinician in this practice", "unknown_clinician")
 
 
-def view(profile: dict[str, Any]) -> ClientView:
+def view(profile: dict[str, Any], stats: dict[str, Any] | None | bool = False) -> ClientView:
+    """The clinician's view of a client; with `stats` (the STATS item, or None if there is
+    none yet) it carries completion over 7 and 28 days and open alerts."""
+    figures = {}
+    if stats is not False:
+        from chalicelib.homework.review_service import caseload_figures
+
+        figures = caseload_figures(profile, stats)
     expires = profile.get("link_expires_at")
     active = bool(profile.get("link_hash")) and bool(expires) and expires > utc_now().timestamp()
     return ClientView(
@@ -51,6 +58,7 @@ def view(profile: dict[str, Any]) -> ClientView:
             active=active,
             expires_at=iso(datetime.fromtimestamp(expires, timezone.utc)) if active else None,
         ),
+        **figures,
     )
 
 
@@ -87,7 +95,12 @@ def get_for_clinician(actor: Clinician, client_id: str, *, consistent: bool = Fa
     return profile
 
 
+def stats_of(client_id: str) -> dict[str, Any] | None:
+    return client_store.get_stats(client_id)
+
+
 def list_for_clinician(actor: Clinician, *, limit: int, next_token: str | None):
+    """A page of {**profile, "stats": stats-or-None}: one Query."""
     if actor.manages_practice:
         return client_store.list_practice(actor.practice_id, limit=limit, next_token=next_token)
     return client_store.list_caseload(actor.sub, limit=limit, next_token=next_token)
@@ -109,6 +122,8 @@ def _apply_and_save(read, changes: dict[str, Any], expected_version: int | None,
             check(updated)
         _check_channels(updated)
         try:
+            if updated["clinician_id"] != profile["clinician_id"]:
+                return client_store.save_with_stats(updated)
             return client_store.save(updated)
         except ConditionFailed:
             if expected_version is not None:

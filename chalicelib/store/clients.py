@@ -40,22 +40,57 @@ def save(profile: dict[str, Any]) -> dict[str, Any]:
     return _strip(table.put_versioned(_with_keys(profile), expected))
 
 
+def get_stats(client_id: str) -> dict[str, Any] | None:
+    return _strip(table.get(keys.client_stats(client_id).as_dict(), consistent=True))
+
+
+def save_with_stats(profile: dict[str, Any]) -> dict[str, Any]:
+    """Save a profile whose clinician changed, moving its STATS item along in the indexes."""
+    from chalicelib.store.homework import stats_put_action
+
+    action, written = save_action(profile)
+    actions = [action]
+    stats = get_stats(profile["client_id"])
+    if stats is not None:
+        actions.append(stats_put_action(profile, stats)[0])
+    table.transact(actions)
+    return written
+
+
 def save_action(profile: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     """`save` as a transaction action: (action, the profile as it will be stored)."""
     action, written = table.versioned_put_action(_with_keys(profile), profile["version"])
     return action, _strip(written)
 
 
+def _paired(index: str, partition: str, limit: int, next_token: str | None) -> table.Page:
+    """Profiles with their STATS item (adjacent in the index), `limit` clients a page, in
+    one Query: items come as [profile, stats, profile, stats, ...]."""
+    page = table.query(partition, index=index, sk_prefix="CLIENT#", limit=limit * 2 + 1, next_token=next_token)
+    pairs: list[dict[str, Any]] = []
+    last_taken: dict[str, Any] | None = None
+    more = page.next_token is not None
+    for item in page.items:
+        if item["sk"] == "STATS":
+            if pairs and pairs[-1]["client_id"] == item["client_id"]:
+                pairs[-1]["stats"] = _strip(item)
+                last_taken = item
+            continue
+        if len(pairs) == limit:
+            more = True
+            break
+        pairs.append({**_strip(item), "stats": None})
+        last_taken = item
+    token = table.page_token_for(last_taken, index) if more and last_taken else None
+    return table.Page(pairs, token)
+
+
 def list_caseload(clinician_id: str, *, limit: int, next_token: str | None) -> table.Page:
-    page = table.query(keys.caseload_index(clinician_id), index="gsi1",
-                       sk_prefix="CLIENT#", limit=limit, next_token=next_token)
-    return table.Page([_strip(i) for i in page.items], page.next_token)
+    return _paired("gsi1", keys.caseload_index(clinician_id), limit, next_token)
 
 
 def list_practice(practice_id: str, *, limit: int, next_token: str | None) -> table.Page:
-    page = table.query(keys.practice_clients_index(practice_id), index="gsi2",
-                       sk_prefix="CLIENT#", limit=limit, next_token=next_token)
-    return table.Page([_strip(i) for i in page.items], page.next_token)
+    return _paired("gsi2", keys.practice_clients_index(practice_id), limit, next_token)
 
 
 def erase(client_id: str) -> int:

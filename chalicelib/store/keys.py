@@ -71,3 +71,108 @@ def audit_partition(client_id: str) -> str:
 
 def audit_event(client_id: str, at_iso: str, event_id: str) -> Key:
     return Key(audit_partition(client_id), f"{at_iso}#{event_id}")
+
+
+# -- homework (inside the client's partition) -----------------------------------------
+#   CLIENT#<client_id> / STATS                          caseload summary, next to the profile in gsi1/gsi2
+#   CLIENT#<client_id> / ASSIGNMENT#<ulid>              an assignment
+#   CLIENT#<client_id> / ASSIGNMENT#<ulid>#DRAFT        its current draft
+#   CLIENT#<client_id> / ASSIGNTPL#<ulid>               the template version it was assigned with
+#   CLIENT#<client_id> / SUBMISSION#<assignment ulid>#<ulid>
+#   CLIENT#<client_id> / IDEMPOTENCY#<assignment ulid>#<sha256 of key>
+#   CLIENT#<client_id> / ALERT#<ulid>                   gsi1: clinician's alerts, gsi2: practice's alerts
+# Custom templates:
+#   TEMPLATE#<template_id> / HEAD                       latest version, owner, sharing (gsi1: practice's templates)
+#   TEMPLATE#<template_id> / V#<000001>                 each immutable version
+#
+# Ids of things inside a client's partition carry their parent's id, so a request
+# finds the partition without an index: `<client_id>-<ulid>` for assignments and
+# alerts, `<assignment_id>-<ulid>` for submissions.
+
+ULID_LENGTH = 26
+
+
+def child_id(parent_id: str, ulid: str) -> str:
+    return f"{parent_id}-{ulid}"
+
+
+def split_child_id(child: str) -> tuple[str, str] | None:
+    """(parent id, own ulid) of an id made by `child_id`, or None if it is not one."""
+    if len(child) < ULID_LENGTH + 2 or child[-ULID_LENGTH - 1] != "-":
+        return None
+    parent, own = child[:-ULID_LENGTH - 1], child[-ULID_LENGTH:]
+    if not own.isalnum() or not parent:
+        return None
+    return parent, own
+
+
+def client_stats(client_id: str) -> Key:
+    return Key(client_partition(client_id), "STATS")
+
+
+def client_stats_index_sort(client_id: str) -> str:
+    return f"CLIENT#{client_id}#STATS"
+
+
+def assignment(client_id: str, assignment_ulid: str) -> Key:
+    return Key(client_partition(client_id), f"ASSIGNMENT#{assignment_ulid}")
+
+
+ASSIGNMENT_PREFIX = "ASSIGNMENT#"
+
+
+def draft(client_id: str, assignment_ulid: str) -> Key:
+    return Key(client_partition(client_id), f"ASSIGNMENT#{assignment_ulid}#DRAFT")
+
+
+def assignment_template(client_id: str, assignment_ulid: str) -> Key:
+    return Key(client_partition(client_id), f"ASSIGNTPL#{assignment_ulid}")
+
+
+def submission(client_id: str, assignment_ulid: str, submission_ulid: str) -> Key:
+    return Key(client_partition(client_id), f"SUBMISSION#{assignment_ulid}#{submission_ulid}")
+
+
+SUBMISSION_PREFIX = "SUBMISSION#"
+
+
+def submissions_of_assignment_prefix(assignment_ulid: str) -> str:
+    return f"SUBMISSION#{assignment_ulid}#"
+
+
+def idempotency(client_id: str, assignment_ulid: str, key_hash: str) -> Key:
+    return Key(client_partition(client_id), f"IDEMPOTENCY#{assignment_ulid}#{key_hash}")
+
+
+def alert(client_id: str, alert_ulid: str) -> Key:
+    return Key(client_partition(client_id), f"ALERT#{alert_ulid}")
+
+
+ALERT_PREFIX = "ALERT#"
+
+
+def clinician_alerts_index(clinician_sub: str) -> str:
+    """gsi1pk of a clinician's alerts; gsi1sk is `alert_index_sort`."""
+    return f"ALERTS#{clinician_sub}"
+
+
+def practice_alerts_index(practice_id: str) -> str:
+    """gsi2pk of a practice's alerts; gsi2sk is `alert_index_sort`."""
+    return f"PRACTICE#{practice_id}#ALERTS"
+
+
+def alert_index_sort(status: str, created_at: str, alert_ulid: str) -> str:
+    return f"{status.upper()}#{created_at}#{alert_ulid}"
+
+
+def template_head(template_id: str) -> Key:
+    return Key(f"TEMPLATE#{template_id}", "HEAD")
+
+
+def template_version(template_id: str, version: int) -> Key:
+    return Key(f"TEMPLATE#{template_id}", f"V#{version:06d}")
+
+
+def practice_templates_index(practice_id: str) -> str:
+    """gsi1pk of a practice's custom templates; gsi1sk is `TEMPLATE#<id>`."""
+    return f"PRACTICE#{practice_id}#TEMPLATES"

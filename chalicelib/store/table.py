@@ -192,6 +192,14 @@ def encode_page_token(last_key: dict[str, Any] | None) -> str | None:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
+def page_token_for(item: dict[str, Any], index: str | None = None) -> str:
+    """A `next_token` that resumes a query just after `item`."""
+    from chalicelib.store.schema import GLOBAL_SECONDARY_INDEXES
+
+    names = ["pk", "sk", *(GLOBAL_SECONDARY_INDEXES[index] if index else ())]
+    return encode_page_token(serialize({name: item[name] for name in names}))
+
+
 def decode_page_token(token: str | None, *, partition_attr: str, partition_value: str) -> dict[str, Any] | None:
     """Turn a `next_token` back into an ExclusiveStartKey, refusing one from another query."""
     if not token:

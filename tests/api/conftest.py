@@ -48,12 +48,31 @@ def aws(tmp_path_factory):
         monkeypatch.delenv("EMOTIPAL_DYNAMODB_ENDPOINT", raising=False)
         get_settings.cache_clear()
         aws_module.reset()
-        ensure_table(boto3.client("dynamodb", region_name="eu-west-2"), "emotipal-test")
+        use_table("emotipal-test")
         boto3.client("s3", region_name="eu-west-2").create_bucket(
             Bucket="emotipal-test-exports", CreateBucketConfiguration={"LocationConstraint": "eu-west-2"})
         yield get_settings()
         get_settings.cache_clear()
         aws_module.reset()
+
+
+def use_table(name: str):
+    """Point the app at table `name` (created on first use).
+
+    moto copies a whole table on every transaction, so each world gets a table of its
+    own to keep tests fast however many run before them.
+    """
+    import os
+
+    import boto3
+
+    from chalicelib.config import get_settings
+    from chalicelib.store.schema import ensure_table
+
+    ensure_table(boto3.client("dynamodb", region_name="eu-west-2"), name)
+    os.environ["EMOTIPAL_TABLE"] = name
+    get_settings.cache_clear()
+    return get_settings()
 
 
 @pytest.fixture(scope="session")
@@ -75,9 +94,12 @@ class Actor:
 @dataclass
 class World:
     settings: object
+    table: str = ""
     actors: dict[str, Actor] = field(default_factory=dict)
     clients: dict[str, dict] = field(default_factory=dict)
     links: dict[str, str] = field(default_factory=dict)
+    # One of everything belonging to clinician a1's client, by path parameter name.
+    resources: dict[str, str] = field(default_factory=dict)
 
     def sub(self, who: str) -> str:
         return self.actors[who].sub
@@ -110,32 +132,40 @@ VICTIM = {
 
 @pytest.fixture
 def world(aws, api) -> World:
-    return build_world(aws, api)
+    return build_world(api)
 
 
 @pytest.fixture(scope="module")
-def shared_world(aws, api) -> World:
+def _module_world(aws, api) -> World:
+    return build_world(api)
+
+
+@pytest.fixture
+def shared_world(_module_world) -> World:
     """One world for a module whose tests must not change it (they check it stays intact)."""
-    return build_world(aws, api)
+    _module_world.settings = use_table(_module_world.table)
+    return _module_world
 
 
-def build_world(aws, api) -> World:
+def build_world(api) -> World:
     """Practice A: owner, clinician a1 (owns the victim client), clinician a2. Practice B: clinician b1."""
+    import uuid
+
     from chalicelib.identity import practices
     from chalicelib.identity.principals import Role
 
-    import uuid
-
-    w = World(settings=aws)
     run = uuid.uuid4().hex[:8]
+    table = f"emotipal-test-{run}"
+    w = World(settings=use_table(table), table=table)
     practice_a = practices.create_practice("Harbour Psychology")["practice_id"]
     practice_b = practices.create_practice("Northside Counselling")["practice_id"]
+    settings = w.settings
     for name, practice, role in [("owner_a", practice_a, Role.owner), ("a1", practice_a, Role.clinician),
                                  ("a2", practice_a, Role.clinician), ("b1", practice_b, Role.clinician),
                                  ("owner_b", practice_b, Role.owner)]:
         sub = f"sub-{name}-{run}"
         practices.add_member(practice, sub, email=f"{name}@example.com", display_name=name.upper(), role=role)
-        w.actors[name] = Actor(sub=sub, token=mint(aws, sub), role=role.value, practice_id=practice)
+        w.actors[name] = Actor(sub=sub, token=mint(settings, sub), role=role.value, practice_id=practice)
     for who, body in [("a1", VICTIM), ("b1", {**VICTIM, "display_name": "Bea Other", "email": "bea@example.com",
                                               "phone": "+447911123457"})]:
         response = api.http.post("/v1/clients", headers=w.headers(who), body=json.dumps(body))
@@ -145,4 +175,39 @@ def build_world(aws, api) -> World:
                              headers=w.headers(who), body="{}")
         assert link.status_code == 201, link.body
         w.links[who] = json.loads(link.body)["url"].split("#token=")[1]
+    w.resources = victim_homework(api, w)
     return w
+
+
+PHQ9_OPTIONS = ["not_at_all", "several_days", "more_than_half_the_days", "nearly_every_day"]
+
+
+def phq9_answers(*scores: int, difficulty: str | None = "somewhat_difficult") -> dict:
+    answers = {f"phq9_{n}": PHQ9_OPTIONS[value] for n, value in enumerate(scores, start=1)}
+    if difficulty:
+        answers["difficulty"] = difficulty
+    return answers
+
+
+def post(api, path: str, headers: dict, body: dict, expect: int = 201) -> dict:
+    response = api.http.post(path, headers=headers, body=json.dumps(body))
+    assert response.status_code == expect, response.body
+    return json.loads(response.body)
+
+
+def victim_homework(api, w: World) -> dict[str, str]:
+    """a1's private template; a daily PHQ-9 for a1's client, submitted with item 9 = 1 (an alert)."""
+    client_id = w.clients["a1"]["client_id"]
+    template = post(api, "/v1/templates", w.headers("a1"), {"shared": False, "content": {
+        "title": "Victim private template", "kind": "diary",
+        "items": [{"id": "note", "type": "long_text", "label": "Note", "required": True}]}})
+    assignment = post(api, f"/v1/clients/{client_id}/assignments", w.headers("a1"), {
+        "template_id": "phq-9", "recurrence": {"frequency": "daily"}, "due_time": "23:59"})
+    headers = {**w.headers(token=w.links["a1"]), "Idempotency-Key": "victim-submission-0001"}
+    receipt = post(api, f"/v1/client/assignments/{assignment['assignment_id']}/submissions", headers,
+                   {"answers": phq9_answers(1, 1, 1, 1, 1, 1, 1, 1, 1)})
+    alerts = json.loads(api.http.get("/v1/alerts", headers=w.headers("a1")).body)["items"]
+    alert = next(a for a in alerts if a["submission_id"] == receipt["submission_id"])
+    return {"client_id": client_id, "assignment_id": assignment["assignment_id"],
+            "submission_id": receipt["submission_id"], "alert_id": alert["alert_id"],
+            "template_id": template["template_id"]}

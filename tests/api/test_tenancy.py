@@ -21,7 +21,7 @@ VICTIM_MARKERS = (VICTIM["display_name"], VICTIM["email"], VICTIM["phone"])
 
 def resources_of(world) -> dict[str, str]:
     """One resource of client a1 (clinician a1, practice A) for every path parameter."""
-    return {"client_id": world.clients["a1"]["client_id"]}
+    return world.resources
 
 
 @pytest.fixture
@@ -29,12 +29,14 @@ def victim_resources(world) -> dict[str, str]:
     return resources_of(world)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def shared_victim_resources(shared_world) -> dict[str, str]:
     return resources_of(shared_world)
 
 
 def _call(api, spec, path, headers):
+    # Headers a route declares (e.g. Idempotency-Key) are sent, so only the credential is wrong.
+    headers = {**headers, **{name: "tenancy-check-0001" for name in spec.headers}}
     return api.http.request(method=spec.method, path=path, headers=headers, body=body_bytes(spec) or b"")
 
 

@@ -1,4 +1,5 @@
-"""Route modules, one Chalice blueprint each. `app.py` registers `BLUEPRINTS`."""
-from chalicelib.http.routes import auth, client_portal, clients, public
+"""Route modules, one Chalice blueprint each. `app.py` registers every router here."""
+from chalicelib.http.routes import auth, client_homework, client_portal, clients, homework, public
 
-ROUTERS = (public.router, auth.router, clients.router, client_portal.router)
+ROUTERS = (public.router, auth.router, clients.router, homework.router, client_portal.router,
+           client_homework.router)

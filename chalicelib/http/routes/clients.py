@@ -40,7 +40,7 @@ def list_clients(call: Call) -> ClientList:
         page = service.list_for_clinician(call.principal, limit=call.query.limit, next_token=call.query.next_token)
     if page.items:
         _audit(call, "client.list", *(p["client_id"] for p in page.items))
-    return ClientList(items=[service.view(p) for p in page.items], next_token=page.next_token)
+    return ClientList(items=[service.view(p, p["stats"]) for p in page.items], next_token=page.next_token)
 
 
 @router.route("/v1/clients", "POST", auth="clinician", body=ClientCreate, response=ClientView, status=201,
@@ -56,7 +56,7 @@ def create_client(call: Call) -> ClientView:
 def get_client(call: Call) -> ClientView:
     profile = service.get_for_clinician(call.principal, call.params["client_id"])
     _audit(call, "client.read", profile["client_id"])
-    return service.view(profile)
+    return service.view(profile, service.stats_of(profile["client_id"]))
 
 
 @router.route("/v1/clients/{client_id}", "PATCH", auth="clinician", body=ClientUpdate, response=ClientView,

@@ -1,0 +1,166 @@
+"""Assignments: a template personalised for one client, on a schedule in the client's
+timezone. Clinicians create and change them; pausing and cancelling keep history."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from chalicelib.clients import service as clients
+from chalicelib.errors import Conflict, FieldErrors, NotFound
+from chalicelib.fields import iso, new_id, utc_now
+from chalicelib.homework import schedule as rules
+from chalicelib.homework import template_service
+from chalicelib.homework.models import AssignmentCreate, AssignmentUpdate, AssignmentView, OccurrenceView
+from chalicelib.identity.principals import Clinician
+from chalicelib.store import homework as store
+from chalicelib.store import keys, table
+from chalicelib.store.table import ConditionFailed
+
+_ATTEMPTS = 3
+
+
+def parse_assignment_id(assignment_id: str) -> tuple[str, str]:
+    """(client_id, assignment ulid), or NotFound for an id we never issued."""
+    parts = keys.split_child_id(assignment_id)
+    if parts is None:
+        raise NotFound("No such assignment.")
+    return parts
+
+
+def occurrence_view(occurrence, state: str, done: dict[str, Any]) -> OccurrenceView:
+    record = done.get(occurrence.occurrence_id) or {}
+    return OccurrenceView(occurrence_id=occurrence.occurrence_id, local_date=occurrence.local_date.isoformat(),
+                          due_at=iso(occurrence.due_at), state=state, submission_id=record.get("submission_id"))
+
+
+def view(assignment: dict[str, Any], timezone_name: str, draft: dict[str, Any] | None = None,
+         now: datetime | None = None) -> AssignmentView:
+    now = now or utc_now()
+    schedule = rules.Schedule.of(assignment, timezone_name)
+    done = assignment.get("occurrences", {})
+    draft_occurrence = draft.get("occurrence_id") if draft else None
+    current = rules.current_occurrence(schedule, done, now)
+    upcoming = rules.next_due(schedule, done, now)
+    return AssignmentView(
+        **{k: assignment.get(k) for k in ("assignment_id", "client_id", "template_id", "template_version",
+                                           "template_title", "kind", "title", "instructions", "start_date",
+                                           "due_date", "due_time", "recurrence", "reminders", "status",
+                                           "status_history", "created_at", "updated_at", "version")},
+        current=occurrence_view(current, rules.state_of(schedule, current, done, draft_occurrence, now), done)
+        if current else None,
+        next_due_at=iso(upcoming.due_at) if upcoming else None,
+        recent=[occurrence_view(o, s, done) for o, s in rules.recent(schedule, done, draft_occurrence, now)],
+    )
+
+
+def schedule_summary(assignment: dict[str, Any]) -> dict[str, Any]:
+    """What the caseload summary keeps of an assignment to count due occurrences."""
+    return {k: assignment.get(k) for k in ("recurrence", "start_date", "due_date", "due_time", "status_history")}
+
+
+def _load_stats(client_id: str) -> dict[str, Any]:
+    return store.strip(table.get(keys.client_stats(client_id).as_dict(), consistent=True)) or {}
+
+
+def create(actor: Clinician, client_id: str, body: AssignmentCreate) -> AssignmentView:
+    profile = clients.get_for_clinician(actor, client_id, consistent=True)
+    template, _facts = template_service.resolve(actor, body.template_id, body.template_version)
+    now = utc_now()
+    start = body.start_date or rules.local_today(profile["timezone"], now)
+    ulid = new_id()
+    assignment = {
+        "assignment_id": keys.child_id(client_id, ulid),
+        "client_id": client_id,
+        "practice_id": profile["practice_id"],
+        "template_id": template.id,
+        "template_version": template.version,
+        "template_title": template.title,
+        "kind": template.kind,
+        "title": body.title or template.title,
+        "instructions": body.instructions if body.instructions is not None else template.instructions,
+        "start_date": start.isoformat(),
+        "due_date": body.due_date.isoformat() if body.due_date else None,
+        "due_time": body.due_time,
+        "recurrence": body.recurrence.model_dump(mode="json"),
+        "reminders": body.reminders.model_dump(mode="json"),
+        "status": "active",
+        "status_history": [{"status": "active", "at": iso(now), "by": actor.sub}],
+        "occurrences": {},
+        "created_by": actor.sub,
+        "created_at": iso(now),
+        "updated_at": iso(now),
+    }
+    snapshot = {"template": template.model_dump(mode="json")}
+    for _ in range(_ATTEMPTS):
+        stats = _load_stats(client_id)
+        stats = {**stats, "assignments": {**stats.get("assignments", {}), ulid: schedule_summary(assignment)}}
+        stats_action, _ = store.stats_put_action(profile, stats)
+        action, written = store.assignment_put_action(assignment, None)
+        try:
+            table.transact([action, store.template_snapshot_put_action(client_id, ulid, snapshot), stats_action])
+        except ConditionFailed:
+            continue
+        return view(store.strip(written), profile["timezone"], now=now)
+    raise Conflict("The client's homework is being changed by someone else; try again.")
+
+
+def _get(actor: Clinician, assignment_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    client_id, ulid = parse_assignment_id(assignment_id)
+    profile = clients.get_for_clinician(actor, client_id, consistent=True)
+    item = table.get(keys.assignment(client_id, ulid).as_dict(), consistent=True)
+    if item is None:
+        raise NotFound("No such assignment.")
+    return profile, store.strip(item)
+
+
+def get(actor: Clinician, assignment_id: str) -> AssignmentView:
+    profile, assignment = _get(actor, assignment_id)
+    return view(assignment, profile["timezone"])
+
+
+def list_for_client(actor: Clinician, client_id: str) -> list[AssignmentView]:
+    profile = clients.get_for_clinician(actor, client_id)
+    items = store.list_assignments_with_drafts(client_id)
+    drafts = {i["sk"].removesuffix("#DRAFT"): i for i in items if i["sk"].endswith("#DRAFT")}
+    now = utc_now()
+    return [view(store.strip(i), profile["timezone"], drafts.get(i["sk"]), now)
+            for i in items if not i["sk"].endswith("#DRAFT")]
+
+
+def update(actor: Clinician, assignment_id: str, body: AssignmentUpdate) -> AssignmentView:
+    changes = body.model_dump(mode="json", exclude_unset=True, exclude={"version"})
+    for field in ("title", "instructions", "due_time", "recurrence", "reminders", "status"):
+        if field in changes and changes[field] is None:
+            raise FieldErrors.one(field, "cannot be null")
+    for _ in range(_ATTEMPTS):
+        profile, assignment = _get(actor, assignment_id)
+        if body.version is not None and body.version != assignment["version"]:
+            raise Conflict("The assignment was changed by someone else; reload and try again.")
+        now = iso(utc_now())
+        updated = {**assignment, **changes, "updated_at": now}
+        if "status" in changes and changes["status"] != assignment["status"]:
+            if assignment["status"] == "cancelled":
+                raise FieldErrors.one("status", "a cancelled assignment cannot be restarted; assign it again")
+            updated["status_history"] = [*assignment["status_history"],
+                                         {"status": changes["status"], "at": now, "by": actor.sub}]
+        ulid = parse_assignment_id(assignment_id)[1]
+        stats = _load_stats(assignment["client_id"])
+        stats = {**stats, "assignments": {**stats.get("assignments", {}), ulid: schedule_summary(updated)}}
+        stats_action, _ = store.stats_put_action(profile, stats)
+        action, written = store.assignment_put_action(updated, assignment["version"])
+        try:
+            table.transact([action, stats_action])
+        except ConditionFailed:
+            if body.version is not None:
+                raise Conflict("The assignment was changed by someone else; reload and try again.") from None
+            continue
+        return view(store.strip(written), profile["timezone"])
+    raise Conflict("The assignment is being changed by someone else; try again.")
+
+
+def cancel(actor: Clinician, assignment_id: str) -> AssignmentView:
+    """DELETE cancels: no more occurrences fall due, and everything done so far stays."""
+    _, assignment = _get(actor, assignment_id)
+    if assignment["status"] == "cancelled":
+        return get(actor, assignment_id)
+    return update(actor, assignment_id, AssignmentUpdate(status="cancelled"))

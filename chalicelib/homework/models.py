@@ -1,0 +1,343 @@
+"""Request and response models for templates, assignments, drafts, submissions,
+reviews, alerts and progress."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import ConfigDict, Field, field_validator, model_validator
+
+from chalicelib.clients.models import Channel
+from chalicelib.fields import Flag, LocalTime, RequestModel, ResponseModel
+from chalicelib.homework.recurrence import Recurrence
+from chalicelib.homework.templates import TemplateContent
+
+AssignmentStatus = Literal["active", "paused", "cancelled"]
+OccurrenceState = Literal["upcoming", "open", "draft", "submitted", "skipped", "missed"]
+
+
+# -- templates ------------------------------------------------------------------------
+
+class TemplateCreate(RequestModel):
+    """A custom template: its content, whether the practice shares it, and where it came from."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "content": {"title": "Evening wind-down", "kind": "diary", "instructions": "Note how you wound down.",
+                    "items": [{"id": "what", "type": "long_text", "label": "What did you do?", "required": True}]},
+        "shared": True}]})
+
+    content: TemplateContent
+    shared: Flag = True
+    based_on: str | None = Field(default=None, max_length=80,
+                                 description="Id of the template this one was adapted from (e.g. a library slug).")
+
+
+class TemplateUpdate(RequestModel):
+    """Replaces the content with a new version; earlier versions stay readable."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "content": {"title": "Evening wind-down (v2)", "kind": "diary",
+                    "items": [{"id": "what", "type": "long_text", "label": "What did you do?", "required": True}]},
+        "shared": True, "version": 1}]})
+
+    content: TemplateContent
+    shared: Flag | None = None
+    version: int = Field(ge=1, description="The latest version you read (a stale one is a 409).")
+
+
+class TemplateSummary(ResponseModel):
+    template_id: str
+    version: int
+    title: str
+    kind: str
+    description: str = ""
+    source: Literal["library", "practice"]
+    shared: bool = True
+    owner_id: str | None = None
+    licence: str | None = None
+
+
+class TemplateList(ResponseModel):
+    items: list[TemplateSummary]
+
+
+class TemplateDetail(ResponseModel):
+    template_id: str
+    version: int
+    latest_version: int
+    source: Literal["library", "practice"]
+    shared: bool = True
+    owner_id: str | None = None
+    based_on: str | None = None
+    content: dict[str, Any]
+
+
+class TemplateQuery(RequestModel):
+    version: int | None = Field(default=None, ge=1)
+
+
+# -- assignments ------------------------------------------------------------------------
+
+class ReminderSettings(RequestModel):
+    """How this assignment reminds; unset fields follow the client's own preferences."""
+
+    enabled: Flag = True
+    channels: list[Channel] | None = Field(default=None, max_length=3)
+    time: LocalTime | None = Field(default=None, description="Local reminder time instead of the client's.")
+    only_while_open: Flag = True
+    follow_up_after_hours: int | None = Field(default=None, ge=1, le=72)
+    max_follow_ups: int = Field(default=1, ge=0, le=3)
+
+    @field_validator("channels")
+    @classmethod
+    def _unique(cls, value: list[Channel] | None) -> list[Channel] | None:
+        if value is not None and len(set(value)) != len(value):
+            raise ValueError("each channel may appear once")
+        return value
+
+
+class AssignmentCreate(RequestModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "template_id": "thought-record", "title": "Catch one upsetting thought a day",
+        "instructions": "When you notice your mood drop, pause and fill this in.",
+        "start_date": "2026-12-01", "due_time": "21:00",
+        "recurrence": {"frequency": "daily", "count": 14},
+        "reminders": {"enabled": True, "follow_up_after_hours": 2}}]})
+
+    template_id: str = Field(min_length=1, max_length=80)
+    template_version: int | None = Field(default=None, ge=1)
+    title: str | None = Field(default=None, min_length=1, max_length=200)
+    instructions: str | None = Field(default=None, max_length=5_000)
+    start_date: date | None = Field(default=None, description="Client-local date of the first occurrence (default today).")
+    due_date: date | None = Field(default=None, description="One-off assignments: the local due date (default start).")
+    due_time: LocalTime = "20:00"
+    recurrence: Recurrence = Field(default_factory=lambda: Recurrence(frequency="once"))
+    reminders: ReminderSettings = Field(default_factory=ReminderSettings)
+
+    @model_validator(mode="after")
+    def _dates(self) -> AssignmentCreate:
+        if self.due_date is not None:
+            if self.recurrence.frequency != "once":
+                raise ValueError("due_date applies to one-off assignments; repeating ones are due each occurrence")
+            if self.start_date is not None and self.due_date < self.start_date:
+                raise ValueError("due_date is before start_date")
+        return self
+
+
+class AssignmentUpdate(RequestModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "title": "Thought record after difficult moments", "status": "paused", "version": 1}]})
+
+    title: str | None = Field(default=None, min_length=1, max_length=200)
+    instructions: str | None = Field(default=None, max_length=5_000)
+    due_time: LocalTime | None = None
+    recurrence: Recurrence | None = None
+    reminders: ReminderSettings | None = None
+    status: AssignmentStatus | None = None
+    version: int | None = Field(default=None, ge=1)
+
+
+class OccurrenceView(ResponseModel):
+    occurrence_id: str
+    local_date: str
+    due_at: str
+    state: OccurrenceState
+    submission_id: str | None = None
+
+
+class AssignmentView(ResponseModel):
+    assignment_id: str
+    client_id: str
+    template_id: str
+    template_version: int
+    template_title: str
+    kind: str
+    title: str
+    instructions: str
+    start_date: str
+    due_date: str | None = None
+    due_time: str
+    recurrence: dict[str, Any]
+    reminders: dict[str, Any]
+    status: AssignmentStatus
+    status_history: list[dict[str, Any]]
+    created_at: str
+    updated_at: str
+    version: int
+    current: OccurrenceView | None = None
+    next_due_at: str | None = None
+    recent: list[OccurrenceView] = Field(default_factory=list)
+
+
+class AssignmentList(ResponseModel):
+    items: list[AssignmentView]
+
+
+# -- the client's side --------------------------------------------------------------------
+
+class ClientAssignmentSummary(ResponseModel):
+    assignment_id: str
+    title: str
+    kind: str
+    instructions: str
+    status: AssignmentStatus
+    current: OccurrenceView | None = None
+    next_due_at: str | None = None
+    has_draft: bool = False
+
+
+class ClientAssignmentList(ResponseModel):
+    items: list[ClientAssignmentSummary]
+
+
+class DraftView(ResponseModel):
+    occurrence_id: str | None = None
+    answers: dict[str, Any]
+    version: int
+    saved_at: str
+
+
+class ClientAssignmentDetail(ResponseModel):
+    assignment_id: str
+    title: str
+    instructions: str
+    status: AssignmentStatus
+    template: dict[str, Any]
+    current: OccurrenceView | None = None
+    next_due_at: str | None = None
+    draft: DraftView | None = None
+
+
+class DraftSave(RequestModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "answers": {"situation": "Meeting at work"}, "version": None}]})
+
+    occurrence_id: str | None = Field(default=None, max_length=10)
+    answers: dict[str, Any]
+    version: int | None = Field(default=None, ge=1, description="The draft version you have; omit for a new draft.")
+
+
+class SubmissionCreate(RequestModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "answers": {"situation": "Meeting at work"}, "rating": 4, "completion": "partial",
+        "obstacles": "Ran out of time in the evening."}]})
+
+    occurrence_id: str | None = Field(default=None, max_length=10)
+    answers: dict[str, Any]
+    completion: Literal["complete", "partial"] = "complete"
+    rating: int | None = Field(default=None, ge=1, le=5, description="How it went, from the client's side.")
+    obstacles: str | None = Field(default=None, max_length=2_000, description="What got in the way.")
+    note_for_session: str | None = Field(default=None, max_length=2_000)
+
+
+class SkipCreate(RequestModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"reason": "I was unwell today."}]})
+
+    occurrence_id: str | None = Field(default=None, max_length=10)
+    reason: str = Field(min_length=1, max_length=1_000)
+
+
+class CrisisResources(ResponseModel):
+    message: str
+
+
+class SubmissionReceipt(ResponseModel):
+    submission_id: str
+    assignment_id: str
+    occurrence_id: str
+    submitted_at: str
+    crisis_resources: list[CrisisResources] = Field(default_factory=list)
+
+
+class SkipReceipt(ResponseModel):
+    assignment_id: str
+    occurrence_id: str
+    state: Literal["skipped"] = "skipped"
+
+
+class Review(ResponseModel):
+    feedback: str
+    quality_rating: int | None = None
+    reviewed_at: str
+    reviewer_id: str
+
+
+class ClientSubmissionView(ResponseModel):
+    submission_id: str
+    assignment_id: str
+    title: str
+    occurrence_id: str
+    submitted_at: str
+    completion: str
+    rating: int | None = None
+    feedback: Review | None = None
+
+
+class ClientSubmissionList(ResponseModel):
+    items: list[ClientSubmissionView]
+    next_token: str | None = None
+
+
+# -- clinicians' review -----------------------------------------------------------------
+
+class SubmissionView(ResponseModel):
+    submission_id: str
+    assignment_id: str
+    client_id: str
+    template_id: str
+    template_version: int
+    title: str
+    occurrence_id: str
+    submitted_at: str
+    answers: dict[str, Any]
+    score: dict[str, Any] | None = None
+    completion: str
+    rating: int | None = None
+    obstacles: str | None = None
+    note_for_session: str | None = None
+    review: Review | None = None
+    alert_id: str | None = None
+
+
+class SubmissionList(ResponseModel):
+    items: list[SubmissionView]
+    next_token: str | None = None
+
+
+class ReviewCreate(RequestModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "feedback": "Great work noticing the thought and finding balanced evidence.", "quality_rating": 4}]})
+
+    feedback: str = Field(min_length=1, max_length=5_000)
+    quality_rating: int | None = Field(default=None, ge=1, le=5)
+
+
+class AlertView(ResponseModel):
+    alert_id: str
+    client_id: str
+    assignment_id: str
+    submission_id: str
+    template_title: str
+    items: list[dict[str, Any]]
+    status: Literal["open", "acknowledged"]
+    created_at: str
+    acknowledged_at: str | None = None
+    acknowledged_by: str | None = None
+    note: str | None = None
+
+
+class AlertList(ResponseModel):
+    items: list[AlertView]
+    next_token: str | None = None
+
+
+class AlertQuery(RequestModel):
+    status: Literal["open", "acknowledged"] = "open"
+    limit: int = Field(default=50, ge=1, le=100)
+    next_token: str | None = Field(default=None, max_length=1024)
+
+
+class AlertAcknowledge(RequestModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"note": "Called the client; safety plan reviewed."}]})
+
+    note: str | None = Field(default=None, max_length=2_000)

@@ -1,0 +1,191 @@
+"""The clinician's side of what comes back: submissions, reviews, risk alerts, progress."""
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib.clients import service as clients
+from chalicelib.errors import Conflict, NotFound
+from chalicelib.fields import iso, utc_now
+from chalicelib.homework import schedule as rules
+from chalicelib.homework.assignment_service import parse_assignment_id
+from chalicelib.homework.models import AlertView, Review, ReviewCreate, SubmissionView
+from chalicelib.homework.scoring import reliable_change
+from chalicelib.homework.templates import Template
+from chalicelib.identity.principals import Clinician
+from chalicelib.store import homework as store
+from chalicelib.store import keys, table
+from chalicelib.store.table import ConditionFailed
+
+
+def submission_view(item: dict[str, Any]) -> SubmissionView:
+    return SubmissionView(
+        **{k: item.get(k) for k in ("submission_id", "assignment_id", "client_id", "template_id",
+                                     "template_version", "title", "occurrence_id", "submitted_at", "answers",
+                                     "score", "completion", "rating", "obstacles", "note_for_session",
+                                     "alert_id")},
+        review=Review(**item["review"]) if item.get("review") else None)
+
+
+def list_for_assignment(actor: Clinician, assignment_id: str, *, limit: int, next_token: str | None):
+    client_id, ulid = parse_assignment_id(assignment_id)
+    clients.get_for_clinician(actor, client_id)
+    if table.get(keys.assignment(client_id, ulid).as_dict()) is None:
+        raise NotFound("No such assignment.")
+    page = store.list_submissions(client_id, assignment_ulid=ulid, limit=limit, next_token=next_token)
+    return [submission_view(i) for i in page.items], page.next_token
+
+
+def _locate(submission_id: str) -> tuple[str, str, str]:
+    parts = keys.split_child_id(submission_id)
+    if parts is None:
+        raise NotFound("No such submission.")
+    assignment_id, submission_ulid = parts
+    client_id, assignment_ulid = parse_assignment_id(assignment_id)
+    return client_id, assignment_ulid, submission_ulid
+
+
+def _get(actor: Clinician, submission_id: str) -> dict[str, Any]:
+    client_id, assignment_ulid, submission_ulid = _locate(submission_id)
+    clients.get_for_clinician(actor, client_id)
+    item = table.get(keys.submission(client_id, assignment_ulid, submission_ulid).as_dict(), consistent=True)
+    if item is None:
+        raise NotFound("No such submission.")
+    return item
+
+
+def get(actor: Clinician, submission_id: str) -> SubmissionView:
+    return submission_view(_get(actor, submission_id))
+
+
+def review(actor: Clinician, submission_id: str, body: ReviewCreate) -> SubmissionView:
+    item = _get(actor, submission_id)
+    updated = {**item, "review": {"feedback": body.feedback, "quality_rating": body.quality_rating,
+                                  "reviewed_at": iso(utc_now()), "reviewer_id": actor.sub}}
+    try:
+        table.put_versioned(updated, item["version"])
+    except ConditionFailed:
+        raise Conflict("The submission was reviewed at the same time; reload it.") from None
+    return submission_view(updated)
+
+
+# -- alerts ----------------------------------------------------------------------------
+
+def alert_view(item: dict[str, Any]) -> AlertView:
+    return AlertView(**{k: item.get(k) for k in AlertView.model_fields})
+
+
+def list_alerts(actor: Clinician, *, status: str, limit: int, next_token: str | None):
+    if actor.manages_practice:
+        page = store.list_alerts(practice_id=actor.practice_id, status=status, limit=limit, next_token=next_token)
+    else:
+        page = store.list_alerts(clinician_sub=actor.sub, status=status, limit=limit, next_token=next_token)
+    visible = [i for i in page.items if i.get("practice_id") == actor.practice_id]
+    return [alert_view(i) for i in visible], page.next_token
+
+
+def acknowledge(actor: Clinician, alert_id: str, note: str | None) -> AlertView:
+    parts = keys.split_child_id(alert_id)
+    if parts is None:
+        raise NotFound("No such alert.")
+    client_id, alert_ulid = parts
+    profile = clients.get_for_clinician(actor, client_id, consistent=True)
+    for _ in range(3):
+        found = store.get_many([keys.alert(client_id, alert_ulid), keys.client_stats(client_id)])
+        alert = found.get(keys.alert(client_id, alert_ulid).sk)
+        if alert is None:
+            raise NotFound("No such alert.")
+        if alert["status"] == "acknowledged":
+            return alert_view(alert)
+        now = iso(utc_now())
+        acknowledged = {**store.strip(alert), "status": "acknowledged", "acknowledged_at": now,
+                        "acknowledged_by": actor.sub, "note": note}
+        stats = store.strip(found.get("STATS")) or {}
+        stats = {**stats, "open_alerts": max(0, stats.get("open_alerts", 0) - 1)}
+        stats_action, _ = store.stats_put_action(profile, stats)
+        try:
+            table.transact([
+                table.put_action(store.alert_item(acknowledged), condition="#s = :open",
+                                 names={"#s": "status"}, values={":open": "open"}),
+                stats_action,
+            ])
+        except ConditionFailed:
+            continue
+        return alert_view(acknowledged)
+    raise Conflict("The alert is being changed at the same time; try again.")
+
+
+# -- progress ----------------------------------------------------------------------------
+
+def _template_for(snapshots: dict[str, dict[str, Any]], assignment_ulid: str) -> Template | None:
+    snapshot = snapshots.get(f"ASSIGNTPL#{assignment_ulid}")
+    return Template.model_validate(snapshot["template"]) if snapshot else None
+
+
+def progress(actor: Clinician, client_id: str) -> dict[str, Any]:
+    profile = clients.get_for_clinician(actor, client_id)
+    partition = keys.client_partition(client_id)
+    assignments = [i for i in table.query_all(partition, sk_prefix=keys.ASSIGNMENT_PREFIX)
+                   if not i["sk"].endswith("#DRAFT")]
+    snapshots = {i["sk"]: i for i in table.query_all(partition, sk_prefix="ASSIGNTPL#")}
+    submissions = sorted(store.all_submissions(client_id), key=lambda s: s["submitted_at"])
+    now = utc_now()
+
+    measures: dict[str, dict[str, Any]] = {}
+    for item in submissions:
+        total = (item.get("score") or {}).get("total")
+        if total is None:
+            continue
+        assignment_ulid = keys.split_child_id(item["assignment_id"])[1]
+        template = _template_for(snapshots, assignment_ulid)
+        measure = measures.setdefault(item["template_id"], {
+            "template_id": item["template_id"], "title": template.title if template else item["title"],
+            "bands": [b.model_dump(mode="json") for b in template.scoring.bands]
+            if template and template.scoring else [],
+            "higher_is_better": bool(template and template.scoring and template.scoring.higher_is_better),
+            "series": [], "_template": template})
+        measure["series"].append({"submitted_at": item["submitted_at"], "occurrence_id": item["occurrence_id"],
+                                  "total": total, "band": item["score"].get("band"),
+                                  "subscales": item["score"].get("subscales", {})})
+    for measure in measures.values():
+        template = measure.pop("_template")
+        series = measure["series"]
+        measure["reliable_change"] = (reliable_change(template, series[0]["total"], series[-1]["total"])
+                                      if template and len(series) > 1 else None)
+
+    submitted_by_assignment: dict[str, set[str]] = {}
+    for item in submissions:
+        submitted_by_assignment.setdefault(item["assignment_id"], set()).add(item["occurrence_id"])
+    per_assignment = []
+    overall = rules.Completion(0, 0)
+    for assignment in assignments:
+        schedule = rules.Schedule.of(assignment, profile["timezone"])
+        done = submitted_by_assignment.get(assignment["assignment_id"], set())
+        ratio = rules.completion(schedule, done, now)
+        current, longest = rules.streaks(schedule, done, now)
+        overall += ratio
+        ratings = [s["rating"] for s in submissions if s["assignment_id"] == assignment["assignment_id"]
+                   and s.get("rating")]
+        per_assignment.append({
+            "assignment_id": assignment["assignment_id"], "title": assignment["title"],
+            "status": assignment["status"], "done": ratio.done, "due": ratio.due, "completion": ratio.ratio,
+            "current_streak": current, "longest_streak": longest,
+            "client_rating_average": round(sum(ratings) / len(ratings), 2) if ratings else None,
+        })
+    return {"client_id": client_id, "measures": list(measures.values()), "assignments": per_assignment,
+            "overall": {"done": overall.done, "due": overall.due, "completion": overall.ratio}}
+
+
+def caseload_figures(profile: dict[str, Any], stats: dict[str, Any] | None, now=None) -> dict[str, Any]:
+    """Completion over the last 7 and 28 days and open alerts, from the STATS item alone."""
+    stats = stats or {}
+    now = now or utc_now()
+    submitted = stats.get("submitted", {})
+    figures: dict[str, Any] = {"open_alerts": stats.get("open_alerts", 0)}
+    for days in (7, 28):
+        total = rules.Completion(0, 0)
+        for ulid, summary in stats.get("assignments", {}).items():
+            schedule = rules.Schedule.of(summary, profile["timezone"])
+            done = {key.split("/", 1)[1] for key in submitted if key.startswith(f"{ulid}/")}
+            total += rules.completion(schedule, done, now, days=days)
+        figures[f"completion_{days}d"] = {"done": total.done, "due": total.due, "ratio": total.ratio}
+    return figures

@@ -1,0 +1,64 @@
+"""Clients' routes for their homework: list, open, autosave, submit, skip, history."""
+from __future__ import annotations
+
+from pydantic import Field
+
+from chalicelib.fields import RequestModel
+from chalicelib.homework import submission_service
+from chalicelib.homework.models import (ClientAssignmentDetail, ClientAssignmentList, ClientSubmissionList, DraftSave,
+                                        DraftView, SkipCreate, SkipReceipt, SubmissionCreate, SubmissionReceipt)
+from chalicelib.http.common import ListQuery, page_token_errors
+from chalicelib.http.framework import Call, Problem, Router
+
+router = Router("client_homework")
+TAGS = ("client",)
+
+
+class _IdempotencyKey(RequestModel):
+    key: str = Field(min_length=8, max_length=128, pattern=r"^[A-Za-z0-9._:-]+$")
+
+
+@router.route("/v1/client/assignments", "GET", auth="client", response=ClientAssignmentList,
+              summary="Your homework: what is open now and what is due when", tags=TAGS)
+def client_assignments(call: Call) -> ClientAssignmentList:
+    return submission_service.list_assignments(call.principal)
+
+
+@router.route("/v1/client/assignments/{assignment_id}", "GET", auth="client", response=ClientAssignmentDetail,
+              summary="One homework with its form and your saved draft", tags=TAGS)
+def client_assignment(call: Call) -> ClientAssignmentDetail:
+    return submission_service.get_assignment(call.principal, call.params["assignment_id"])
+
+
+@router.route("/v1/client/assignments/{assignment_id}/draft", "PUT", auth="client", body=DraftSave,
+              response=DraftView, summary="Autosave a draft (409 with the stored draft if it changed elsewhere)",
+              tags=TAGS)
+def save_draft(call: Call) -> DraftView:
+    return submission_service.save_draft(call.principal, call.params["assignment_id"], call.body)
+
+
+@router.route("/v1/client/assignments/{assignment_id}/submissions", "POST", auth="client", body=SubmissionCreate,
+              response=SubmissionReceipt, status=201, headers=("Idempotency-Key",),
+              summary="Submit homework; send the same Idempotency-Key when retrying", tags=TAGS)
+def submit(call: Call) -> SubmissionReceipt:
+    key = call.header("Idempotency-Key")
+    if not key:
+        raise Problem(400, "Missing Idempotency-Key", "Send a unique Idempotency-Key header with each submission.",
+                      errors=[{"field": "Idempotency-Key", "type": "missing", "message": "header required"}])
+    from chalicelib.http.framework import parse_model
+
+    parse_model(_IdempotencyKey, {"key": key}, "Idempotency-Key header")
+    return submission_service.submit(call.principal, call.params["assignment_id"], call.body, key)
+
+
+@router.route("/v1/client/assignments/{assignment_id}/skip", "POST", auth="client", body=SkipCreate,
+              response=SkipReceipt, summary="Skip this time, saying why", tags=TAGS)
+def skip(call: Call) -> SkipReceipt:
+    return submission_service.skip(call.principal, call.params["assignment_id"], call.body)
+
+
+@router.route("/v1/client/submissions", "GET", auth="client", query=ListQuery, response=ClientSubmissionList,
+              summary="What you have sent, with your clinician's feedback", tags=TAGS)
+def client_submissions(call: Call) -> ClientSubmissionList:
+    with page_token_errors():
+        return submission_service.history(call.principal, limit=call.query.limit, next_token=call.query.next_token)

@@ -1,0 +1,123 @@
+"""Templates, assignments, drafts, submissions, idempotency records, alerts and the
+caseload summary. Items are plain dicts; the domain decides what goes in them."""
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib.store import keys, table
+
+_KEY_FIELDS = {"pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk"}
+
+
+def strip(item: dict[str, Any] | None) -> dict[str, Any] | None:
+    return None if item is None else {k: v for k, v in item.items() if k not in _KEY_FIELDS}
+
+
+# -- custom templates -------------------------------------------------------------------
+
+def create_template(head: dict[str, Any], content: dict[str, Any]) -> None:
+    template_id, practice_id = head["template_id"], head["practice_id"]
+    table.transact([
+        table.put_action({**keys.template_head(template_id).as_dict(), **head, "version": 1,
+                          "gsi1pk": keys.practice_templates_index(practice_id),
+                          "gsi1sk": f"TEMPLATE#{template_id}"}, condition="attribute_not_exists(pk)"),
+        table.put_action({**keys.template_version(template_id, 1).as_dict(), "template_id": template_id,
+                          "version": 1, "content": content}, condition="attribute_not_exists(pk)"),
+    ])
+
+
+def add_template_version(head: dict[str, Any], content: dict[str, Any]) -> dict[str, Any]:
+    """Write version head.version+1 if head.version is still the latest (else ConditionFailed)."""
+    template_id, practice_id = head["template_id"], head["practice_id"]
+    new_version = head["version"] + 1
+    action, written = table.versioned_put_action(
+        {**keys.template_head(template_id).as_dict(), **head,
+         "gsi1pk": keys.practice_templates_index(practice_id), "gsi1sk": f"TEMPLATE#{template_id}"},
+        head["version"])
+    table.transact([action, table.put_action(
+        {**keys.template_version(template_id, new_version).as_dict(), "template_id": template_id,
+         "version": new_version, "content": content}, condition="attribute_not_exists(pk)")])
+    return strip(written)
+
+
+def get_template_head(template_id: str) -> dict[str, Any] | None:
+    return strip(table.get(keys.template_head(template_id).as_dict()))
+
+
+def get_template_version(template_id: str, version: int) -> dict[str, Any] | None:
+    return strip(table.get(keys.template_version(template_id, version).as_dict()))
+
+
+def list_practice_templates(practice_id: str) -> list[dict[str, Any]]:
+    return [strip(i) for i in table.query_all(keys.practice_templates_index(practice_id), index="gsi1",
+                                              sk_prefix="TEMPLATE#")]
+
+
+# -- client summary (caseload) ------------------------------------------------------------
+
+def stats_item(profile: dict[str, Any], stats: dict[str, Any]) -> dict[str, Any]:
+    """The STATS item sits beside the profile in both caseload indexes."""
+    client_id = profile["client_id"]
+    return {**stats, **keys.client_stats(client_id).as_dict(), "client_id": client_id,
+            "gsi1pk": keys.caseload_index(profile["clinician_id"]),
+            "gsi1sk": keys.client_stats_index_sort(client_id),
+            "gsi2pk": keys.practice_clients_index(profile["practice_id"]),
+            "gsi2sk": keys.client_stats_index_sort(client_id)}
+
+
+def stats_put_action(profile: dict[str, Any], stats: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Versioned write of the summary: (action, stats as written)."""
+    expected = stats.get("version")
+    action, written = table.versioned_put_action(stats_item(profile, stats), expected)
+    return action, strip(written)
+
+
+# -- assignments and what hangs off them -----------------------------------------------------
+
+def assignment_put_action(assignment: dict[str, Any], expected_version: int | None):
+    client_id = assignment["client_id"]
+    ulid = keys.split_child_id(assignment["assignment_id"])[1]
+    return table.versioned_put_action({**keys.assignment(client_id, ulid).as_dict(), **assignment}, expected_version)
+
+
+def template_snapshot_put_action(client_id: str, assignment_ulid: str, snapshot: dict[str, Any]):
+    return table.put_action({**keys.assignment_template(client_id, assignment_ulid).as_dict(), **snapshot})
+
+
+def list_assignments_with_drafts(client_id: str) -> list[dict[str, Any]]:
+    """Assignment items and their drafts (one Query; template snapshots are not included)."""
+    return [i for i in table.query_all(keys.client_partition(client_id), sk_prefix=keys.ASSIGNMENT_PREFIX)]
+
+
+def get_many(items_keys: list[keys.Key]) -> dict[str, dict[str, Any]]:
+    """BatchGet, returned by sort key (all keys are in one client's partition)."""
+    found = table.batch_get([k.as_dict() for k in items_keys])
+    return {i["sk"]: i for i in found}
+
+
+def list_submissions(client_id: str, *, assignment_ulid: str | None = None, limit: int | None = None,
+                     next_token: str | None = None, newest_first: bool = True) -> table.Page:
+    prefix = keys.submissions_of_assignment_prefix(assignment_ulid) if assignment_ulid else keys.SUBMISSION_PREFIX
+    return table.query(keys.client_partition(client_id), sk_prefix=prefix, limit=limit,
+                       next_token=next_token, forward=not newest_first)
+
+
+def all_submissions(client_id: str) -> list[dict[str, Any]]:
+    return list(table.query_all(keys.client_partition(client_id), sk_prefix=keys.SUBMISSION_PREFIX))
+
+
+def list_alerts(*, clinician_sub: str | None = None, practice_id: str | None = None, status: str,
+                limit: int, next_token: str | None) -> table.Page:
+    if clinician_sub:
+        return table.query(keys.clinician_alerts_index(clinician_sub), index="gsi1",
+                           sk_prefix=f"{status.upper()}#", limit=limit, next_token=next_token, forward=False)
+    return table.query(keys.practice_alerts_index(practice_id), index="gsi2", sk_prefix=f"{status.upper()}#",
+                       limit=limit, next_token=next_token, forward=False)
+
+
+def alert_item(alert: dict[str, Any]) -> dict[str, Any]:
+    ulid = keys.split_child_id(alert["alert_id"])[1]
+    sort = keys.alert_index_sort(alert["status"], alert["created_at"], ulid)
+    return {**alert, **keys.alert(alert["client_id"], ulid).as_dict(),
+            "gsi1pk": keys.clinician_alerts_index(alert["clinician_id"]), "gsi1sk": sort,
+            "gsi2pk": keys.practice_alerts_index(alert["practice_id"]), "gsi2sk": sort}
