@@ -28,10 +28,12 @@ install: $(VENV)/.installed node_modules/.installed
 run: install
 	$(PY) -m chalicelib.devstack run
 
-# Fast suites in parallel (unit, API on in-process moto, integration on DynamoDB Local
-# and moto's server), then the whole local stack end to end, then the infrastructure.
+# Unit and API suites (in-process moto) in parallel; then the integration suite on DynamoDB
+# Local and moto's server (its own run: its services and settings are per process); then
+# the whole local stack end to end; then the infrastructure.
 test: install
-	$(PY) -m pytest tests/unit tests/api tests/integration -q -n $(PYTEST_WORKERS) -p no:cacheprovider
+	$(PY) -m pytest tests/unit tests/api -q -n $(PYTEST_WORKERS) -p no:cacheprovider
+	$(PY) -m pytest tests/integration -q -n $(PYTEST_WORKERS) -p no:cacheprovider
 	$(PY) -m pytest tests/e2e -q -p no:cacheprovider
 	$(MAKE) --no-print-directory infra-test
 
