@@ -105,15 +105,13 @@ class ManagedProcess:
         """SIGTERM the whole group, then SIGKILL whatever is left after timeout."""
         try:
             if self.running():
+                # The group id is the leader's pid, reserved until we reap the leader.
                 _signal_group(self.process.pid, signal.SIGTERM)
                 try:
                     self.process.wait(timeout=timeout)
                 except subprocess.TimeoutExpired:
-                    pass
-            # Helpers may outlive the leader; the group id stays the leader's pid.
-            _signal_group(self.process.pid, signal.SIGKILL)
-            if self.process.poll() is None:
-                self.process.wait(timeout=5)
+                    _signal_group(self.process.pid, signal.SIGKILL)
+                    self.process.wait(timeout=5)
         finally:
             if self._log_file is not None:
                 self._log_file.close()

@@ -41,7 +41,6 @@ TABLE_NAME = "emotipal-local"
 EXPORTS_BUCKET = "emotipal-local-exports"
 SES_SENDER = "no-reply@emotipal.test"
 
-STACK_FILE_KEYS = ("api", "web_client", "web_admin", "outbox", "aws_endpoint", "logins", "demo_client_link")
 
 
 @dataclass(frozen=True)
@@ -212,6 +211,8 @@ class LocalStack:
         config.local_dir.mkdir(parents=True, exist_ok=True)
         missing_dynamodb = dynamodb_local_unavailable_reason()
         self.check_ports(with_dynamodb_local=missing_dynamodb is None)
+        # A stack.json left by a crashed run would announce a stack that is not up yet.
+        (config.local_dir / "stack.json").unlink(missing_ok=True)
 
         # DynamoDB Local's JVM starts while moto starts and replays.
         dynamodb = self._launch_dynamodb(missing_dynamodb)
