@@ -110,7 +110,7 @@ class EmotipalStack(Stack):
             log_bucket=buckets.cdn_logs,
             api_origin=api_origin,
         )
-        site.deploy_pages(source_dir / "web", {"apiUrl": api_url, "stage": settings.stage}, buckets.site)
+        site.deploy_pages(source_dir / "web", {"api": api_url, "stage": settings.stage}, buckets.site)
         web_origin = f"https://{site.domain_name}"
         for function in [API_HANDLER] + ([SWEEP_HANDLER] if self.has_sweep else []):
             self.app.add_environment_variable("EMOTIPAL_WEB_ORIGIN", web_origin, function)
