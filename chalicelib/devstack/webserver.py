@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from chalicelib import web_policy
+
 from chalicelib.devstack.outbox import OUTBOX_CSS, fetch_outbox, render_outbox_html
 from chalicelib.devstack.processes import HOST, REPO_ROOT
 
@@ -28,23 +30,7 @@ def origin_of(url: str) -> str:
 
 
 def content_security_policy(api_url: str) -> str:
-    """As infra/emotipal_infra/web.py, less `upgrade-insecure-requests` (loopback is plain HTTP).
-
-    No inline script or style anywhere: pages load their code from files.
-    """
-    directives = [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "font-src 'self'",
-        f"connect-src 'self' {origin_of(api_url)}",
-        "frame-ancestors 'none'",
-        "base-uri 'none'",
-        "form-action 'self'",
-        "object-src 'none'",
-    ]
-    return "; ".join(directives)
+    return web_policy.content_security_policy(origin_of(api_url), upgrade_insecure_requests=False)
 
 
 def security_headers(api_url: str) -> dict[str, str]:

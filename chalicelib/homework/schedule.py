@@ -154,38 +154,34 @@ class Completion:
         return Completion(self.done + other.done, self.due + other.due)
 
 
-def completion(schedule: Schedule, submitted: Iterable[str], now: datetime, days: int | None = None) -> Completion:
-    """Occurrences submitted ÷ occurrences that fell due (in the last `days`, or ever)."""
-    start = now - timedelta(days=days) if days else None
-    submitted = set(submitted)
-    due = done = 0
-    window_start = start
+def _counted(schedule: Schedule, window_start: datetime | None, now: datetime) -> Iterable[Occurrence]:
+    """Every occurrence that fell due in [window_start, now) while the assignment was active."""
     while True:
         batch = schedule.occurrences(window_start, now, limit=366)
-        for occurrence in batch:
-            if schedule.counts(occurrence):
-                due += 1
-                done += occurrence.occurrence_id in submitted
+        yield from (o for o in batch if schedule.counts(o))
         if len(batch) < 366:
-            return Completion(done, due)
+            return
         window_start = batch[-1].due_at + timedelta(seconds=1)
+
+
+def completion(schedule: Schedule, submitted: Iterable[str], now: datetime, days: int | None = None) -> Completion:
+    """Occurrences submitted ÷ occurrences that fell due (in the last `days`, or ever)."""
+    submitted = set(submitted)
+    due = done = 0
+    for occurrence in _counted(schedule, now - timedelta(days=days) if days else None, now):
+        due += 1
+        done += occurrence.occurrence_id in submitted
+    return Completion(done, due)
 
 
 def streaks(schedule: Schedule, submitted: Iterable[str], now: datetime) -> tuple[int, int]:
     """(current, longest) runs of consecutive due occurrences that were submitted."""
     submitted = set(submitted)
     current = longest = 0
-    window_start = None
-    while True:
-        batch = schedule.occurrences(window_start, now, limit=366)
-        for occurrence in batch:
-            if not schedule.counts(occurrence):
-                continue
-            current = current + 1 if occurrence.occurrence_id in submitted else 0
-            longest = max(longest, current)
-        if len(batch) < 366:
-            return current, longest
-        window_start = batch[-1].due_at + timedelta(seconds=1)
+    for occurrence in _counted(schedule, None, now):
+        current = current + 1 if occurrence.occurrence_id in submitted else 0
+        longest = max(longest, current)
+    return current, longest
 
 
 def local_today(timezone_name: str, now: datetime) -> date:

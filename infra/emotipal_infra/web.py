@@ -33,21 +33,9 @@ function handler(event) {
 
 
 def content_security_policy(api_origin: str) -> str:
-    """No inline script or style anywhere: the pages load their own files only."""
-    directives = [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "font-src 'self'",
-        f"connect-src 'self' {api_origin}",
-        "object-src 'none'",
-        "base-uri 'none'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-        "upgrade-insecure-requests",
-    ]
-    return "; ".join(directives)
+    from chalicelib.web_policy import content_security_policy as policy  # one policy for CloudFront and the local stack
+
+    return policy(api_origin)
 
 
 def _custom_domain(scope: Construct, settings: StageSettings) -> dict:
