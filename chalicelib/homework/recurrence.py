@@ -121,7 +121,7 @@ class Recurrence(BaseModel):
     at their defaults (``interval`` 1, ``weekdays`` empty) so a dumped rule validates again.
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     frequency: Frequency
     interval: Annotated[int, Field(strict=True, ge=1, le=MAX_INTERVAL_DAYS)] = Field(

@@ -4,7 +4,6 @@ from __future__ import annotations
 from pydantic import Field
 
 from chalicelib.fields import RequestModel
-from chalicelib.homework import submission_service
 from chalicelib.homework.models import (ClientAssignmentDetail, ClientAssignmentList, ClientSubmissionList, DraftSave,
                                         DraftView, SkipCreate, SkipReceipt, SubmissionCreate, SubmissionReceipt)
 from chalicelib.http.common import ListQuery, page_token_errors
@@ -21,12 +20,16 @@ class _IdempotencyKey(RequestModel):
 @router.route("/v1/client/assignments", "GET", auth="client", response=ClientAssignmentList,
               summary="Your homework: what is open now and what is due when", tags=TAGS)
 def client_assignments(call: Call) -> ClientAssignmentList:
+    from chalicelib.homework import submission_service
+
     return submission_service.list_assignments(call.principal)
 
 
 @router.route("/v1/client/assignments/{assignment_id}", "GET", auth="client", response=ClientAssignmentDetail,
               summary="One homework with its form and your saved draft", tags=TAGS)
 def client_assignment(call: Call) -> ClientAssignmentDetail:
+    from chalicelib.homework import submission_service
+
     return submission_service.get_assignment(call.principal, call.params["assignment_id"])
 
 
@@ -34,6 +37,8 @@ def client_assignment(call: Call) -> ClientAssignmentDetail:
               response=DraftView, summary="Autosave a draft (409 with the stored draft if it changed elsewhere)",
               tags=TAGS)
 def save_draft(call: Call) -> DraftView:
+    from chalicelib.homework import submission_service
+
     return submission_service.save_draft(call.principal, call.params["assignment_id"], call.body)
 
 
@@ -48,17 +53,23 @@ def submit(call: Call) -> SubmissionReceipt:
     from chalicelib.http.framework import parse_model
 
     parse_model(_IdempotencyKey, {"key": key}, "Idempotency-Key header")
+    from chalicelib.homework import submission_service
+
     return submission_service.submit(call.principal, call.params["assignment_id"], call.body, key)
 
 
 @router.route("/v1/client/assignments/{assignment_id}/skip", "POST", auth="client", body=SkipCreate,
               response=SkipReceipt, summary="Skip this time, saying why", tags=TAGS)
 def skip(call: Call) -> SkipReceipt:
+    from chalicelib.homework import submission_service
+
     return submission_service.skip(call.principal, call.params["assignment_id"], call.body)
 
 
 @router.route("/v1/client/submissions", "GET", auth="client", query=ListQuery, response=ClientSubmissionList,
               summary="What you have sent, with your clinician's feedback", tags=TAGS)
 def client_submissions(call: Call) -> ClientSubmissionList:
+    from chalicelib.homework import submission_service
+
     with page_token_errors():
         return submission_service.history(call.principal, limit=call.query.limit, next_token=call.query.next_token)

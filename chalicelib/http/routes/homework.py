@@ -4,7 +4,6 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.fields import ResponseModel
-from chalicelib.homework import assignment_service, review_service, template_service
 from chalicelib.homework.models import (AlertAcknowledge, AlertList, AlertQuery, AlertView, AssignmentCreate,
                                         AssignmentList, AssignmentUpdate, AssignmentView, ReviewCreate,
                                         SubmissionList, SubmissionView, TemplateCreate, TemplateDetail,
@@ -25,18 +24,24 @@ def _audit(call: Call, action: str, client_id: str, detail: str | None = None) -
 @router.route("/v1/templates", "GET", auth="clinician", response=TemplateList,
               summary="The library and the practice's own templates", tags=("templates",))
 def list_templates(call: Call) -> TemplateList:
+    from chalicelib.homework import template_service
+
     return TemplateList(items=template_service.list_templates(call.principal))
 
 
 @router.route("/v1/templates", "POST", auth="clinician", body=TemplateCreate, response=TemplateDetail, status=201,
               summary="Create a custom template (e.g. an adapted copy of a library one)", tags=("templates",))
 def create_template(call: Call) -> TemplateDetail:
+    from chalicelib.homework import template_service
+
     return template_service.create(call.principal, call.body)
 
 
 @router.route("/v1/templates/{template_id}", "GET", auth="clinician", query=TemplateQuery, response=TemplateDetail,
               summary="A template; `?version=` reads an earlier version", tags=("templates",))
 def get_template(call: Call) -> TemplateDetail:
+    from chalicelib.homework import template_service
+
     return template_service.detail(*template_service.resolve(call.principal, call.params["template_id"],
                                                              call.query.version))
 
@@ -44,6 +49,8 @@ def get_template(call: Call) -> TemplateDetail:
 @router.route("/v1/templates/{template_id}", "PUT", auth="clinician", body=TemplateUpdate, response=TemplateDetail,
               summary="Save a new version of a custom template", tags=("templates",))
 def update_template(call: Call) -> TemplateDetail:
+    from chalicelib.homework import template_service
+
     return template_service.update(call.principal, call.params["template_id"], call.body)
 
 
@@ -52,6 +59,8 @@ def update_template(call: Call) -> TemplateDetail:
 @router.route("/v1/clients/{client_id}/assignments", "GET", auth="clinician", response=AssignmentList,
               summary="A client's assignments with their current occurrence", tags=("assignments",))
 def list_assignments(call: Call) -> AssignmentList:
+    from chalicelib.homework import assignment_service
+
     items = assignment_service.list_for_client(call.principal, call.params["client_id"])
     _audit(call, "assignment.list", call.params["client_id"])
     return AssignmentList(items=items)
@@ -60,6 +69,8 @@ def list_assignments(call: Call) -> AssignmentList:
 @router.route("/v1/clients/{client_id}/assignments", "POST", auth="clinician", body=AssignmentCreate,
               response=AssignmentView, status=201, summary="Assign homework to a client", tags=("assignments",))
 def create_assignment(call: Call) -> AssignmentView:
+    from chalicelib.homework import assignment_service
+
     created = assignment_service.create(call.principal, call.params["client_id"], call.body)
     _audit(call, "assignment.create", created.client_id, created.assignment_id)
     return created
@@ -68,6 +79,8 @@ def create_assignment(call: Call) -> AssignmentView:
 @router.route("/v1/assignments/{assignment_id}", "GET", auth="clinician", response=AssignmentView,
               summary="One assignment", tags=("assignments",))
 def get_assignment(call: Call) -> AssignmentView:
+    from chalicelib.homework import assignment_service
+
     found = assignment_service.get(call.principal, call.params["assignment_id"])
     _audit(call, "assignment.read", found.client_id, found.assignment_id)
     return found
@@ -76,6 +89,8 @@ def get_assignment(call: Call) -> AssignmentView:
 @router.route("/v1/assignments/{assignment_id}", "PATCH", auth="clinician", body=AssignmentUpdate,
               response=AssignmentView, summary="Change, pause or resume an assignment", tags=("assignments",))
 def update_assignment(call: Call) -> AssignmentView:
+    from chalicelib.homework import assignment_service
+
     updated = assignment_service.update(call.principal, call.params["assignment_id"], call.body)
     _audit(call, "assignment.update", updated.client_id, updated.assignment_id)
     return updated
@@ -84,6 +99,8 @@ def update_assignment(call: Call) -> AssignmentView:
 @router.route("/v1/assignments/{assignment_id}", "DELETE", auth="clinician", response=AssignmentView,
               summary="Cancel an assignment (its history stays)", tags=("assignments",))
 def cancel_assignment(call: Call) -> AssignmentView:
+    from chalicelib.homework import assignment_service
+
     cancelled = assignment_service.cancel(call.principal, call.params["assignment_id"])
     _audit(call, "assignment.cancel", cancelled.client_id, cancelled.assignment_id)
     return cancelled
@@ -94,6 +111,8 @@ def cancel_assignment(call: Call) -> AssignmentView:
 @router.route("/v1/assignments/{assignment_id}/submissions", "GET", auth="clinician", query=ListQuery,
               response=SubmissionList, summary="Submissions for an assignment, newest first", tags=("review",))
 def list_submissions(call: Call) -> SubmissionList:
+    from chalicelib.homework import assignment_service, review_service
+
     with page_token_errors():
         items, token = review_service.list_for_assignment(call.principal, call.params["assignment_id"],
                                                           limit=call.query.limit, next_token=call.query.next_token)
@@ -105,6 +124,8 @@ def list_submissions(call: Call) -> SubmissionList:
 @router.route("/v1/submissions/{submission_id}", "GET", auth="clinician", response=SubmissionView,
               summary="One submission with its answers and scores", tags=("review",))
 def get_submission(call: Call) -> SubmissionView:
+    from chalicelib.homework import review_service
+
     found = review_service.get(call.principal, call.params["submission_id"])
     _audit(call, "submission.read", found.client_id, found.submission_id)
     return found
@@ -113,6 +134,8 @@ def get_submission(call: Call) -> SubmissionView:
 @router.route("/v1/submissions/{submission_id}/review", "POST", auth="clinician", body=ReviewCreate,
               response=SubmissionView, summary="Give feedback and rate the homework's quality", tags=("review",))
 def review_submission(call: Call) -> SubmissionView:
+    from chalicelib.homework import review_service
+
     reviewed = review_service.review(call.principal, call.params["submission_id"], call.body)
     _audit(call, "submission.review", reviewed.client_id, reviewed.submission_id)
     return reviewed
@@ -128,6 +151,8 @@ class Progress(ResponseModel):
 @router.route("/v1/clients/{client_id}/progress", "GET", auth="clinician", response=Progress,
               summary="Scores over time with bands and reliable change; completion and streaks", tags=("review",))
 def client_progress(call: Call) -> Progress:
+    from chalicelib.homework import review_service
+
     result = review_service.progress(call.principal, call.params["client_id"])
     _audit(call, "progress.read", call.params["client_id"])
     return Progress(**result)
@@ -139,6 +164,8 @@ def client_progress(call: Call) -> Progress:
               summary="Risk alerts for your clients (owners and admins: the practice), newest first",
               tags=("alerts",))
 def list_alerts(call: Call) -> AlertList:
+    from chalicelib.homework import review_service
+
     with page_token_errors():
         items, token = review_service.list_alerts(call.principal, status=call.query.status, limit=call.query.limit,
                                                   next_token=call.query.next_token)
@@ -150,6 +177,8 @@ def list_alerts(call: Call) -> AlertList:
 @router.route("/v1/alerts/{alert_id}/acknowledge", "POST", auth="clinician", body=AlertAcknowledge,
               response=AlertView, summary="Acknowledge a risk alert", tags=("alerts",))
 def acknowledge_alert(call: Call) -> AlertView:
+    from chalicelib.homework import review_service
+
     acknowledged = review_service.acknowledge(call.principal, call.params["alert_id"], call.body.note)
     _audit(call, "alert.acknowledge", acknowledged.client_id, acknowledged.alert_id)
     return acknowledged
