@@ -292,9 +292,15 @@ def _local_dates(
         first = _first_pattern_date_from(recurrence, start, from_date)
     if last_allowed is not None and first > last_allowed:
         return iter(())
-    until = datetime.combine(last_allowed, time()) if last_allowed is not None else None
-    rule = _rrule_for(recurrence, datetime.combine(first, time()), until, recurrence.count)
-    dates = (moment.date() for moment in rule)
+    if recurrence.count is not None:
+        # rrule refuses count together with until (RFC 5545): bound the counted series here.
+        rule = _rrule_for(recurrence, datetime.combine(first, time()), None, recurrence.count)
+        dates = (moment.date() for moment in rule)
+        if last_allowed is not None:
+            dates = itertools.takewhile(lambda day: day <= last_allowed, dates)
+    else:
+        until = datetime.combine(last_allowed, time()) if last_allowed is not None else None
+        dates = (moment.date() for moment in _rrule_for(recurrence, datetime.combine(first, time()), until, None))
     return (day for day in dates if day >= from_date)
 
 
