@@ -1,0 +1,38 @@
+"""Request and response models for exports."""
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import ConfigDict, Field
+
+from chalicelib.fields import RequestModel, ResponseModel
+
+ExportFormat = Literal["pdf", "csv", "fhir"]
+
+
+class ExportCreate(RequestModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"client_id": "01HZX3V9Q2M4R7T8W1Y5B6C7D8",
+                                                               "format": "pdf"}]})
+
+    client_id: str = Field(min_length=1, max_length=80)
+    format: ExportFormat
+    assignment_id: str | None = Field(default=None, max_length=140, description="Only this assignment.")
+
+
+class ClientExportCreate(RequestModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"format": "pdf"}]})
+
+    format: ExportFormat
+    assignment_id: str | None = Field(default=None, max_length=140)
+
+
+class ExportView(ResponseModel):
+    export_id: str
+    client_id: str
+    format: ExportFormat
+    assignment_id: str | None = None
+    submissions: int
+    size_bytes: int
+    created_at: str
+    expires_at: str
+    download_url: str = Field(description="Valid for a few minutes; ask again for a fresh one.")
