@@ -35,6 +35,7 @@ test: install
 	$(PY) -m pytest tests/unit tests/api -q -n $(PYTEST_WORKERS) -p no:cacheprovider
 	$(PY) -m pytest tests/integration -q -n $(PYTEST_WORKERS) -p no:cacheprovider
 	$(PY) -m pytest tests/e2e -q -p no:cacheprovider
+	$(PY) -m pytest tests/browser -q -p no:cacheprovider
 	$(MAKE) --no-print-directory infra-test
 
 test-fast: install

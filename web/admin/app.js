@@ -1,0 +1,239 @@
+// The clinician's page: caseload, a page per client, alerts, templates and clinicians.
+
+import { h, clear, focusElement, formatDateTime, percent, notice, announce, timeZones, browserTimeZone } from "../shared/dom.js";
+import { ApiError, describeError } from "../shared/api.js";
+import { adminApi, isSignedIn, showLogin, signOut } from "./auth.js";
+import { showClient } from "./client-page.js";
+import { showTemplates, showTemplateEditor } from "./templates.js";
+import { fieldErrors } from "./forms.js";
+import { alertCard, refreshAlertCount } from "./alerts.js";
+
+const main = document.getElementById("main");
+const nav = document.getElementById("nav");
+const account = document.getElementById("account");
+let me = null;
+let firstRoute = true;
+
+function start() {
+  document.getElementById("sign-out").addEventListener("click", () => signOut());
+  window.addEventListener("emotipal:signed-out", () => { me = null; showSignIn(); });
+  window.addEventListener("hashchange", route);
+  if (isSignedIn()) route();
+  else showSignIn();
+}
+
+function showSignIn() {
+  nav.hidden = true;
+  account.hidden = true;
+  showLogin(main, () => {
+    if (!window.location.hash.startsWith("#/")) history.replaceState(null, "", "#/clients");
+    route();
+  });
+}
+
+async function loadMe() {
+  me ??= await adminApi("GET", "/v1/me");
+  document.getElementById("account-name").textContent = `${me.display_name} · ${me.practice_name}`;
+  document.getElementById("nav-clinicians").hidden = !["owner", "admin"].includes(me.role);
+  nav.hidden = false;
+  account.hidden = false;
+  return me;
+}
+
+async function route() {
+  if (!isSignedIn()) return showSignIn();
+  const hash = window.location.hash || "#/clients";
+  if (!hash.startsWith("#/")) return;
+  const [section = "clients", id, sub] = hash.slice(2).split("/");
+  for (const link of nav.querySelectorAll("a[data-route]")) {
+    if (link.dataset.route === (section || "clients")) link.setAttribute("aria-current", "page");
+    else link.removeAttribute("aria-current");
+  }
+  try {
+    const who = await loadMe();
+    refreshAlertCount();
+    if (section === "clients" && id) await showClient(main, decodeURIComponent(id), who);
+    else if (section === "alerts") await showAlerts(sub === "all" || id === "all");
+    else if (section === "templates" && id) await showTemplateEditor(main, id === "new" ? null : decodeURIComponent(id));
+    else if (section === "templates") await showTemplates(main);
+    else if (section === "clinicians") await showClinicians(who);
+    else await showCaseload(who);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) return;
+    clear(main, h("h1", { text: "Something went wrong" }), notice("error", h("p", { text: describeError(error) })));
+  }
+  if (!firstRoute) focusElement(main.querySelector("h1"));
+  firstRoute = false;
+}
+
+// -- caseload ------------------------------------------------------------------------------
+
+function completionCell(completion) {
+  if (!completion || !completion.due) return h("td", { class: "number muted", text: "—" });
+  return h("td", { class: "number", text: `${percent(completion.ratio)} (${completion.done}/${completion.due})` });
+}
+
+async function showCaseload() {
+  clear(main, h("h1", { text: "Caseload" }), h("p", { class: "loading", text: "Loading" }));
+  const clients = [];
+  let next = null;
+  do {
+    const page = await adminApi("GET", `/v1/clients?limit=100${next ? `&next_token=${encodeURIComponent(next)}` : ""}`);
+    clients.push(...page.items);
+    next = page.next_token;
+  } while (next && clients.length < 1000);
+  clients.sort((a, b) => (b.open_alerts || 0) - (a.open_alerts || 0) || a.display_name.localeCompare(b.display_name));
+  const rows = clients.map((client) => h("tr", {},
+    h("th", { scope: "row" }, h("a", { href: `#/clients/${encodeURIComponent(client.client_id)}`, text: client.display_name })),
+    completionCell(client.completion_7d),
+    completionCell(client.completion_28d),
+    h("td", { class: "number" }, client.open_alerts
+      ? h("span", { class: "badge badge-alert", text: String(client.open_alerts) }) : h("span", { class: "muted", text: "0" })),
+    h("td", { text: client.access_link.active ? `Active until ${formatDateTime(client.access_link.expires_at)}` : "No active link" })));
+  clear(main,
+    h("div", { class: "page-head" }, h("h1", { text: "Caseload" })),
+    clients.length
+      ? h("div", { class: "table-scroll", tabindex: "0", role: "region", "aria-labelledby": "caseload-caption" },
+        h("table", {},
+          h("caption", { id: "caseload-caption", text: `${clients.length} ${clients.length === 1 ? "client" : "clients"}` }),
+          h("thead", {}, h("tr", {},
+            h("th", { scope: "col", text: "Client" }), h("th", { scope: "col", class: "number", text: "Completion, 7 days" }),
+            h("th", { scope: "col", class: "number", text: "Completion, 28 days" }), h("th", { scope: "col", class: "number", text: "Open alerts" }),
+            h("th", { scope: "col", text: "Access link" }))),
+          h("tbody", {}, rows)))
+      : notice("info", h("p", { text: "No clients yet. Add your first client below." })),
+    newClientForm());
+}
+
+function newClientForm() {
+  const status = h("div", { role: "status", "aria-live": "polite" });
+  const name = h("input", { type: "text", id: "new-client-name", class: "control", maxlength: 100, autocomplete: "off", "aria-describedby": "new-client-name-help" });
+  const email = h("input", { type: "email", id: "new-client-email", class: "control", autocomplete: "off" });
+  const phone = h("input", { type: "tel", id: "new-client-phone", class: "control", autocomplete: "off", "aria-describedby": "new-client-phone-help" });
+  const zone = h("input", { type: "text", id: "new-client-timezone", class: "control", list: "timezones", value: browserTimeZone(), autocomplete: "off" });
+  const zones = h("datalist", { id: "timezones" }, timeZones().map((value) => h("option", { value })));
+  const time = h("input", { type: "time", id: "new-client-reminder-time", class: "control control-short", value: "18:00" });
+  const byEmail = h("input", { type: "checkbox", id: "new-client-by-email", checked: true });
+  const bySms = h("input", { type: "checkbox", id: "new-client-by-sms" });
+  const button = h("button", { type: "submit", class: "button", text: "Add client" });
+  const form = h("form", { class: "card", novalidate: true, "aria-labelledby": "new-client-title" },
+    h("h2", { id: "new-client-title", text: "Add a client" }),
+    status,
+    h("div", { class: "form-row" },
+      h("div", { class: "field", dataset: { field: "display_name" } }, h("label", { class: "field-label", for: name.id, text: "Name the client goes by" }),
+        h("p", { class: "field-help", id: "new-client-name-help", text: "Shown to the client. A first name is enough." }), name),
+      h("div", { class: "field", dataset: { field: "timezone" } }, h("label", { class: "field-label", for: zone.id, text: "Client's time zone" }), zone, zones)),
+    h("div", { class: "form-row" },
+      h("div", { class: "field", dataset: { field: "email" } }, h("label", { class: "field-label", for: email.id }, "Email ", h("span", { class: "required-tag", text: "(optional)" })), email),
+      h("div", { class: "field", dataset: { field: "phone" } }, h("label", { class: "field-label", for: phone.id }, "Mobile number ", h("span", { class: "required-tag", text: "(optional)" })),
+        h("p", { class: "field-help", id: "new-client-phone-help", text: "With country code, e.g. +44 7700 900123." }), phone)),
+    h("div", { class: "form-row" },
+      h("div", { class: "field", dataset: { field: "reminder_time" } }, h("label", { class: "field-label", for: time.id, text: "Usual reminder time" }), time),
+      h("fieldset", { class: "field", dataset: { field: "reminder_channels" } }, h("legend", { class: "field-label", text: "Remind by" }),
+        h("div", { class: "choices" },
+          h("div", { class: "choice" }, byEmail, h("label", { for: byEmail.id, text: "Email" })),
+          h("div", { class: "choice" }, bySms, h("label", { for: bySms.id, text: "Text message" }))))),
+    h("div", { class: "actions" }, button));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (!name.value.trim()) {
+      clear(status, notice("error", h("p", { text: "Enter the client's name." })));
+      focusElement(name);
+      return;
+    }
+    const channels = [byEmail.checked && email.value.trim() ? "email" : null, bySms.checked && phone.value.trim() ? "sms" : null].filter(Boolean);
+    button.disabled = true;
+    try {
+      const client = await adminApi("POST", "/v1/clients", { body: {
+        display_name: name.value.trim(), email: email.value.trim() || null, phone: phone.value.replace(/\s+/g, "") || null,
+        timezone: zone.value.trim(), reminder_time: time.value || "18:00", reminder_channels: channels,
+      } });
+      announce(`${client.display_name} added.`);
+      window.location.hash = `#/clients/${encodeURIComponent(client.client_id)}`;
+    } catch (error) {
+      button.disabled = false;
+      fieldErrors(form, status, error);
+    }
+  });
+  return form;
+}
+
+// -- alerts --------------------------------------------------------------------------------
+
+async function clientNames() {
+  const names = new Map();
+  const page = await adminApi("GET", "/v1/clients?limit=100");
+  for (const client of page.items) names.set(client.client_id, client.display_name);
+  return names;
+}
+
+async function showAlerts(showAcknowledged) {
+  clear(main, h("h1", { text: "Alerts" }), h("p", { class: "loading", text: "Loading" }));
+  const [alerts, names] = await Promise.all([
+    adminApi("GET", `/v1/alerts?status=${showAcknowledged ? "acknowledged" : "open"}&limit=100`), clientNames()]);
+  const list = h("div", {});
+  const render = (items) => {
+    clear(list, items.length ? items.map((alert) => alertCard(alert, names.get(alert.client_id) || "A client", () => showAlerts(showAcknowledged)))
+      : notice("success", h("p", { text: showAcknowledged ? "No acknowledged alerts yet." : "No open alerts." })));
+  };
+  render(alerts.items);
+  clear(main,
+    h("div", { class: "page-head" }, h("h1", { text: showAcknowledged ? "Acknowledged alerts" : "Open alerts" }),
+      h("a", { href: showAcknowledged ? "#/alerts" : "#/alerts/all", text: showAcknowledged ? "Show open alerts" : "Show acknowledged alerts" })),
+    h("p", { class: "muted", text: "An alert is raised when an answer meets a risk rule, such as PHQ-9 item 9. The client was shown crisis resources at the time." }),
+    list);
+}
+
+// -- clinicians ----------------------------------------------------------------------------
+
+async function showClinicians(who) {
+  if (!["owner", "admin"].includes(who.role)) {
+    clear(main, h("h1", { text: "Clinicians" }), notice("info", h("p", { text: "Only practice owners and admins manage clinicians." })));
+    return;
+  }
+  clear(main, h("h1", { text: "Clinicians" }), h("p", { class: "loading", text: "Loading" }));
+  const list = await adminApi("GET", "/v1/clinicians?limit=100");
+  const status = h("div", { role: "status", "aria-live": "polite" });
+  const email = h("input", { type: "email", id: "invite-email", class: "control", autocomplete: "off" });
+  const name = h("input", { type: "text", id: "invite-name", class: "control", maxlength: 100, autocomplete: "off" });
+  const role = h("select", { id: "invite-role", class: "control control-short" },
+    h("option", { value: "clinician", text: "Clinician" }), h("option", { value: "admin", text: "Admin" }));
+  const button = h("button", { type: "submit", class: "button", text: "Send invitation" });
+  const form = h("form", { class: "card", novalidate: true, "aria-labelledby": "invite-title" },
+    h("h2", { id: "invite-title", text: "Invite a clinician" }),
+    status,
+    h("div", { class: "form-row" },
+      h("div", { class: "field", dataset: { field: "display_name" } }, h("label", { class: "field-label", for: name.id, text: "Name" }), name),
+      h("div", { class: "field", dataset: { field: "email" } }, h("label", { class: "field-label", for: email.id, text: "Email address" }), email),
+      h("div", { class: "field", dataset: { field: "role" } }, h("label", { class: "field-label", for: role.id, text: "Role" }), role)),
+    h("div", { class: "actions" }, button));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    button.disabled = true;
+    try {
+      const invited = await adminApi("POST", "/v1/clinicians", { body: { email: email.value.trim(), display_name: name.value.trim(), role: role.value } });
+      await showClinicians(who);
+      const message = [h("p", { text: `${invited.display_name} is invited. They will get an email with a temporary password.` })];
+      if (invited.temporary_password) {
+        message.push(h("p", {}, "Temporary password (local test stage only): ", h("code", { text: invited.temporary_password })));
+      }
+      const done = notice("success", ...message);
+      main.querySelector("h1").after(done);
+      focusElement(done);
+    } catch (error) {
+      button.disabled = false;
+      fieldErrors(form, status, error);
+    }
+  });
+  clear(main,
+    h("h1", { text: "Clinicians" }),
+    h("div", { class: "table-scroll", tabindex: "0", role: "region", "aria-labelledby": "clinicians-caption" },
+      h("table", {}, h("caption", { id: "clinicians-caption", text: "Clinicians in your practice" }),
+        h("thead", {}, h("tr", {}, ["Name", "Email", "Role", "Status"].map((label) => h("th", { scope: "col", text: label })))),
+        h("tbody", {}, list.items.map((clinician) => h("tr", {},
+          h("th", { scope: "row", text: clinician.display_name }), h("td", { text: clinician.email }),
+          h("td", { text: clinician.role }), h("td", { text: clinician.status })))))),
+    form);
+}
+
+start();

@@ -1,0 +1,288 @@
+// One client: details, access link, alerts, progress, assignments with their submissions
+// and reviews, and assigning new homework from the library.
+
+import { h, clear, focusElement, formatDateTime, formatDate, percent, notice, announce } from "../shared/dom.js";
+import { describeError } from "../shared/api.js";
+import { renderAnswers } from "../shared/form.js";
+import { adminApi } from "./auth.js";
+import { alertCard, refreshAlertCount } from "./alerts.js";
+import { progressChart } from "./chart.js";
+import { assignForm } from "./assign.js";
+
+const templateCache = new Map();
+
+export async function getTemplate(templateId, version) {
+  const key = `${templateId}@${version || "latest"}`;
+  if (!templateCache.has(key)) {
+    templateCache.set(key, adminApi("GET", `/v1/templates/${encodeURIComponent(templateId)}${version ? `?version=${version}` : ""}`)
+      .catch((error) => { templateCache.delete(key); throw error; }));
+  }
+  return templateCache.get(key);
+}
+
+export async function showClient(main, clientId) {
+  clear(main, h("h1", { text: "Client" }), h("p", { class: "loading", text: "Loading" }));
+  const [client, assignments, progress, alerts] = await Promise.all([
+    adminApi("GET", `/v1/clients/${encodeURIComponent(clientId)}`),
+    adminApi("GET", `/v1/clients/${encodeURIComponent(clientId)}/assignments`),
+    adminApi("GET", `/v1/clients/${encodeURIComponent(clientId)}/progress`),
+    adminApi("GET", "/v1/alerts?status=open&limit=100"),
+  ]);
+  const reload = () => showClient(main, clientId).then(() => focusElement(main.querySelector("h1")));
+  const openAlerts = alerts.items.filter((alert) => alert.client_id === clientId);
+  const alertsSection = h("section", { "aria-labelledby": "client-alerts-title" },
+    h("h2", { id: "client-alerts-title", text: `Open alerts (${openAlerts.length})` }));
+  for (const alert of openAlerts) {
+    alertsSection.append(alertCard(alert, null, () => { refreshAlertCount(); reload(); }));
+  }
+
+  clear(main,
+    h("p", {}, h("a", { href: "#/clients", text: "← Caseload" })),
+    h("h1", { text: client.display_name }),
+    openAlerts.length ? alertsSection : null,
+    h("div", { class: "grid-2" }, detailsCard(client), accessLinkCard(client)),
+    progressSection(progress),
+    await assignmentsSection(assignments.items, reload),
+    assignForm(client, () => reload()));
+}
+
+function detailsCard(client) {
+  const rows = [
+    ["Email", client.email || "—"],
+    ["Mobile", client.phone || "—"],
+    ["Time zone", client.timezone],
+    ["Reminders", client.reminder_channels.length ? `${client.reminder_channels.join(" and ")} at ${client.reminder_time}` : "Off"],
+    ["Quiet hours", client.quiet_hours ? `${client.quiet_hours.start}–${client.quiet_hours.end}` : "None"],
+    ["Completion, 7 days", client.completion_7d?.due ? `${percent(client.completion_7d.ratio)} (${client.completion_7d.done}/${client.completion_7d.due})` : "—"],
+    ["Completion, 28 days", client.completion_28d?.due ? `${percent(client.completion_28d.ratio)} (${client.completion_28d.done}/${client.completion_28d.due})` : "—"],
+    ["Client since", formatDate(client.created_at.slice(0, 10))],
+  ];
+  return h("section", { class: "card", "aria-labelledby": "details-title" },
+    h("h2", { id: "details-title", text: "Details" }),
+    h("dl", { class: "details-list" }, rows.map(([term, value]) => [h("dt", { text: term }), h("dd", { text: value })])));
+}
+
+function accessLinkCard(client) {
+  const section = h("section", { class: "card", "aria-labelledby": "link-title" });
+  const status = h("div", { role: "status", "aria-live": "polite" });
+  let active = client.access_link.active;
+  let expiresAt = client.access_link.expires_at;
+
+  const render = (issued = null) => {
+    const createButton = h("button", { type: "button", class: "button", text: active ? "Create a new link" : "Create link" });
+    const revokeButton = h("button", { type: "button", class: "button button-danger", text: "Revoke link" });
+    createButton.addEventListener("click", async () => {
+      if (active && !window.confirm("A new link replaces the current one, which will stop working. Continue?")) return;
+      createButton.disabled = true;
+      try {
+        const result = await adminApi("POST", `/v1/clients/${encodeURIComponent(client.client_id)}/access-link`, { body: {} });
+        active = true;
+        expiresAt = result.expires_at;
+        render(result.url);
+        announce("A new access link is ready to copy.");
+        focusElement(section.querySelector("#access-link-url"));
+      } catch (error) {
+        createButton.disabled = false;
+        clear(status, notice("error", h("p", { text: describeError(error) })));
+      }
+    });
+    revokeButton.addEventListener("click", async () => {
+      if (!window.confirm("Revoke this link? The client will not be able to open their homework until you send a new one.")) return;
+      revokeButton.disabled = true;
+      try {
+        await adminApi("DELETE", `/v1/clients/${encodeURIComponent(client.client_id)}/access-link`);
+        active = false;
+        expiresAt = null;
+        render();
+        clear(status, notice("success", h("p", { text: "The link is revoked." })));
+      } catch (error) {
+        revokeButton.disabled = false;
+        clear(status, notice("error", h("p", { text: describeError(error) })));
+      }
+    });
+    let linkBox = null;
+    if (issued) {
+      const input = h("input", { type: "text", id: "access-link-url", class: "control", readOnly: true, value: issued, "aria-describedby": "access-link-help" });
+      input.addEventListener("focus", () => input.select());
+      const copyButton = h("button", { type: "button", class: "button button-secondary", text: "Copy link" });
+      copyButton.addEventListener("click", () => copyLink(input, status));
+      linkBox = [
+        h("label", { class: "field-label", for: input.id, text: "The client's link" }),
+        h("p", { class: "field-help", id: "access-link-help", text: "Send it to the client privately. It is shown only now: create a new one if it is lost." }),
+        h("div", { class: "link-box" }, input, copyButton),
+      ];
+    }
+    clear(section,
+      h("h2", { id: "link-title", text: "Access link" }),
+      status,
+      h("p", { text: active ? `Active until ${formatDateTime(expiresAt)}.` : "The client has no working link." }),
+      linkBox,
+      h("div", { class: "actions" }, createButton, active ? revokeButton : null),
+      h("p", { class: "muted", text: "Sending the link by email or text message from here is not available yet: copy it into your usual secure channel." }));
+  };
+  render();
+  return section;
+}
+
+async function copyLink(input, status) {
+  try {
+    await navigator.clipboard.writeText(input.value);
+  } catch {
+    input.select(); // the clipboard was refused: leave it selected for Ctrl+C
+    clear(status, notice("info", h("p", { text: "The link is selected: press Ctrl+C (or ⌘C) to copy it." })));
+    return;
+  }
+  clear(status, notice("success", h("p", { text: "Link copied." })));
+}
+
+function progressSection(progress) {
+  const charts = progress.measures.filter((measure) => measure.series.length).map((measure, index) => progressChart(measure, index));
+  const overall = progress.overall;
+  return h("section", { "aria-labelledby": "progress-title" },
+    h("h2", { id: "progress-title", text: "Progress" }),
+    h("p", { text: overall.due ? `Overall completion ${percent(overall.completion)} (${overall.done} of ${overall.due} due).` : "Nothing has fallen due yet." }),
+    charts.length ? charts : h("p", { class: "muted", text: "Scores appear here once the client completes a scored questionnaire." }),
+    progress.assignments.length ? h("div", { class: "table-scroll", tabindex: "0", role: "region", "aria-labelledby": "completion-caption" },
+      h("table", {},
+        h("caption", { id: "completion-caption", text: "Completion by assignment" }),
+        h("thead", {}, h("tr", {}, ["Homework", "Done", "Completion", "Current streak", "Longest streak", "Client rating"].map((label, i) =>
+          h("th", { scope: "col", class: i ? "number" : null, text: label })))),
+        h("tbody", {}, progress.assignments.map((row) => h("tr", {},
+          h("th", { scope: "row", text: row.title }), h("td", { class: "number", text: `${row.done}/${row.due}` }),
+          h("td", { class: "number", text: percent(row.completion) }), h("td", { class: "number", text: String(row.current_streak) }),
+          h("td", { class: "number", text: String(row.longest_streak) }),
+          h("td", { class: "number", text: row.client_rating_average ?? "—" })))))) : null);
+}
+
+const RECURRENCE_TEXT = { once: "Once", daily: "Every day", weekly: "Weekly", every_n_days: "Every few days" };
+
+function describeRecurrence(assignment) {
+  const recurrence = assignment.recurrence;
+  let text = RECURRENCE_TEXT[recurrence.frequency] || recurrence.frequency;
+  if (recurrence.frequency === "weekly" && recurrence.weekdays?.length) text = `Weekly on ${recurrence.weekdays.join(", ")}`;
+  if (recurrence.frequency === "every_n_days") text = `Every ${recurrence.interval} days`;
+  return `${text}, due ${assignment.due_time}`;
+}
+
+async function assignmentsSection(assignments, reload) {
+  const section = h("section", { "aria-labelledby": "assignments-title" }, h("h2", { id: "assignments-title", text: "Homework" }));
+  if (!assignments.length) {
+    section.append(h("p", { class: "muted", text: "Nothing assigned yet." }));
+    return section;
+  }
+  const submissionLists = await Promise.all(assignments.map((assignment) =>
+    adminApi("GET", `/v1/assignments/${encodeURIComponent(assignment.assignment_id)}/submissions?limit=20`)));
+  assignments.forEach((assignment, index) => {
+    const submissions = submissionLists[index].items;
+    const statusButtons = assignmentStatusButtons(assignment, reload);
+    section.append(h("article", { class: "card", "aria-labelledby": `assignment-${index}` },
+      h("h3", { id: `assignment-${index}`, text: assignment.title }),
+      h("p", { class: "muted", text: [
+        describeRecurrence(assignment),
+        assignment.reminders.enabled ? "reminders on" : "reminders off",
+        assignment.status !== "active" ? assignment.status : null,
+        assignment.next_due_at ? `next due ${formatDateTime(assignment.next_due_at)}` : null,
+      ].filter(Boolean).join(" · ") }),
+      statusButtons,
+      submissions.length
+        ? submissions.map((submission) => submissionView(submission))
+        : h("p", { class: "muted", text: "No submissions yet." })));
+  });
+  return section;
+}
+
+function assignmentStatusButtons(assignment, reload) {
+  if (assignment.status === "cancelled") return null;
+  const change = async (status, button) => {
+    if (status === "cancelled" && !window.confirm(`End “${assignment.title}”? Past submissions are kept.`)) return;
+    button.disabled = true;
+    try {
+      await adminApi("PATCH", `/v1/assignments/${encodeURIComponent(assignment.assignment_id)}`, { body: { status, version: assignment.version } });
+      reload();
+    } catch (error) {
+      button.disabled = false;
+      button.after(notice("error", h("p", { text: describeError(error) })));
+    }
+  };
+  const toggle = h("button", { type: "button", class: "button button-quiet", text: assignment.status === "active" ? "Pause" : "Resume",
+    "aria-label": `${assignment.status === "active" ? "Pause" : "Resume"} ${assignment.title}` });
+  toggle.addEventListener("click", () => change(assignment.status === "active" ? "paused" : "active", toggle));
+  const end = h("button", { type: "button", class: "button button-quiet", text: "End", "aria-label": `End ${assignment.title}` });
+  end.addEventListener("click", () => change("cancelled", end));
+  return h("div", { class: "actions" }, toggle, end);
+}
+
+function submissionView(submission) {
+  const id = submission.submission_id;
+  const score = submission.score?.total !== undefined && submission.score?.total !== null
+    ? `Score ${submission.score.total}${submission.score.band ? ` (${submission.score.band})` : ""}` : null;
+  const answersSlot = h("div", {}, h("p", { class: "loading", text: "Loading answers" }));
+  const details = h("details", {}, h("summary", { text: "Answers" }), answersSlot);
+  details.addEventListener("toggle", async () => {
+    if (!details.open || answersSlot.dataset.loaded) return;
+    answersSlot.dataset.loaded = "1";
+    try {
+      const template = await getTemplate(submission.template_id, submission.template_version);
+      clear(answersSlot, renderAnswers(template.content, submission.answers));
+    } catch (error) {
+      clear(answersSlot, notice("error", h("p", { text: describeError(error) })));
+    }
+  }, { once: false });
+  const reviewSlot = h("div", {});
+  const renderReview = (review) => {
+    if (review) {
+      clear(reviewSlot, h("div", { class: "review" },
+        h("p", { class: "feedback-title" }, h("strong", { text: `Your feedback (${formatDateTime(review.reviewed_at)})` }),
+          review.quality_rating ? ` · quality ${review.quality_rating}/5` : ""),
+        h("p", { text: review.feedback })));
+      return;
+    }
+    const feedback = h("textarea", { id: `feedback-${id}`, class: "control", rows: 3, maxlength: 5000, "aria-describedby": `feedback-help-${id}` });
+    const quality = h("select", { id: `quality-${id}`, class: "control control-short" },
+      h("option", { value: "", text: "Not rated" }),
+      [1, 2, 3, 4, 5].map((value) => h("option", { value: String(value), text: `${value} of 5` })));
+    const status = h("div", { role: "status", "aria-live": "polite" });
+    const button = h("button", { type: "submit", class: "button", text: "Send feedback" });
+    const form = h("form", { class: "review-form", novalidate: true },
+      status,
+      h("div", { class: "field" }, h("label", { class: "field-label", for: feedback.id, text: "Feedback for the client" }),
+        h("p", { class: "field-help", id: `feedback-help-${id}`, text: "The client sees this in their history." }), feedback),
+      h("div", { class: "field" }, h("label", { class: "field-label", for: quality.id, text: "Quality of the work (for you only)" }), quality),
+      button);
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      if (!feedback.value.trim()) {
+        clear(status, notice("error", h("p", { text: "Write some feedback first." })));
+        focusElement(feedback);
+        return;
+      }
+      button.disabled = true;
+      try {
+        const updated = await adminApi("POST", `/v1/submissions/${encodeURIComponent(id)}/review`, {
+          body: { feedback: feedback.value.trim(), quality_rating: quality.value ? Number(quality.value) : null } });
+        renderReview(updated.review);
+        announce("Feedback sent.");
+        focusElement(reviewSlot.querySelector(".review"));
+      } catch (error) {
+        button.disabled = false;
+        clear(status, notice("error", h("p", { text: describeError(error) })));
+      }
+    });
+    clear(reviewSlot, h("details", {}, h("summary", { text: "Review and give feedback" }), form));
+  };
+  renderReview(submission.review);
+  const facts = [
+    submission.completion === "partial" ? "partly done" : "completed",
+    score,
+    submission.rating ? `client rated it ${submission.rating}/5` : null,
+    submission.alert_id ? "raised an alert" : null,
+  ].filter(Boolean);
+  return h("div", { class: "submission", dataset: { submission: id } },
+    h("div", { class: "submission-head" },
+      h("strong", { text: `Submitted ${formatDateTime(submission.submitted_at)}` }),
+      h("span", { class: "muted", text: facts.join(" · ") })),
+    submission.obstacles ? h("p", {}, h("strong", { text: "What got in the way: " }), submission.obstacles) : null,
+    submission.note_for_session ? h("p", {}, h("strong", { text: "For next session: " }), submission.note_for_session) : null,
+    details,
+    reviewSlot);
+}

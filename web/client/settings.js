@@ -1,0 +1,105 @@
+// Reminder settings: when, how, quiet hours, time zone, and stopping reminders altogether.
+
+import { h, clear, notice, focusElement, timeZones } from "../shared/dom.js";
+import { ApiError, describeError } from "../shared/api.js";
+import { clientApi } from "./session.js";
+
+const CHANNELS = [
+  { value: "email", label: "Email", available: (me) => me.has_email, missing: "Your clinician does not have an email address for you." },
+  { value: "sms", label: "Text message", available: (me) => me.has_phone, missing: "Your clinician does not have a mobile number for you." },
+];
+
+export async function showSettings(main) {
+  clear(main, h("h1", { text: "Reminders" }), h("p", { class: "loading", text: "Loading" }));
+  const me = await clientApi("GET", "/v1/client/me");
+  render(main, me);
+}
+
+function render(main, me, message = null) {
+  const status = h("div", { role: "status", "aria-live": "polite" }, message);
+  const time = h("input", { type: "time", id: "reminder-time", class: "control control-short", value: me.reminder_time, required: true });
+  const channelInputs = CHANNELS.map((channel) => ({
+    channel,
+    input: h("input", {
+      type: "checkbox", id: `channel-${channel.value}`, value: channel.value,
+      checked: me.reminder_channels.includes(channel.value), disabled: !channel.available(me),
+      "aria-describedby": channel.available(me) ? null : `channel-${channel.value}-note`,
+    }),
+  }));
+  const quietOn = h("input", { type: "checkbox", id: "quiet-on", checked: Boolean(me.quiet_hours) });
+  const quietStart = h("input", { type: "time", id: "quiet-start", class: "control control-short", value: me.quiet_hours?.start || "22:00" });
+  const quietEnd = h("input", { type: "time", id: "quiet-end", class: "control control-short", value: me.quiet_hours?.end || "07:00" });
+  const quietTimes = h("div", { class: "inline quiet-times", hidden: !me.quiet_hours },
+    h("div", { class: "field" }, h("label", { class: "field-label", for: "quiet-start", text: "From" }), quietStart),
+    h("div", { class: "field" }, h("label", { class: "field-label", for: "quiet-end", text: "Until" }), quietEnd));
+  quietOn.addEventListener("change", () => { quietTimes.hidden = !quietOn.checked; });
+  const zone = h("select", { id: "timezone", class: "control" },
+    timeZones(me.timezone).map((name) => h("option", { value: name, text: name.replaceAll("_", " "), selected: name === me.timezone })));
+  const saveButton = h("button", { type: "submit", class: "button", text: "Save reminder settings" });
+
+  const form = h("form", { class: "card", novalidate: true, "aria-labelledby": "settings-title" },
+    h("h2", { id: "settings-title", text: "When and how we remind you" }),
+    h("div", { class: "field" }, h("label", { class: "field-label", for: "reminder-time", text: "Usual reminder time" }),
+      h("p", { class: "field-help", id: "reminder-time-help", text: "Your clinician may set a different time for some homework." }), time),
+    h("fieldset", { class: "field" }, h("legend", { class: "field-label", text: "Remind me by" }),
+      h("div", { class: "choices" }, channelInputs.map(({ channel, input }) => h("div", { class: "choice" }, input,
+        h("label", { for: input.id }, channel.label,
+          channel.available(me) ? null : h("span", { class: "muted", id: `channel-${channel.value}-note`, text: ` (${channel.missing})` })))))),
+    h("fieldset", { class: "field" }, h("legend", { class: "field-label", text: "Quiet hours" }),
+      h("div", { class: "choice" }, quietOn, h("label", { for: "quiet-on", text: "Don't send reminders during quiet hours" })),
+      quietTimes),
+    h("div", { class: "field" }, h("label", { class: "field-label", for: "timezone", text: "Your time zone" }), zone),
+    h("div", { class: "actions" }, saveButton));
+  time.setAttribute("aria-describedby", "reminder-time-help");
+
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const body = {
+      reminder_time: time.value,
+      reminder_channels: channelInputs.filter(({ input }) => input.checked).map(({ channel }) => channel.value),
+      quiet_hours: quietOn.checked ? { start: quietStart.value, end: quietEnd.value } : null,
+      timezone: zone.value,
+      version: me.version,
+    };
+    if (!body.reminder_time) {
+      clear(status, notice("error", h("p", { text: "Choose a reminder time." })));
+      focusElement(time);
+      return;
+    }
+    await save(main, body, saveButton, status, "Saved. We will remind you as you asked.");
+  });
+
+  const stopButton = h("button", { type: "button", class: "button button-danger", text: "Stop all reminders" });
+  stopButton.addEventListener("click", () => save(main, { reminder_channels: [], version: me.version }, stopButton, status,
+    "Reminders are off. Your homework is still here whenever you want it, and you can turn reminders back on at any time."));
+  const reminding = me.reminder_channels.length > 0;
+
+  clear(main,
+    h("h1", { text: "Reminders" }),
+    status,
+    form,
+    h("section", { class: "card", "aria-labelledby": "stop-title" },
+      h("h2", { id: "stop-title", text: "Stop reminders" }),
+      reminding
+        ? [h("p", { text: "If reminders aren't helping right now, you can switch them all off. Your clinician will see that you chose this." }), stopButton]
+        : h("p", { text: "Reminders are off. Tick how you would like to be reminded above to turn them back on." })));
+}
+
+async function save(main, body, button, status, successText) {
+  button.disabled = true;
+  try {
+    const me = await clientApi("PATCH", "/v1/client/me", { body });
+    render(main, me, notice("success", h("p", { text: successText })));
+    focusElement(main.querySelector("[role=status] .notice"));
+  } catch (error) {
+    button.disabled = false;
+    if (error instanceof ApiError && error.status === 409) {
+      const me = await clientApi("GET", "/v1/client/me");
+      render(main, me, notice("warning", h("p", { text: "Your settings were changed somewhere else. Here they are now; please check and save again." })));
+      return;
+    }
+    const details = error instanceof ApiError ? error.errors.map((item) => h("li", { text: item.message })) : [];
+    clear(status, notice("error", h("p", { text: describeError(error) }), details.length ? h("ul", {}, details) : null));
+    focusElement(status.firstElementChild);
+  }
+}
