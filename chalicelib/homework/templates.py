@@ -239,21 +239,9 @@ class DateTimeItem(_ItemBase):
     type: Literal["datetime"]
 
 
-FieldItem = Annotated[
-    Union[
-        TextItem,
-        LongTextItem,
-        NumberItem,
-        ScaleItem,
-        SingleChoiceItem,
-        MultiChoiceItem,
-        BooleanItem,
-        DateItem,
-        TimeItem,
-        DateTimeItem,
-    ],
-    Field(discriminator="type"),
-]
+_FIELD_ITEM_TYPES = (TextItem, LongTextItem, NumberItem, ScaleItem, SingleChoiceItem, MultiChoiceItem,
+                     BooleanItem, DateItem, TimeItem, DateTimeItem)
+FieldItem = Annotated[Union[_FIELD_ITEM_TYPES], Field(discriminator="type")]
 
 
 class GroupItem(_ItemBase):
@@ -273,22 +261,7 @@ class GroupItem(_ItemBase):
         return self
 
 
-Item = Annotated[
-    Union[
-        TextItem,
-        LongTextItem,
-        NumberItem,
-        ScaleItem,
-        SingleChoiceItem,
-        MultiChoiceItem,
-        BooleanItem,
-        DateItem,
-        TimeItem,
-        DateTimeItem,
-        GroupItem,
-    ],
-    Field(discriminator="type"),
-]
+Item = Annotated[Union[(*_FIELD_ITEM_TYPES, GroupItem)], Field(discriminator="type")]
 
 # --------------------------------------------------------------------------- scoring
 
