@@ -21,3 +21,21 @@ for router in ROUTERS:
     app.register_blueprint(router.blueprint)
 
 app.register_middleware(observe_request, "http")
+
+
+# -- schedules ---------------------------------------------------------------------------------
+# `chalice local` runs no schedules: the local stack calls the same function on a timer
+# (chalicelib/devstack/stack.py, `periodic_tasks`).
+from chalice import Rate  # noqa: E402
+
+from chalicelib.notifications.settings import sweep_minutes  # noqa: E402
+
+
+@app.schedule(Rate(sweep_minutes(), unit=Rate.MINUTES), name="reminder_sweep")
+def reminder_sweep(event) -> dict:
+    """Send the reminders, risk-alert notices and daily digests that have come due."""
+    from chalicelib.reminders import sweep
+
+    context = getattr(event, "context", None)
+    remaining = getattr(context, "get_remaining_time_in_millis", None)
+    return sweep.run(remaining_millis=remaining).as_dict()

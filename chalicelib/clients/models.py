@@ -91,6 +91,15 @@ class Completion(ResponseModel):
     ratio: float | None = None
 
 
+class DeliveryStatus(ResponseModel):
+    """A channel whose last reminder could not be delivered, and why."""
+
+    channel: Channel
+    state: str = Field(description="`failed`: the last reminder on this channel was not delivered.")
+    reason: str = Field(description="e.g. `opted_out`, `message_rejected`, `no_device`, `endpoint_disabled`.")
+    at: str
+
+
 class ClientView(ResponseModel):
     client_id: str
     display_name: str
@@ -108,6 +117,8 @@ class ClientView(ResponseModel):
     completion_7d: Completion | None = None
     completion_28d: Completion | None = None
     open_alerts: int | None = None
+    delivery: list[DeliveryStatus] = Field(default_factory=list,
+                                           description="Channels on which reminders are failing.")
 
 
 class ClientList(ResponseModel):
@@ -123,6 +134,7 @@ class ClientSelfView(ResponseModel):
     quiet_hours: QuietHours | None = None
     has_email: bool
     has_phone: bool
+    unsubscribed: list[Channel] = Field(default_factory=list, description="Channels stopped by an unsubscribe link.")
     version: int
 
 

@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from chalicelib.clients.models import (AccessLinkStatus, ClientCreate, ClientPreferencesUpdate, ClientSelfView,
-                                       ClientUpdate, ClientView)
+                                       ClientUpdate, ClientView, DeliveryStatus)
 from chalicelib.errors import Conflict, FieldErrors, Forbidden, NotFound
 from chalicelib.fields import iso, new_id, utc_now
 from chalicelib.identity import links
@@ -54,6 +54,7 @@ def view(profile: dict[str, Any], stats: dict[str, Any] | None | bool = False) -
         **{k: profile.get(k) for k in ("client_id", "display_name", "email", "phone", "timezone",
                                        "reminder_channels", "reminder_time", "quiet_hours", "clinician_id",
                                        "created_at", "updated_at", "version")},
+        delivery=delivery_status(profile),
         access_link=AccessLinkStatus(
             active=active,
             expires_at=iso(datetime.fromtimestamp(expires, timezone.utc)) if active else None,
@@ -62,12 +63,19 @@ def view(profile: dict[str, Any], stats: dict[str, Any] | None | bool = False) -
     )
 
 
+def delivery_status(profile: dict[str, Any]) -> list[DeliveryStatus]:
+    """Channels whose last reminder failed for good (rejected address, opted out, no device)."""
+    return [DeliveryStatus(channel=channel, **profile[f"delivery_{channel}"])
+            for channel in ("email", "sms", "push") if profile.get(f"delivery_{channel}")]
+
+
 def self_view(profile: dict[str, Any]) -> ClientSelfView:
     return ClientSelfView(
         display_name=profile["display_name"], timezone=profile["timezone"],
         reminder_channels=profile.get("reminder_channels", []), reminder_time=profile["reminder_time"],
         quiet_hours=profile.get("quiet_hours"), has_email=bool(profile.get("email")),
-        has_phone=bool(profile.get("phone")), version=profile["version"],
+        has_phone=bool(profile.get("phone")), unsubscribed=profile.get("unsubscribed") or [],
+        version=profile["version"],
     )
 
 
@@ -122,13 +130,35 @@ def _apply_and_save(read, changes: dict[str, Any], expected_version: int | None,
             check(updated)
         _check_channels(updated)
         try:
-            if updated["clinician_id"] != profile["clinician_id"]:
-                return client_store.save_with_stats(updated)
-            return client_store.save(updated)
+            return _save_with_reminders(profile, updated)
         except ConditionFailed:
             if expected_version is not None:
                 raise Conflict("The client was changed by someone else; reload and try again.") from None
     raise Conflict("The client is being changed by someone else; try again.")
+
+
+def _save_with_reminders(before: dict[str, Any], updated: dict[str, Any]) -> dict[str, Any]:
+    """Save the profile; when a reminder preference changed, re-plan the client's pending
+    reminders in the same transaction (in further ones past DynamoDB's 100 actions)."""
+    from chalicelib.reminders import hooks as reminder_hooks
+    from chalicelib.store import table
+
+    reminder_actions = []
+    if reminder_hooks.preferences_changed(before, updated):
+        reminder_actions = reminder_hooks.client_reminder_actions(updated, utc_now())
+    if updated["clinician_id"] != before["clinician_id"]:
+        written = client_store.save_with_stats(updated)
+        first, rest = [], reminder_actions
+    elif reminder_actions:
+        action, written = client_store.save_action(updated)
+        first, rest = [action], reminder_actions
+    else:
+        return client_store.save(updated)
+    chunk = 99 if first else 100
+    table.transact(first + rest[:chunk])
+    for offset in range(chunk, len(rest), 100):
+        table.transact(rest[offset:offset + 100])
+    return written
 
 
 def update(actor: Clinician, client_id: str, body: ClientUpdate) -> dict[str, Any]:
@@ -215,4 +245,32 @@ def update_preferences(principal: ClientPrincipal, body: ClientPreferencesUpdate
     for required in ("timezone", "reminder_time", "reminder_channels"):
         if required in changes and changes[required] is None:
             raise FieldErrors.one(required, "cannot be null")
-    return _apply_and_save(lambda: get_for_client(principal), changes, body.version)
+    read = lambda: get_for_client(principal)  # noqa: E731
+    if "reminder_channels" in changes:
+        # Choosing a channel again is a new opt-in: it undoes an earlier unsubscribe from it.
+        chosen = set(changes["reminder_channels"])
+
+        def resubscribe(updated: dict[str, Any]) -> None:
+            updated["unsubscribed"] = [c for c in updated.get("unsubscribed") or [] if c not in chosen]
+
+        return _apply_and_save(read, changes, body.version, check=resubscribe)
+    return _apply_and_save(read, changes, body.version)
+
+
+def unsubscribe(client_id: str, channel: str) -> bool:
+    """Stop one channel's reminders (from a signed link, no sign-in). False if the client is gone."""
+    def read() -> dict[str, Any]:
+        profile = client_store.get(client_id, consistent=True)
+        if profile is None:
+            raise NotFound("No such client.")
+        return profile
+
+    def drop(updated: dict[str, Any]) -> None:
+        updated["reminder_channels"] = [c for c in updated.get("reminder_channels") or [] if c != channel]
+        updated["unsubscribed"] = sorted({*(updated.get("unsubscribed") or []), channel})
+
+    try:
+        _apply_and_save(read, {}, None, check=drop)
+    except NotFound:
+        return False
+    return True

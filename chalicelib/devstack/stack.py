@@ -120,9 +120,36 @@ class PeriodicTask:
             self._thread.join(timeout)
 
 
+DEFAULT_SWEEP_SECONDS = 60.0
+
+
+def _sweep_seconds() -> float:
+    raw = os.environ.get("EMOTIPAL_SWEEP_SECONDS", "").strip()
+    try:
+        value = float(raw) if raw else DEFAULT_SWEEP_SECONDS
+    except ValueError:
+        raise SystemExit(f"EMOTIPAL_SWEEP_SECONDS must be a number of seconds, not {raw!r}") from None
+    if value <= 0:
+        raise SystemExit("EMOTIPAL_SWEEP_SECONDS must be positive")
+    return value
+
+
+def _run_reminder_sweep() -> None:
+    # The unsubscribe links in messages point at this stack's API.
+    os.environ.setdefault("EMOTIPAL_API_URL", StackConfig.from_environment().api_url)
+    from datetime import datetime, timezone
+
+    from app import reminder_sweep
+
+    # The shape of EventBridge's scheduled event, as Lambda would pass it.
+    reminder_sweep({"version": "0", "id": "local", "detail-type": "Scheduled Event", "source": "aws.events",
+                    "account": "000000000000", "time": datetime.now(timezone.utc).isoformat(), "region": REGION,
+                    "resources": [], "detail": {}}, None)
+
+
 def periodic_tasks() -> list[PeriodicTask]:
     """The schedules of app.py, run in-process against the local endpoints."""
-    return []
+    return [PeriodicTask("reminder-sweep", _sweep_seconds(), _run_reminder_sweep)]
 
 
 def stack_environment(config: StackConfig, dynamodb_endpoint: str,

@@ -12,6 +12,7 @@ from chalicelib.homework import schedule as rules
 from chalicelib.homework import template_service
 from chalicelib.homework.models import AssignmentCreate, AssignmentUpdate, AssignmentView, OccurrenceView
 from chalicelib.identity.principals import Clinician
+from chalicelib.reminders import hooks as reminder_hooks
 from chalicelib.store import homework as store
 from chalicelib.store import keys, table
 from chalicelib.store.table import ConditionFailed
@@ -97,7 +98,8 @@ def create(actor: Clinician, client_id: str, body: AssignmentCreate) -> Assignme
         stats_action, _ = store.stats_put_action(profile, stats)
         action, written = store.assignment_put_action(assignment, None)
         try:
-            table.transact([action, store.template_snapshot_put_action(client_id, ulid, snapshot), stats_action])
+            table.transact([action, store.template_snapshot_put_action(client_id, ulid, snapshot), stats_action,
+                            reminder_hooks.reminder_put_action(assignment, profile, now)])
         except ConditionFailed:
             continue
         return view(store.strip(written), profile["timezone"], now=now)
@@ -149,7 +151,7 @@ def update(actor: Clinician, assignment_id: str, body: AssignmentUpdate) -> Assi
         stats_action, _ = store.stats_put_action(profile, stats)
         action, written = store.assignment_put_action(updated, assignment["version"])
         try:
-            table.transact([action, stats_action])
+            table.transact([action, stats_action, reminder_hooks.reminder_put_action(updated, profile, utc_now())])
         except ConditionFailed:
             if body.version is not None:
                 raise Conflict("The assignment was changed by someone else; reload and try again.") from None

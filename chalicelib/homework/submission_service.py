@@ -19,8 +19,10 @@ from chalicelib.homework.models import (ClientAssignmentDetail, ClientAssignment
 from chalicelib.homework.scoring import score
 from chalicelib.homework.templates import Template
 from chalicelib.identity.principals import ClientPrincipal
+from chalicelib.reminders import hooks as reminder_hooks
 from chalicelib.store import homework as store
 from chalicelib.store import keys, table
+from chalicelib.store import reminders as reminder_store
 from chalicelib.store.table import ConditionFailed
 
 _ATTEMPTS = 3
@@ -174,7 +176,8 @@ def submit(principal: ClientPrincipal, assignment_id: str, body: SubmissionCreat
     idempotency_key_item = keys.idempotency(client_id, ulid, key_hash)
     request_hash = _request_hash(body)
     for _ in range(_ATTEMPTS):
-        found = _load(principal, ulid, keys.client_stats(client_id), idempotency_key_item)
+        found = _load(principal, ulid, keys.client_stats(client_id), idempotency_key_item,
+                      keys.reminder(client_id, ulid))
         previous = found.get(idempotency_key_item.sk)
         if previous and int(previous.get("expires_at", 0)) > utc_now().timestamp():
             return _replay(previous, request_hash)
@@ -244,17 +247,24 @@ def _submit_once(principal, ulid, body: SubmissionCreate, found, idempotency_key
                          condition="attribute_not_exists(pk) OR expires_at < :now",
                          values={":now": int(now.timestamp())}),
     ]
+    actions.append(reminder_hooks.reminder_put_action(updated, profile, now,
+                                                      found.get(keys.reminder(client_id, ulid).sk)))
     draft = found.get(keys.draft(client_id, ulid).sk)
     if draft and draft.get("occurrence_id") in (None, occurrence.occurrence_id):
         actions.append(table.delete_action(keys.draft(client_id, ulid).as_dict()))
     if alert_id:
-        actions.append(table.put_action(store.alert_item({
+        alert = {
             "alert_id": alert_id, "client_id": client_id, "practice_id": profile["practice_id"],
             "clinician_id": profile["clinician_id"], "assignment_id": assignment_id,
             "submission_id": submission_id, "template_title": template.title, "status": "open",
             "created_at": iso(now),
             "items": [{"item": f.item, "label": f.label, "value": f.value} for f in result.risk_flags],
-        }), condition="attribute_not_exists(pk)"))
+        }
+        # The alert waits in the due-index until the sweep has told the clinician (a retried
+        # submission replays its receipt, so the alert and its notice exist once).
+        alert_item = {**store.alert_item(alert), "kind": "alert",
+                      **reminder_store.alert_due_keys(alert, now)}
+        actions.append(table.put_action(alert_item, condition="attribute_not_exists(pk)"))
     table.transact(actions)
     return receipt
 
@@ -263,7 +273,7 @@ def skip(principal: ClientPrincipal, assignment_id: str, body: SkipCreate) -> Sk
     ulid = _own(principal, assignment_id)
     client_id = principal.client_id
     for _ in range(_ATTEMPTS):
-        found = _load(principal, ulid)
+        found = _load(principal, ulid, keys.reminder(client_id, ulid))
         assignment = found[keys.assignment(client_id, ulid).sk]
         schedule = rules.Schedule.of(assignment, found["PROFILE"]["timezone"])
         done = assignment.get("occurrences", {})
@@ -271,9 +281,10 @@ def skip(principal: ClientPrincipal, assignment_id: str, body: SkipCreate) -> Sk
         occurrence = _pick_occurrence(schedule, done, body.occurrence_id, now)
         updated = {**assignment, "updated_at": iso(now), "occurrences": {**done, occurrence.occurrence_id: {
             "state": "skipped", "reason": body.reason, "at": iso(now)}}}
+        assignment_action, _ = store.assignment_put_action(store.strip(updated), assignment["version"])
         try:
-            table.put_versioned({**keys.assignment(client_id, ulid).as_dict(), **store.strip(updated)},
-                                assignment["version"])
+            table.transact([assignment_action, reminder_hooks.reminder_put_action(
+                store.strip(updated), found["PROFILE"], now, found.get(keys.reminder(client_id, ulid).sk))])
         except ConditionFailed:
             continue
         return SkipReceipt(assignment_id=assignment_id, occurrence_id=occurrence.occurrence_id)

@@ -176,3 +176,68 @@ def template_version(template_id: str, version: int) -> Key:
 def practice_templates_index(practice_id: str) -> str:
     """gsi1pk of a practice's custom templates; gsi1sk is `TEMPLATE#<id>`."""
     return f"PRACTICE#{practice_id}#TEMPLATES"
+
+
+# -- reminders and notifications ----------------------------------------------------------
+#   CLIENT#<client_id> / REMINDER#<assignment ulid>     the assignment's next reminder; while one is
+#                                                       pending it sits in gsi3 (the due-index)
+#   CLIENT#<client_id> / SENT#<assignment ulid>#<occurrence>#<number>#<channel>
+#                                                       one reminder send (claimed, then sent or failed)
+#   CLIENT#<client_id> / DEVICE#<sha256 of push token>  a push endpoint
+#   CLIENT#<client_id> / ALERT#<ulid>#NOTIFY#<channel>  a clinician's risk-alert notification send
+#   SWEEP#CHECKPOINT   / SWEEP                          the last due-index bucket the sweep finished
+#   USER#<sub>         / DIGEST#<local date>            a clinician's daily digest send
+# gsi3 (sparse):
+#   DUE#<bucket start, UTC minute>#<shard> / <send_at iso>#<client_id>#<assignment ulid>
+#   DIGEST#SUBSCRIBERS                     / <sub>       clinicians who asked for the daily digest
+
+REMINDER_PREFIX = "REMINDER#"
+DEVICE_PREFIX = "DEVICE#"
+
+
+def reminder(client_id: str, assignment_ulid: str) -> Key:
+    return Key(client_partition(client_id), f"{REMINDER_PREFIX}{assignment_ulid}")
+
+
+def reminder_send(client_id: str, assignment_ulid: str, occurrence_id: str, number: int, channel: str) -> Key:
+    return Key(client_partition(client_id), f"SENT#{assignment_ulid}#{occurrence_id}#{number}#{channel}")
+
+
+def device(client_id: str, token_hash: str) -> Key:
+    return Key(client_partition(client_id), f"{DEVICE_PREFIX}{token_hash}")
+
+
+def alert_notification(client_id: str, alert_ulid: str, channel: str) -> Key:
+    return Key(client_partition(client_id), f"ALERT#{alert_ulid}#NOTIFY#{channel}")
+
+
+def sweep_checkpoint() -> Key:
+    return Key("SWEEP#CHECKPOINT", "SWEEP")
+
+
+def digest_send(sub: str, local_date: str) -> Key:
+    return Key(f"USER#{sub}", f"DIGEST#{local_date}")
+
+
+def due_index(bucket: str, shard: int) -> str:
+    """gsi3pk of the reminders due in one time bucket and shard."""
+    return f"DUE#{bucket}#{shard}"
+
+
+def due_index_sort(send_at_iso: str, client_id: str, assignment_ulid: str) -> str:
+    return f"{send_at_iso}#{client_id}#{assignment_ulid}"
+
+
+DIGEST_SUBSCRIBERS_INDEX = "DIGEST#SUBSCRIBERS"
+
+
+# -- exports ------------------------------------------------------------------------------
+#   CLIENT#<client_id> / EXPORT#<ulid>                  an exported worksheet (the file is in S3)
+
+def export(client_id: str, export_ulid: str) -> Key:
+    return Key(client_partition(client_id), f"EXPORT#{export_ulid}")
+
+
+def export_object_key(client_id: str, export_ulid: str, extension: str) -> str:
+    """The S3 key; everything of a client's lives under `clients/<client_id>/` so erasure finds it."""
+    return f"clients/{client_id}/exports/{export_ulid}.{extension}"

@@ -16,9 +16,12 @@ TTL_ATTRIBUTE = "expires_at"
 # Overloaded secondary indexes: name -> (partition attribute, sort attribute).
 # gsi1: caseload of a clinician, members of a practice.
 # gsi2: all clients of a practice.
+# gsi3: sparse due-index of reminders (time-bucketed, sharded partitions) and the
+#       clinicians who asked for a daily digest.
 GLOBAL_SECONDARY_INDEXES: dict[str, tuple[str, str]] = {
     "gsi1": ("gsi1pk", "gsi1sk"),
     "gsi2": ("gsi2pk", "gsi2sk"),
+    "gsi3": ("gsi3pk", "gsi3sk"),
 }
 
 

@@ -158,6 +158,10 @@ def sweep_role(scope, resources: Resources, function_name: str) -> iam.Role:
         _logs_statement(stack, function_name),
         iam.PolicyStatement(actions=TRACE_ACTIONS, resources=["*"]),
     ]
+    if resources.push_platform_arns:
+        # A push endpoint the platform disabled (app uninstalled) is removed by the sweep.
+        statements.append(iam.PolicyStatement(actions=["sns:DeleteEndpoint", "sns:GetEndpointAttributes"],
+                                              resources=_endpoint_arns(stack, resources)))
     for statement in statements:
         role.add_to_policy(statement)
     return role

@@ -115,6 +115,8 @@ class EmotipalStack(Stack):
         for function in [API_HANDLER] + ([SWEEP_HANDLER] if self.has_sweep else []):
             self.app.add_environment_variable("EMOTIPAL_WEB_ORIGIN", web_origin, function)
             self.app.add_environment_variable("EMOTIPAL_WEB_CLIENT_URL", f"{web_origin}/client/", function)
+            # Unsubscribe links in reminders point at the API itself.
+            self.app.add_environment_variable("EMOTIPAL_API_URL", f"{api_origin}/api", function)
 
         Alarms(
             self,

@@ -1,0 +1,161 @@
+"""Notification routes: push registration, one-click unsubscribe, clinicians' own
+notification settings."""
+from __future__ import annotations
+
+import json
+from html import escape
+from typing import Literal
+
+from chalice import Response
+from pydantic import ConfigDict, Field
+
+from chalicelib.fields import REQUEST_CONFIG, Flag, PhoneE164, RequestModel, ResponseModel, TimeZoneName
+from chalicelib.http.framework import ROUTES, Call, Problem, RouteSpec, Router, dispatch
+
+router = Router("notifications")
+
+
+# -- push devices -----------------------------------------------------------------------------
+
+class DeviceRegistration(RequestModel):
+    model_config = ConfigDict(**REQUEST_CONFIG, json_schema_extra={"examples": [
+        {"platform": "fcm", "token": "fcm-registration-token-0123456789"}]})
+
+    platform: Literal["fcm", "apns"]
+    token: str = Field(min_length=8, max_length=4096, pattern=r"^[A-Za-z0-9_:.\-]+$")
+
+
+class DeviceRegistered(ResponseModel):
+    platform: str
+    registered_at: str
+
+
+@router.route("/v1/client/devices", "POST", auth="client", body=DeviceRegistration, response=DeviceRegistered,
+              status=201, summary="Register this device for push reminders", tags=("client",))
+def register_device(call: Call) -> DeviceRegistered:
+    from chalicelib.reminders import devices
+
+    device = devices.register(call.principal, call.body.platform, call.body.token)
+    return DeviceRegistered(platform=device["platform"], registered_at=device["registered_at"])
+
+
+# -- unsubscribe (public, signed link) ------------------------------------------------------------
+
+class UnsubscribeQuery(RequestModel):
+    token: str = Field(min_length=10, max_length=512)
+
+
+_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>Emotipal reminders</title></head>
+<body style="font-family: system-ui, sans-serif; max-width: 32rem; margin: 3rem auto; padding: 0 1rem; color: #1d2330">
+<h1 style="font-size: 1.3rem">Emotipal reminders</h1>{content}</body></html>"""
+_NAMES = {"email": "email", "sms": "text message", "push": "push"}
+
+
+def _html(status: int, content: str) -> Response:
+    return Response(body=_PAGE.format(content=content), status_code=status,
+                    headers={"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store",
+                             "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
+                                                        "form-action 'self'", "X-Frame-Options": "DENY",
+                             "Referrer-Policy": "no-referrer"})
+
+
+def _read(call: Call):
+    from chalicelib.notifications.unsubscribe import read_token
+
+    found = read_token(call.query.token)
+    if found is None:
+        raise Problem(400, "Invalid link", "This unsubscribe link is not valid.")
+    return found
+
+
+@router.route("/v1/unsubscribe", "GET", auth="public", query=UnsubscribeQuery,
+              summary="Confirm stopping one kind of reminder (signed link from a message)", tags=("client",))
+def unsubscribe_page(call: Call) -> Response:
+    found = _read(call)
+    token = escape(call.query.token, quote=True)
+    return _html(200, f"<p>Stop {escape(_NAMES[found.channel])} reminders from Emotipal?</p>"
+                      f'<form method="post" action="?token={token}">'
+                      '<button type="submit" style="padding: .6rem 1rem">Stop these reminders</button></form>'
+                      "<p>You can turn them back on in Emotipal's settings at any time.</p>")
+
+
+def unsubscribe(call: Call) -> Response:
+    """RFC 8058 one-click: mail clients POST a form, so this route takes any body type."""
+    from chalicelib.clients import service
+
+    found = _read(call)
+    done = service.unsubscribe(found.client_id, found.channel)
+    if "application/json" in (call.header("accept") or ""):
+        return Response(body=json.dumps({"unsubscribed": found.channel if done else None}), status_code=200,
+                        headers={"Content-Type": "application/json"})
+    return _html(200, f"<p>Done: Emotipal will send you no more {escape(_NAMES[found.channel])} reminders.</p>"
+                      "<p>You can turn them back on in Emotipal's settings at any time.</p>")
+
+
+def _register_form_route() -> None:
+    spec = RouteSpec(path="/v1/unsubscribe", method="POST", auth="public", handler=unsubscribe,
+                     summary="Stop one kind of reminder (one-click, signed link from a message)",
+                     query=UnsubscribeQuery, tags=("client",))
+    ROUTES.append(spec)
+    blueprint = router.blueprint
+
+    def view() -> Response:
+        return dispatch(spec, blueprint.current_request, {})
+
+    view.__name__ = "unsubscribe"
+    blueprint.route("/v1/unsubscribe", methods=["POST"], content_types=[
+        "application/x-www-form-urlencoded", "multipart/form-data", "application/json", "text/plain"])(view)
+
+
+_register_form_route()
+
+
+# -- clinicians' own notification settings ------------------------------------------------------------
+
+class ClinicianNotificationsUpdate(RequestModel):
+    model_config = ConfigDict(**REQUEST_CONFIG, json_schema_extra={"examples": [
+        {"phone": "+447911123456", "digest": True, "timezone": "Europe/London"}]})
+
+    phone: PhoneE164 | None = Field(default=None, description="Risk alerts also go by SMS when set.")
+    digest: Flag | None = Field(default=None, description="A daily summary email at 08:00 local time.")
+    timezone: TimeZoneName | None = None
+
+
+class ClinicianNotifications(ResponseModel):
+    email: str
+    phone: str | None = None
+    digest: bool = False
+    timezone: str | None = None
+
+
+def _notifications_view(member: dict) -> ClinicianNotifications:
+    return ClinicianNotifications(email=member.get("email", ""), phone=member.get("phone"),
+                                  digest=bool(member.get("digest")), timezone=member.get("timezone"))
+
+
+@router.route("/v1/me/notifications", "GET", auth="clinician", response=ClinicianNotifications,
+              summary="How you are told about risk alerts and new homework", tags=("clinicians",))
+def my_notifications(call: Call) -> ClinicianNotifications:
+    from chalicelib.store import practices
+
+    return _notifications_view(practices.get_membership(call.principal.sub) or {})
+
+
+@router.route("/v1/me/notifications", "PATCH", auth="clinician", body=ClinicianNotificationsUpdate,
+              response=ClinicianNotifications, summary="Set your alert phone and daily digest", tags=("clinicians",))
+def update_my_notifications(call: Call) -> ClinicianNotifications:
+    from chalicelib.errors import FieldErrors
+    from chalicelib.store import practices
+    from chalicelib.store import reminders as store
+
+    changes = call.body.model_dump(mode="json", exclude_unset=True)
+    if changes.get("digest") is None and "digest" in changes:
+        raise FieldErrors.one("digest", "cannot be null")
+    if changes.get("digest"):
+        member = practices.get_membership(call.principal.sub) or {}
+        if not (changes.get("timezone") or member.get("timezone")):
+            raise FieldErrors.one("timezone", "the daily digest needs your timezone", "missing")
+    if not changes:
+        return my_notifications(call)
+    return _notifications_view(store.update_clinician_notifications(call.principal.sub, changes))

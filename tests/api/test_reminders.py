@@ -1,0 +1,299 @@
+"""Reminders end to end in-process (moto): exactly once under throttling, delivery status,
+one-click unsubscribe, preferences that move pending reminders, risk-alert notices,
+push registration and the daily digest."""
+from __future__ import annotations
+
+import json
+import random
+import uuid
+from datetime import datetime, timedelta, timezone
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import time_machine
+
+from tests.api.conftest import use_table
+from tests.api.reminder_support import SIGNING_SECRET, Recorder, new_practice, verify_sender
+
+NOON = datetime(2026, 12, 7, 12, 0, tzinfo=timezone.utc)  # London is on GMT: local = UTC
+
+
+@pytest.fixture
+def env(aws, monkeypatch):
+    from chalicelib.notifications import channels
+
+    monkeypatch.setenv("EMOTIPAL_SIGNING_SECRET", SIGNING_SECRET)
+    monkeypatch.setenv("EMOTIPAL_API_URL", "https://api.emotipal.test")
+    monkeypatch.setattr(channels, "BACKOFF_BASE_SECONDS", 0.001)
+    verify_sender()
+    recorder = Recorder()
+    yield recorder
+    recorder.detach()
+
+
+@pytest.fixture
+def fresh_table(aws):
+    use_table(f"emotipal-reminders-{uuid.uuid4().hex[:8]}")
+
+
+def _reminder_item(client_id: str, assignment_id: str) -> dict:
+    from chalicelib.store import keys, table
+
+    return table.get(keys.reminder(client_id, assignment_id.rsplit("-", 1)[1]).as_dict(), consistent=True)
+
+
+def _throttle_ses(rate: float, seed: int):
+    """A before-call hook answering a share of SES SendEmail calls with a throttling error."""
+    from botocore.awsrequest import AWSResponse
+
+    chooser = random.Random(seed)
+    throttled = []
+
+    def hook(**_):
+        if chooser.random() < rate:
+            throttled.append(1)
+            return (AWSResponse("https://email.test", 429, {}, None),
+                    {"Error": {"Code": "TooManyRequestsException", "Message": "Maximum sending rate exceeded."},
+                     "ResponseMetadata": {"HTTPStatusCode": 429}})
+        return None
+
+    return hook, throttled
+
+
+def test_with_30_percent_of_ses_calls_throttled_every_reminder_goes_exactly_once(env, fresh_table):
+    from chalicelib import aws
+    from chalicelib.reminders import sweep
+
+    with time_machine.travel(NOON - timedelta(hours=6), tick=False) as clock:
+        practice = new_practice()
+        clients = [practice.add_client(timezone="Europe/London", reminder_time="18:30") for _ in range(40)]
+        for client in clients:
+            practice.assign(client["client_id"], start_date="2026-12-07", due_time="23:00")
+        hook, throttled = _throttle_ses(0.3, seed=7)
+        ses = aws.client("sesv2")
+        ses.meta.events.register_first("before-call.sesv2.SendEmail", hook)
+        env.attach()  # registered after the throttle: sees only calls that went through
+        try:
+            moment = datetime(2026, 12, 7, 18, 30, tzinfo=timezone.utc)
+            for _ in range(4):  # the due sweep, then a few more (retries, and nothing twice)
+                clock.move_to(moment)
+                sweep.run(now=moment)
+                moment += timedelta(minutes=5)
+        finally:
+            ses.meta.events.unregister("before-call.sesv2.SendEmail", hook)
+    assert len(throttled) >= 10, "the fault injection did not bite"
+    per_client = {c["email"]: len(env.to(c["email"])) for c in clients}
+    assert set(per_client.values()) == {1}, per_client
+
+
+def test_opted_out_sms_is_recorded_and_shown_to_the_clinician(api, world, env):
+    from chalicelib.reminders import sweep
+
+    # The world's client takes email and SMS; moto treats numbers ending in 99 as opted out.
+    client_id = world.resources["client_id"]
+    env.attach()
+    view = json.loads(api.http.get(f"/v1/clients/{client_id}", headers=world.headers("a1")).body)
+    assert view["delivery"] == []
+    # Make a reminder due now on both channels.
+    assignment = json.loads(api.http.post(
+        f"/v1/clients/{client_id}/assignments", headers=world.headers("a1"),
+        body=json.dumps({"template_id": "gad-7", "recurrence": {"frequency": "daily"}, "due_time": "23:59",
+                         "reminders": {"time": _now_local_hhmm(), "only_while_open": False}})).body)
+    item = _reminder_item(client_id, assignment["assignment_id"])
+    assert item["state"] == "pending"
+    sweep.run(now=datetime.now(timezone.utc) + timedelta(minutes=1))
+    sms = [s for s in env.sent if s.channel == "sms"]
+    assert sms == [], "an opted-out number was texted"
+    emails = env.to(world.clients["a1"]["email"])
+    assert len(emails) == 1
+    view = json.loads(api.http.get(f"/v1/clients/{client_id}", headers=world.headers("a1")).body)
+    assert [(d["channel"], d["state"], d["reason"]) for d in view["delivery"]] == [("sms", "failed", "opted_out")]
+    # No clinical content, no access token: the title and a link to the client page only.
+    body = emails[0].text
+    assert world.links["a1"] not in body and "#token=" not in body
+    assert "https://app.emotipal.test/client/" in body
+    assert emails[0].headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert emails[0].headers["List-Unsubscribe"].startswith("<https://api.emotipal.test/v1/unsubscribe?token=")
+
+
+def _now_local_hhmm() -> str:
+    from zoneinfo import ZoneInfo
+
+    return datetime.now(ZoneInfo("Europe/London")).strftime("%H:%M")
+
+
+def _unsubscribe_token(recorded) -> str:
+    url = recorded.headers["List-Unsubscribe"].strip("<>")
+    return parse_qs(urlsplit(url).query)["token"][0]
+
+
+def test_one_click_unsubscribe_stops_the_channel_and_shows_in_preferences(api, world, env):
+    from chalicelib.notifications.unsubscribe import make_token
+
+    client_id = world.resources["client_id"]
+    token = make_token(client_id, "email")
+    page = api.http.get(f"/v1/unsubscribe?token={token}")
+    assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
+    assert b"<form method=\"post\"" in page.body
+    me = json.loads(api.http.get("/v1/client/me", headers=world.headers(token=world.links["a1"])).body)
+    assert "email" in me["reminder_channels"]  # showing the page changed nothing
+    # RFC 8058: the mail client POSTs a form body.
+    done = api.http.post(f"/v1/unsubscribe?token={token}", body="List-Unsubscribe=One-Click",
+                         headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert done.status_code == 200, done.body
+    me = json.loads(api.http.get("/v1/client/me", headers=world.headers(token=world.links["a1"])).body)
+    assert "email" not in me["reminder_channels"] and me["unsubscribed"] == ["email"]
+    # A tampered token (another channel, same signature) and garbage are refused.
+    forged = token.split(".")[0].replace(token.split(".")[0], make_token(client_id, "sms").split(".")[0]) \
+        + "." + token.split(".")[1]
+    for bad in (forged, "not-a-token-at-all", token[:-4] + "AAAA"):
+        response = api.http.post(f"/v1/unsubscribe?token={bad}", body="",
+                                 headers={"Content-Type": "application/x-www-form-urlencoded"})
+        assert response.status_code == 400, bad
+    # Choosing email again in preferences is a fresh opt-in.
+    api.http.patch("/v1/client/me", headers=world.headers(token=world.links["a1"]),
+                   body=json.dumps({"reminder_channels": ["email"]}))
+    me = json.loads(api.http.get("/v1/client/me", headers=world.headers(token=world.links["a1"])).body)
+    assert me["reminder_channels"] == ["email"] and me["unsubscribed"] == []
+
+
+def test_pending_reminders_follow_preference_changes_by_client_and_clinician(api, world, env):
+    client_id = world.resources["client_id"]
+    assignment_id = world.resources["assignment_id"]
+    before = _reminder_item(client_id, assignment_id)
+    assert before["state"] == "pending"
+    response = api.http.patch("/v1/client/me", headers=world.headers(token=world.links["a1"]),
+                              body=json.dumps({"timezone": "America/New_York", "reminder_time": "07:15"}))
+    assert response.status_code == 200, response.body
+    moved = _reminder_item(client_id, assignment_id)
+    from zoneinfo import ZoneInfo
+
+    local = datetime.fromisoformat(moved["send_at"].replace("Z", "+00:00")).astimezone(ZoneInfo("America/New_York"))
+    assert local.strftime("%H:%M") == "07:15"
+    api.http.patch(f"/v1/clients/{client_id}", headers=world.headers("a1"),
+                   body=json.dumps({"quiet_hours": {"start": "06:00", "end": "08:00"}}))
+    quiet = _reminder_item(client_id, assignment_id)
+    local = datetime.fromisoformat(quiet["send_at"].replace("Z", "+00:00")).astimezone(ZoneInfo("America/New_York"))
+    assert local.strftime("%H:%M") == "08:00"
+    # Pausing takes the assignment out of the due-index; resuming puts it back.
+    api.http.patch(f"/v1/assignments/{assignment_id}", headers=world.headers("a1"), body=json.dumps({"status": "paused"}))
+    paused = _reminder_item(client_id, assignment_id)
+    assert paused["state"] == "idle" and "gsi3pk" not in paused
+    api.http.patch(f"/v1/assignments/{assignment_id}", headers=world.headers("a1"), body=json.dumps({"status": "active"}))
+    assert "gsi3pk" in _reminder_item(client_id, assignment_id)
+
+
+def test_a_risk_alert_tells_the_clinician_once_with_no_client_data(api, world, env):
+    from chalicelib.reminders import sweep
+
+    env.attach()
+    # The world's setup submitted a PHQ-9 with item 9 above zero: an alert is waiting.
+    sweep.run(now=datetime.now(timezone.utc) + timedelta(seconds=5))
+    sweep.run(now=datetime.now(timezone.utc) + timedelta(minutes=6))
+    to_clinician = env.to("a1@example.com")
+    assert len(to_clinician) == 1
+    text = to_clinician[0].text
+    assert "risk alert" in text.lower()
+    for private in (world.clients["a1"]["display_name"], world.clients["a1"]["email"], world.resources["client_id"],
+                    "PHQ", "phq"):
+        assert private not in text and private not in to_clinician[0].subject
+
+
+def test_push_devices_register_and_disabled_endpoints_are_cleaned_up(api, world, env, monkeypatch):
+    from chalicelib import aws
+    from chalicelib.reminders import sweep
+
+    sns = aws.client("sns")
+    application = sns.create_platform_application(Name=f"fcm-{uuid.uuid4().hex[:6]}", Platform="GCM",
+                                                  Attributes={"PlatformCredential": "test"})["PlatformApplicationArn"]
+    headers = world.headers(token=world.links["a1"])
+    body = json.dumps({"platform": "fcm", "token": "device-token-abcdef0123"})
+    assert api.http.post("/v1/client/devices", headers=headers, body=body).status_code == 422  # not set up here
+    monkeypatch.setenv("EMOTIPAL_FCM_PLATFORM_ARN", application)
+    response = api.http.post("/v1/client/devices", headers=headers, body=body)
+    assert response.status_code == 201, response.body
+    endpoints = sns.list_endpoints_by_platform_application(PlatformApplicationArn=application)["Endpoints"]
+    assert len(endpoints) == 1
+    client_id = world.resources["client_id"]
+    api.http.patch(f"/v1/clients/{client_id}", headers=world.headers("a1"),
+                   body=json.dumps({"reminder_channels": ["push"]}))
+    sns.set_endpoint_attributes(EndpointArn=endpoints[0]["EndpointArn"], Attributes={"Enabled": "false"})
+    assignment = json.loads(api.http.post(
+        f"/v1/clients/{client_id}/assignments", headers=world.headers("a1"),
+        body=json.dumps({"template_id": "gad-7", "recurrence": {"frequency": "daily"}, "due_time": "23:59",
+                         "reminders": {"time": _now_local_hhmm(), "only_while_open": False}})).body)
+    assert _reminder_item(client_id, assignment["assignment_id"])["state"] == "pending"
+    sweep.run(now=datetime.now(timezone.utc) + timedelta(minutes=1))
+    assert sns.list_endpoints_by_platform_application(PlatformApplicationArn=application)["Endpoints"] == []
+    view = json.loads(api.http.get(f"/v1/clients/{client_id}", headers=world.headers("a1")).body)
+    assert ("push", "endpoint_disabled") in [(d["channel"], d["reason"]) for d in view["delivery"]]
+
+
+def test_a_sweep_short_of_time_stops_and_the_next_one_sends_the_rest(env, fresh_table):
+    from chalicelib.reminders import sweep
+    from chalicelib.store import reminders as reminder_store
+
+    with time_machine.travel(NOON - timedelta(hours=6), tick=False) as clock:
+        practice = new_practice()
+        clients = [practice.add_client(timezone="Europe/London", reminder_time="18:30") for _ in range(12)]
+        for client in clients:
+            practice.assign(client["client_id"], start_date="2026-12-07", due_time="23:00")
+        env.attach()
+        moment = datetime(2026, 12, 7, 18, 31, tzinfo=timezone.utc)
+        clock.move_to(moment)
+        checks = iter([60_000] + [1_000] * 1000)  # plenty at first, then almost out of time
+        first = sweep.run(now=moment, remaining_millis=lambda: next(checks))
+        assert first.stopped_early and 0 < first.sent < len(clients)
+        checkpoint = reminder_store.get_checkpoints().get("reminders")
+        second = sweep.run(now=moment + timedelta(minutes=5))
+        assert not second.stopped_early and first.sent + second.sent == len(clients)
+        assert reminder_store.get_checkpoints().get("reminders") > (checkpoint or "")
+    assert sorted(len(env.to(c["email"])) for c in clients) == [1] * len(clients)
+
+
+def test_due_index_buckets_and_shards():
+    from chalicelib.store import reminders as reminder_store
+
+    moment = datetime(2027, 3, 28, 0, 59, 59, tzinfo=timezone.utc)
+    assert reminder_store.bucket_name(reminder_store.bucket_start(moment)) == "2027-03-28T00:55Z"
+    keys_late = reminder_store.due_keys(moment - timedelta(hours=1), moment, "C", "A")
+    assert keys_late["gsi3pk"].startswith("DUE#2027-03-28T00:55Z#")  # filed under now, not the past
+    assert keys_late["gsi3sk"].startswith("2027-03-27T23:59:59Z#")
+    shards = {reminder_store.shard_of(f"client{n}", "A") for n in range(200)}
+    assert shards == set(range(reminder_store.SHARDS))
+
+
+def test_clinicians_opt_into_a_morning_digest_and_alert_texts(api, world, env):
+    from zoneinfo import ZoneInfo
+
+    from chalicelib.reminders import sweep
+
+    headers = world.headers("a1")
+    refused = api.http.patch("/v1/me/notifications", headers=headers, body=json.dumps({"digest": True}))
+    assert refused.status_code == 422  # a digest at 08:00 needs to know whose 08:00
+    response = api.http.patch("/v1/me/notifications", headers=headers, body=json.dumps(
+        {"digest": True, "timezone": "Europe/London", "phone": "+447911123456"}))
+    assert response.status_code == 200, response.body
+    assert json.loads(api.http.get("/v1/me/notifications", headers=headers).body) == {
+        "email": "a1@example.com", "phone": "+447911123456", "digest": True, "timezone": "Europe/London"}
+    env.attach()
+    sweep.run()  # the schedule's first run: the world's risk alert goes out now
+    london = ZoneInfo("Europe/London")
+    morning = datetime.now(london).replace(hour=8, minute=5, second=0, microsecond=0)
+    if morning <= datetime.now(london):
+        morning += timedelta(days=1)
+    morning = morning.astimezone(timezone.utc)
+    for later in (timedelta(0), timedelta(minutes=15), timedelta(hours=1)):
+        sweep.run(now=morning + later)
+    to_clinician = env.to("a1@example.com")
+    digests = [s for s in to_clinician if "daily summary" in s.subject]
+    assert len(digests) == 1, [s.subject for s in to_clinician]
+    assert "1 client sent homework" in digests[0].text and "1 alert is open" in digests[0].text
+    assert world.clients["a1"]["display_name"] not in digests[0].text
+    # The world's risk alert also went to the clinician's phone (set before the sweep told them).
+    texts = [s for s in env.sent if s.channel == "sms" and s.to == "+447911123456"]
+    assert len(texts) == 1 and "risk alert" in texts[0].text
+    # Opting out takes the clinician off the digest list.
+    api.http.patch("/v1/me/notifications", headers=headers, body=json.dumps({"digest": False}))
+    sweep.run(now=morning + timedelta(days=1))
+    assert len([s for s in env.to("a1@example.com") if "daily summary" in s.subject]) == 1
