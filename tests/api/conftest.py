@@ -208,6 +208,7 @@ def victim_homework(api, w: World) -> dict[str, str]:
                    {"answers": phq9_answers(1, 1, 1, 1, 1, 1, 1, 1, 1)})
     alerts = json.loads(api.http.get("/v1/alerts", headers=w.headers("a1")).body)["items"]
     alert = next(a for a in alerts if a["submission_id"] == receipt["submission_id"])
+    export = post(api, "/v1/exports", w.headers("a1"), {"client_id": client_id, "format": "csv"})
     return {"client_id": client_id, "assignment_id": assignment["assignment_id"],
             "submission_id": receipt["submission_id"], "alert_id": alert["alert_id"],
-            "template_id": template["template_id"]}
+            "template_id": template["template_id"], "export_id": export["export_id"]}
