@@ -60,6 +60,7 @@ class Resources:
     dead_letters: sqs.IQueue
     ops_key: kms.IKey
     push_platform_arns: tuple[str, ...]
+    signing_secret_arn: str = ""
 
 
 def _via(stack: Stack, *services: str) -> dict:
@@ -94,6 +95,17 @@ def _messaging_statements(resources: Resources) -> list[iam.PolicyStatement]:
     ]
 
 
+def _signing_secret_statements(stack: Stack, resources: Resources) -> list[iam.PolicyStatement]:
+    """Reading the HMAC key of unsubscribe links (the API checks them, the sweep makes them)."""
+    if not resources.signing_secret_arn:
+        return []
+    return [
+        iam.PolicyStatement(actions=["secretsmanager:GetSecretValue"], resources=[resources.signing_secret_arn]),
+        iam.PolicyStatement(actions=["kms:Decrypt"], resources=[resources.ops_key.key_arn],
+                            conditions=_via(stack, "secretsmanager")),
+    ]
+
+
 def _execution_role(scope, construct_id: str, description: str) -> iam.Role:
     return iam.Role(
         scope,
@@ -124,6 +136,7 @@ def api_role(scope, resources: Resources, function_name: str) -> iam.Role:
         ),
         iam.PolicyStatement(actions=CLINICIAN_ADMIN_ACTIONS, resources=[resources.user_pool_arn]),
         *_messaging_statements(resources),
+        *_signing_secret_statements(stack, resources),
         _logs_statement(stack, function_name),
         iam.PolicyStatement(actions=TRACE_ACTIONS, resources=["*"]),
     ]
@@ -150,6 +163,7 @@ def sweep_role(scope, resources: Resources, function_name: str) -> iam.Role:
             conditions=_via(stack, "dynamodb"),
         ),
         *_messaging_statements(resources),
+        *_signing_secret_statements(stack, resources),
         # Lambda delivers failed asynchronous events to the DLQ as the function's role.
         iam.PolicyStatement(actions=["sqs:SendMessage"], resources=[resources.dead_letters.queue_arn]),
         iam.PolicyStatement(

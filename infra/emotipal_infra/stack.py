@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from aws_cdk import CfnOutput, Stack, Tags
+from aws_cdk import CfnOutput, RemovalPolicy, Stack, Tags
+from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
 from . import permissions
@@ -46,6 +47,17 @@ class EmotipalStack(Stack):
         messaging = Messaging(self, "Messaging", settings=settings)
         operations = Operations(self, "Operations", settings=settings)
 
+        # The HMAC key of reminder unsubscribe links. Not rotated automatically: a new key
+        # would break the links in messages already sent.
+        signing_secret = secretsmanager.Secret(
+            self,
+            "SigningSecret",
+            description="Emotipal: HMAC key of one-click unsubscribe links",
+            encryption_key=operations.key,
+            generate_secret_string=secretsmanager.SecretStringGenerator(password_length=64,
+                                                                        exclude_punctuation=True),
+            removal_policy=RemovalPolicy.RETAIN if settings.stage == "prod" else RemovalPolicy.DESTROY,
+        )
         resources = permissions.Resources(
             table=data.table,
             table_key=data.key,
@@ -57,6 +69,7 @@ class EmotipalStack(Stack):
             dead_letters=operations.dead_letters,
             ops_key=operations.key,
             push_platform_arns=tuple(settings.push_platforms.values()),
+            signing_secret_arn=signing_secret.secret_arn,
         )
         api_name = api_function_name(settings)
         sweep_name = sweep_function_name(settings)
@@ -71,6 +84,7 @@ class EmotipalStack(Stack):
             "EMOTIPAL_EXPORTS_BUCKET": buckets.exports.bucket_name,
             "EMOTIPAL_SES_SENDER": settings.ses_sender,
             "EMOTIPAL_SES_CONFIGURATION_SET": messaging.configuration_set.configuration_set_name,
+            "EMOTIPAL_SIGNING_SECRET_ARN": signing_secret.secret_arn,
         }
         for platform, arn in settings.push_platforms.items():
             environment[f"EMOTIPAL_{platform.upper()}_PLATFORM_ARN"] = arn

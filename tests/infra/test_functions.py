@@ -2,7 +2,7 @@
 REQUIRED_ENVIRONMENT = {
     "EMOTIPAL_STAGE", "EMOTIPAL_TABLE", "EMOTIPAL_COGNITO_POOL_ID", "EMOTIPAL_COGNITO_CLIENT_ID",
     "EMOTIPAL_WEB_CLIENT_URL", "EMOTIPAL_WEB_ORIGIN", "EMOTIPAL_EXPORTS_BUCKET",
-    "EMOTIPAL_SES_SENDER", "EMOTIPAL_SES_CONFIGURATION_SET",
+    "EMOTIPAL_SES_SENDER", "EMOTIPAL_SES_CONFIGURATION_SET", "EMOTIPAL_SIGNING_SECRET_ARN",
 }
 
 
@@ -74,3 +74,18 @@ def test_each_scheduled_handler_is_deployed_with_its_schedule_role_and_dead_lett
         assert REQUIRED_ENVIRONMENT <= set(sweep["Environment"]["Variables"])
     else:
         assert "ReminderSweep" not in stack.template["Resources"]
+
+
+def test_signing_secret_is_kms_encrypted_and_readable_only_by_our_functions(stack):
+    secret_id, secret = stack.one("AWS::SecretsManager::Secret", "SigningSecret")
+    assert "KmsKeyId" in secret["Properties"]
+    env = _functions(stack)["APIHandler"]["Properties"]["Environment"]["Variables"]
+    assert env["EMOTIPAL_SIGNING_SECRET_ARN"] == {"Ref": secret_id}
+    readers = []
+    for policy in stack.resources("AWS::IAM::Policy").values():
+        for statement in policy["Properties"]["PolicyDocument"]["Statement"]:
+            actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+            if "secretsmanager:GetSecretValue" in actions:
+                assert statement["Resource"] == {"Ref": secret_id}
+                readers += [r["Ref"] for r in policy["Properties"]["Roles"]]
+    assert any(r.startswith("ApiRole") for r in readers) and any(r.startswith("SweepRole") for r in readers)

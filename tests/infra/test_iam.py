@@ -75,7 +75,9 @@ def test_api_role_object_and_key_access_is_scoped(stack):
     exports_id = stack.one("AWS::S3::Bucket", "BucketsExports")[0]
     assert set(a for a in actions if a.startswith("s3:")) == {"s3:GetObject", "s3:PutObject", "s3:DeleteObject"}
     assert all(exports_id in str(r) for r in actions["s3:GetObject"])
-    keys = {stack.one("AWS::KMS::Key", "DataTableKey")[0], stack.one("AWS::KMS::Key", "BucketsExportsKey")[0]}
+    # The ops key only to read the unsubscribe-link secret, through Secrets Manager.
+    keys = {stack.one("AWS::KMS::Key", "DataTableKey")[0], stack.one("AWS::KMS::Key", "BucketsExportsKey")[0],
+            stack.one("AWS::KMS::Key", "OperationsOpsKey")[0]}
     assert {a for a in actions if a.startswith("kms:")} == {"kms:Decrypt", "kms:GenerateDataKey"}
     assert {r["Fn::GetAtt"][0] for r in actions["kms:Decrypt"]} == keys
 
