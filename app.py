@@ -4,12 +4,12 @@ Kept cheap to import: boto3, JWT and other heavy modules load on first use.
 """
 from __future__ import annotations
 
-
-from chalice import Chalice, CORSConfig
+from chalice import Chalice, CORSConfig, Rate
 
 from chalicelib.config import get_settings
 from chalicelib.http.middleware import observe_request
 from chalicelib.http.routes import ROUTERS
+from chalicelib.notifications.settings import sweep_minutes
 
 app = Chalice(app_name="emotipal")
 app.api.cors = CORSConfig(
@@ -23,14 +23,8 @@ for router in ROUTERS:
 app.register_middleware(observe_request, "http")
 
 
-# -- schedules ---------------------------------------------------------------------------------
 # `chalice local` runs no schedules: the local stack calls the same function on a timer
 # (chalicelib/devstack/stack.py, `periodic_tasks`).
-from chalice import Rate  # noqa: E402
-
-from chalicelib.notifications.settings import sweep_minutes  # noqa: E402
-
-
 @app.schedule(Rate(sweep_minutes(), unit=Rate.MINUTES), name="reminder_sweep")
 def reminder_sweep(event) -> dict:
     """Send the reminders, risk-alert notices and daily digests that have come due."""
