@@ -45,14 +45,20 @@ def get_stats(client_id: str) -> dict[str, Any] | None:
 
 
 def save_with_stats(profile: dict[str, Any]) -> dict[str, Any]:
-    """Save a profile whose clinician changed, moving its STATS item along in the indexes."""
-    from chalicelib.store.homework import stats_put_action
+    """Save a profile whose clinician changed, moving its STATS item and its open alerts
+    along in the indexes, so the new clinician sees them."""
+    from chalicelib.store.homework import alert_item, stats_put_action, strip
 
     action, written = save_action(profile)
     actions = [action]
     stats = get_stats(profile["client_id"])
     if stats is not None:
         actions.append(stats_put_action(profile, stats)[0])
+    open_alerts = [a for a in table.query_all(keys.client_partition(profile["client_id"]), sk_prefix=keys.ALERT_PREFIX,
+                                              consistent=True) if a.get("status") == "open"]
+    for alert in open_alerts:
+        actions.append(table.put_action(alert_item({**strip(alert), "clinician_id": profile["clinician_id"]}),
+                                        condition="#s = :open", names={"#s": "status"}, values={":open": "open"}))
     table.transact(actions)
     return written
 

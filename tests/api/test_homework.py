@@ -231,3 +231,16 @@ def test_assignment_validation_errors(api, world):
         assert response.status_code in (404, 422), response.body
         if field:
             assert field in [e["field"] for e in _json(response)["errors"]]
+
+
+def test_reassigning_a_client_moves_open_alerts_to_the_new_clinician(api, world):
+    client_id = world.resources["client_id"]
+    current = json.loads(api.http.get(f"/v1/clients/{client_id}", headers=world.headers("owner_a")).body)
+    moved = api.http.patch(f"/v1/clients/{client_id}", headers=world.headers("owner_a"), body=json.dumps(
+        {"clinician_id": world.sub("a2"), "version": current["version"]}))
+    assert moved.status_code == 200, moved.body
+    assert [a["alert_id"] for a in _json(api.http.get("/v1/alerts", headers=world.headers("a2")))["items"]] == \
+        [world.resources["alert_id"]]
+    assert _json(api.http.get("/v1/alerts", headers=world.headers("a1")))["items"] == []
+    assert [c["client_id"] for c in _json(api.http.get("/v1/clients", headers=world.headers("a2")))["items"]] == \
+        [client_id]
