@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 from enum import Enum
+from typing import Literal
+
 from pydantic import ConfigDict, Field, field_validator
 
 from chalicelib.fields import (REQUEST_CONFIG, DisplayName, Email, Identifier, LocalTime, PhoneE164, RequestModel,
@@ -142,8 +144,14 @@ class AccessLinkCreate(RequestModel):
     model_config = ConfigDict(**REQUEST_CONFIG, json_schema_extra={"examples": [{"ttl_days": 30}]})
 
     ttl_days: int | None = Field(default=None, ge=1, le=90)
+    send_via: Literal["email", "sms"] | None = Field(
+        default=None, description="Also send the link to the client's email address or phone.")
 
 
 class AccessLinkIssued(ResponseModel):
     url: str = Field(description="Shown once: only a hash of its token is kept.")
     expires_at: str
+    sent_via: Literal["email", "sms"] | None = None
+    delivery: Literal["sent", "failed"] | None = Field(
+        default=None, description="With send_via: whether the message went; the link works either way.")
+    delivery_reason: str | None = None

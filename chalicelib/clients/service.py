@@ -4,8 +4,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from chalicelib.clients.models import (AccessLinkStatus, ClientCreate, ClientPreferencesUpdate, ClientSelfView,
-                                       ClientUpdate, ClientView, DeliveryStatus)
+from chalicelib.clients.models import (AccessLinkIssued, AccessLinkStatus, ClientCreate, ClientPreferencesUpdate,
+                                       ClientSelfView, ClientUpdate, ClientView, DeliveryStatus)
 from chalicelib.errors import Conflict, FieldErrors, Forbidden, NotFound
 from chalicelib.fields import iso, new_id, utc_now
 from chalicelib.identity import links
@@ -208,16 +208,38 @@ def audit_trail(actor: Clinician, client_id: str, *, limit: int, next_token: str
     return page
 
 
-def issue_link(actor: Clinician, client_id: str, ttl_days: int | None) -> tuple[str, str]:
-    """A new access link (the old one stops working). Returns (url, expires_at)."""
+def issue_link(actor: Clinician, client_id: str, ttl_days: int | None,
+               send_via: str | None = None) -> AccessLinkIssued:
+    """A new access link (the old one stops working), optionally sent to the client."""
     for _ in range(_SAVE_ATTEMPTS):
         profile = get_for_clinician(actor, client_id, consistent=True)
+        contact = {"email": profile.get("email"), "sms": profile.get("phone")}.get(send_via or "")
+        if send_via and not contact:
+            missing = "email address" if send_via == "email" else "phone number"
+            raise FieldErrors.one("send_via", f"the client has no {missing}", "missing_contact")
         try:
             token, record, _ = links.issue_link(profile, ttl_days=ttl_days)
         except ConditionFailed:
             continue
-        return links.link_url(token), iso(datetime.fromtimestamp(record["expires_at"], timezone.utc))
+        issued = AccessLinkIssued(url=links.link_url(token),
+                                  expires_at=iso(datetime.fromtimestamp(record["expires_at"], timezone.utc)))
+        if send_via:
+            outcome = _send_link(actor, send_via, contact, issued)
+            issued.sent_via, issued.delivery, issued.delivery_reason = send_via, \
+                "sent" if outcome.sent else "failed", outcome.reason
+        return issued
     raise Conflict("The client is being changed by someone else; try again.")
+
+
+def _send_link(actor: Clinician, channel: str, contact: str, issued: AccessLinkIssued):
+    from chalicelib.notifications import channels, messages
+    from chalicelib.store import practices as practice_store
+
+    practice = (practice_store.get_practice(actor.practice_id) or {}).get("name") or "Your clinician"
+    if channel == "email":
+        return channels.send_email(messages.access_link_email(to=contact, practice=practice, link_url=issued.url,
+                                                              expires=issued.expires_at[:10]))
+    return channels.send_sms(contact, messages.access_link_sms(practice=practice, link_url=issued.url))
 
 
 def revoke_link(actor: Clinician, client_id: str) -> None:

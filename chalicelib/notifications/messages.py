@@ -84,3 +84,15 @@ def digest_email(*, to: str, admin_url: str, clients: int, open_alerts: int) -> 
     html, text = _render("digest", subject=subject, admin_url=admin_url, clients=clients,
                          open_alerts=open_alerts, unsubscribe_url=None)
     return Email(to=to, subject=subject, html=html, text=text)
+
+
+def access_link_email(*, to: str, practice: str, link_url: str, expires: str) -> Email:
+    """The client's own access link, sent at the clinician's request (no clinical content)."""
+    subject = "Your Emotipal homework link"
+    html, text = _render("link", subject=subject, practice=practice, link_url=link_url, expires=expires,
+                         unsubscribe_url=None)
+    return Email(to=to, subject=subject, html=html, text=text)
+
+
+def access_link_sms(*, practice: str, link_url: str) -> str:
+    return f"{practice} shared your Emotipal homework link (keep it private): {link_url}"

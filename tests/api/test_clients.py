@@ -143,3 +143,41 @@ def test_caseload_paginates_with_next_token(world, api):
     # Another clinician's token cannot be used to page someone else's caseload.
     foreign = api.http.get(f"/v1/clients?next_token={first['next_token']}", headers=world.headers("a2"))
     assert foreign.status_code == 400
+
+
+def test_access_link_can_be_sent_by_email_or_sms(world, api):
+    from tests.api.reminder_support import Recorder, verify_sender
+
+    verify_sender()
+    recorder = Recorder()
+    recorder.attach()
+    client_id = world.clients["b1"]["client_id"]
+    path = f"/v1/clients/{client_id}/access-link"
+    try:
+        by_email = _json(api.http.post(path, headers=world.headers("b1"), body=json.dumps({"send_via": "email"})))
+        by_sms = _json(api.http.post(path, headers=world.headers("b1"), body=json.dumps({"send_via": "sms"})))
+        # moto treats numbers ending in 99 as opted out of SMS: the link is issued, the text is not sent.
+        opted_out = _json(api.http.post(f"/v1/clients/{world.clients['a1']['client_id']}/access-link",
+                                        headers=world.headers("a1"), body=json.dumps({"send_via": "sms"})))
+    finally:
+        recorder.detach()
+    assert by_email["delivery"] == "sent" and by_sms["delivery"] == "sent"
+    (mail,) = recorder.to(world.clients["b1"]["email"])
+    assert mail.subject == "Your Emotipal homework link" and by_email["url"] in mail.text
+    (text,) = recorder.to(world.clients["b1"]["phone"])
+    assert by_sms["url"] in text.text
+    assert (opted_out["delivery"], opted_out["delivery_reason"]) == ("failed", "opted_out")
+    assert recorder.to(VICTIM["phone"]) == []
+    # Each new link revokes the one before: only the texted link works now.
+    assert api.http.get("/v1/client/me", headers=world.headers(token=by_email["url"].split("#token=")[1])).status_code == 401
+    assert api.http.get("/v1/client/me", headers=world.headers(token=by_sms["url"].split("#token=")[1])).status_code == 200
+
+
+def test_sending_a_link_needs_the_contact_detail(world, api):
+    created = _json(api.http.post("/v1/clients", headers=world.headers("a1"), body=json.dumps(
+        {"display_name": "No Contact", "timezone": "Europe/London"})))
+    response = api.http.post(f"/v1/clients/{created['client_id']}/access-link", headers=world.headers("a1"),
+                             body=json.dumps({"send_via": "sms"}))
+    assert response.status_code == 422 and _json(response)["errors"][0]["field"] == "send_via"
+    assert _json(api.http.get(f"/v1/clients/{created['client_id']}", headers=world.headers("a1")))["access_link"][
+        "active"] is False

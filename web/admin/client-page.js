@@ -71,21 +71,35 @@ function accessLinkCard(client) {
   const render = (issued = null) => {
     const createButton = h("button", { type: "button", class: "button", text: active ? "Create a new link" : "Create link" });
     const revokeButton = h("button", { type: "button", class: "button button-danger", text: "Revoke link" });
-    createButton.addEventListener("click", async () => {
+    const emailButton = client.email
+      ? h("button", { type: "button", class: "button button-secondary", text: "New link by email" }) : null;
+    const smsButton = client.phone
+      ? h("button", { type: "button", class: "button button-secondary", text: "New link by text message" }) : null;
+    const issue = async (button, sendVia) => {
       if (active && !window.confirm("A new link replaces the current one, which will stop working. Continue?")) return;
-      createButton.disabled = true;
+      button.disabled = true;
       try {
-        const result = await adminApi("POST", `/v1/clients/${encodeURIComponent(client.client_id)}/access-link`, { body: {} });
+        const body = sendVia ? { send_via: sendVia } : {};
+        const result = await adminApi("POST", `/v1/clients/${encodeURIComponent(client.client_id)}/access-link`, { body });
         active = true;
         expiresAt = result.expires_at;
         render(result.url);
-        announce("A new access link is ready to copy.");
+        if (!sendVia) {
+          announce("A new access link is ready to copy.");
+        } else if (result.delivery === "sent") {
+          clear(status, notice("success", h("p", { text: sendVia === "email" ? "The new link was emailed to the client." : "The new link was texted to the client." })));
+        } else {
+          clear(status, notice("error", h("p", { text: `The new link could not be sent (${result.delivery_reason || "delivery failed"}): copy it instead.` })));
+        }
         focusElement(section.querySelector("#access-link-url"));
       } catch (error) {
-        createButton.disabled = false;
+        button.disabled = false;
         clear(status, notice("error", h("p", { text: describeError(error) })));
       }
-    });
+    };
+    createButton.addEventListener("click", () => issue(createButton, null));
+    emailButton?.addEventListener("click", () => issue(emailButton, "email"));
+    smsButton?.addEventListener("click", () => issue(smsButton, "sms"));
     revokeButton.addEventListener("click", async () => {
       if (!window.confirm("Revoke this link? The client will not be able to open their homework until you send a new one.")) return;
       revokeButton.disabled = true;
@@ -117,8 +131,8 @@ function accessLinkCard(client) {
       status,
       h("p", { text: active ? `Active until ${formatDateTime(expiresAt)}.` : "The client has no working link." }),
       linkBox,
-      h("div", { class: "actions" }, createButton, active ? revokeButton : null),
-      h("p", { class: "muted", text: "Sending the link by email or text message from here is not available yet: copy it into your usual secure channel." }));
+      h("div", { class: "actions" }, createButton, emailButton, smsButton, active ? revokeButton : null),
+      h("p", { class: "muted", text: "Emailed and texted links carry no clinical details; the link itself is personal to the client." }));
   };
   render();
   return section;

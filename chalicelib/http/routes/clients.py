@@ -78,9 +78,11 @@ def delete_client(call: Call) -> None:
               response=AccessLinkIssued, status=201,
               summary="Issue a new access link (the previous one stops working)", tags=TAGS)
 def create_access_link(call: Call) -> AccessLinkIssued:
-    url, expires_at = service.issue_link(call.principal, call.params["client_id"], call.body.ttl_days)
+    issued = service.issue_link(call.principal, call.params["client_id"], call.body.ttl_days, call.body.send_via)
     _audit(call, "link.issue", call.params["client_id"])
-    return AccessLinkIssued(url=url, expires_at=expires_at)
+    if issued.sent_via:
+        _audit(call, f"link.send.{issued.sent_via}", call.params["client_id"])
+    return issued
 
 
 @router.route("/v1/clients/{client_id}/access-link", "DELETE", auth="clinician", status=204,
