@@ -76,7 +76,8 @@ class Checks:
     """Records console errors and every request of the pages it watches, and checks each step."""
 
     def __init__(self, stack: dict[str, Any], artifacts: Path) -> None:
-        self.allowed_origins = {_origin(stack["api"]), _origin(stack["web_admin"])}
+        # The local stack: the API, the pages, and moto standing in for S3 (export downloads).
+        self.allowed_origins = {_origin(stack["api"]), _origin(stack["web_admin"]), _origin(stack["aws_endpoint"])}
         self.artifacts = artifacts
         self.console_errors: list[str] = []
         self.foreign_requests: list[str] = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from datetime import datetime, timezone
 from typing import Any
 
@@ -182,6 +183,17 @@ def test_clinician_and_client_story(stack: dict[str, Any], new_context: Any, che
         expect(chart.locator("text.band-label", has_text=re.compile(f"^{re.escape(band['label'])}$"))).to_have_count(1)
     checks.step(admin, "admin-review-and-chart")
 
+    # -- the clinician exports the record as CSV ---------------------------------------------
+    admin.get_by_label("Format").select_option("csv")
+    admin.get_by_role("button", name="Prepare export").click()
+    link = admin.get_by_role("link", name="Download the export")
+    expect(link).to_be_visible()
+    with admin.expect_download() as download:
+        link.click()
+    exported = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    assert exported.startswith("submission_id,") and feedback in exported
+    checks.step(admin, "admin-export")
+
     # -- the client reads the feedback -------------------------------------------------------
     client.get_by_role("link", name="History").click()
     expect(client.get_by_role("heading", level=1, name="What you have sent")).to_be_visible()
@@ -189,5 +201,5 @@ def test_clinician_and_client_story(stack: dict[str, Any], new_context: Any, che
     expect(entry.locator(".feedback")).to_contain_text(feedback)
     checks.step(client, "client-history-feedback")
 
-    assert checks.steps == 16
+    assert checks.steps == 17
     assert any(url.startswith(stack["api"]) for url in checks.requested)

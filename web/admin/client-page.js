@@ -43,7 +43,37 @@ export async function showClient(main, clientId) {
     h("div", { class: "grid-2" }, detailsCard(client), accessLinkCard(client)),
     progressSection(progress),
     await assignmentsSection(assignments.items, reload),
+    exportCard(client),
     assignForm(client, () => reload()));
+}
+
+// Export the client's homework: the API stores the file and answers with a short-lived link.
+function exportCard(client) {
+  const status = h("div", { role: "status", "aria-live": "polite" });
+  const select = h("select", { id: "export-format", class: "control" },
+    h("option", { value: "pdf", text: "PDF (to read or file)" }),
+    h("option", { value: "csv", text: "CSV (spreadsheet)" }),
+    h("option", { value: "fhir", text: "FHIR R4 JSON (health records)" }));
+  const button = h("button", { type: "button", class: "button button-secondary", text: "Prepare export" });
+  button.addEventListener("click", async () => {
+    button.disabled = true;
+    try {
+      const made = await adminApi("POST", "/v1/exports", { body: { client_id: client.client_id, format: select.value } });
+      clear(status, notice("success",
+        h("p", { text: `Ready: ${made.submissions} submission(s). The link works for five minutes. ` },
+          h("a", { href: made.download_url, download: "", id: "export-download", text: "Download the export" }))));
+      focusElement(status.querySelector("#export-download"));
+    } catch (error) {
+      clear(status, notice("error", h("p", { text: describeError(error) })));
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return h("section", { class: "card", "aria-labelledby": "export-title" },
+    h("h2", { id: "export-title", text: "Export" }),
+    h("label", { class: "field-label", for: select.id, text: "Format" }),
+    h("div", { class: "actions" }, select, button),
+    status);
 }
 
 function detailsCard(client) {
