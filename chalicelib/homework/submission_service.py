@@ -182,12 +182,36 @@ def submit(principal: ClientPrincipal, assignment_id: str, body: SubmissionCreat
         if previous and int(previous.get("expires_at", 0)) > utc_now().timestamp():
             return _replay(previous, request_hash)
         try:
-            return _submit_once(principal, ulid, body, found, idempotency_key_item, request_hash)
+            receipt, alert_item = _submit_once(principal, ulid, body, found, idempotency_key_item, request_hash)
         except ConditionFailed:
             # Another request got there first: the same key (a concurrent retry) or a change to
             # the assignment. Reload and decide again.
             continue
+        if alert_item:
+            _tell_clinician_now(alert_item)
+        return receipt
     raise Conflict("This homework is being changed at the same time; try again.")
+
+
+def _tell_clinician_now(alert_item: dict[str, Any]) -> None:
+    """Notify the clinician of a risk alert straight away (email, and SMS if they gave a phone).
+
+    The alert is already in the due-index, so if this fails the next sweep tries again;
+    the send records make sure the clinician is told once, whichever gets there first.
+    """
+    from chalicelib.observability import logger
+    from chalicelib.reminders import delivery
+
+    try:
+        membership = table.get(keys.membership(alert_item["clinician_id"]).as_dict())
+        if not membership:
+            return
+        outcomes = delivery.alert_clinician(alert_item, membership, utc_now())
+        if outcomes and "retry" not in outcomes.values():
+            reminder_store.alert_notified(alert_item)
+    except Exception as error:  # noqa: BLE001 - the submission is stored; the sweep is the safety net
+        logger.warning("immediate risk-alert notice failed; the sweep will retry",
+                       extra={"error_type": type(error).__name__})
 
 
 def _replay(previous: dict[str, Any], request_hash: str) -> SubmissionReceipt:
@@ -260,13 +284,16 @@ def _submit_once(principal, ulid, body: SubmissionCreate, found, idempotency_key
             "created_at": iso(now),
             "items": [{"item": f.item, "label": f.label, "value": f.value} for f in result.risk_flags],
         }
-        # The alert waits in the due-index until the sweep has told the clinician (a retried
-        # submission replays its receipt, so the alert and its notice exist once).
+        # The alert also waits in the due-index until the clinician has been told: at once
+        # after this transaction, or by the next sweep if that fails (a retried submission
+        # replays its receipt, so the alert and its notice exist once).
         alert_item = {**store.alert_item(alert), "kind": "alert",
                       **reminder_store.alert_due_keys(alert, now)}
         actions.append(table.put_action(alert_item, condition="attribute_not_exists(pk)"))
+    else:
+        alert_item = None
     table.transact(actions)
-    return receipt
+    return receipt, alert_item
 
 
 def skip(principal: ClientPrincipal, assignment_id: str, body: SkipCreate) -> SkipReceipt:

@@ -49,6 +49,8 @@ def aws(tmp_path_factory):
         get_settings.cache_clear()
         aws_module.reset()
         use_table("emotipal-test")
+        # The sender the product sends from is verified, as the local stack and SES set-up do.
+        boto3.client("ses", region_name="eu-west-2").verify_email_identity(EmailAddress="no-reply@emotipal.test")
         boto3.client("s3", region_name="eu-west-2").create_bucket(
             Bucket="emotipal-test-exports", CreateBucketConfiguration={"LocationConstraint": "eu-west-2"})
         yield get_settings()
@@ -193,6 +195,15 @@ def post(api, path: str, headers: dict, body: dict, expect: int = 201) -> dict:
     response = api.http.post(path, headers=headers, body=json.dumps(body))
     assert response.status_code == expect, response.body
     return json.loads(response.body)
+
+
+def submit_risk_answer(api, w: World, key: str, item9: int = 1) -> dict:
+    """A new daily PHQ-9 for a1's client, submitted with item 9 above zero (an alert)."""
+    assignment = post(api, f"/v1/clients/{w.clients['a1']['client_id']}/assignments", w.headers("a1"), {
+        "template_id": "phq-9", "recurrence": {"frequency": "daily"}, "due_time": "23:59"})
+    headers = {**w.headers(token=w.links["a1"]), "Idempotency-Key": key}
+    return post(api, f"/v1/client/assignments/{assignment['assignment_id']}/submissions", headers,
+                {"answers": phq9_answers(1, 1, 1, 1, 1, 1, 1, 1, item9)})
 
 
 def victim_homework(api, w: World) -> dict[str, str]:

@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import time_machine
 
-from tests.api.conftest import use_table
+from tests.api.conftest import submit_risk_answer, use_table
 from tests.api.reminder_support import SIGNING_SECRET, Recorder, new_practice, verify_sender
 
 NOON = datetime(2026, 12, 7, 12, 0, tzinfo=timezone.utc)  # London is on GMT: local = UTC
@@ -183,11 +183,14 @@ def test_pending_reminders_follow_preference_changes_by_client_and_clinician(api
     assert "gsi3pk" in _reminder_item(client_id, assignment_id)
 
 
-def test_a_risk_alert_tells_the_clinician_once_with_no_client_data(api, world, env):
+def test_a_risk_alert_tells_the_clinician_at_once_and_only_once_with_no_client_data(api, world, env):
     from chalicelib.reminders import sweep
 
     env.attach()
-    # The world's setup submitted a PHQ-9 with item 9 above zero: an alert is waiting.
+    receipt = submit_risk_answer(api, world, "risk-alert-notice-1")
+    assert receipt["crisis_resources"]
+    # Told at once, before any sweep runs; later sweeps do not tell again.
+    assert len(env.to("a1@example.com")) == 1
     sweep.run(now=datetime.now(timezone.utc) + timedelta(seconds=5))
     sweep.run(now=datetime.now(timezone.utc) + timedelta(minutes=6))
     to_clinician = env.to("a1@example.com")
@@ -199,66 +202,23 @@ def test_a_risk_alert_tells_the_clinician_once_with_no_client_data(api, world, e
         assert private not in text and private not in to_clinician[0].subject
 
 
-def test_push_devices_register_and_disabled_endpoints_are_cleaned_up(api, world, env, monkeypatch):
-    from chalicelib import aws
+def test_the_sweep_tells_the_clinician_when_the_immediate_notice_failed(api, world, env, monkeypatch):
+    from chalicelib.notifications import channels
     from chalicelib.reminders import sweep
 
-    sns = aws.client("sns")
-    application = sns.create_platform_application(Name=f"fcm-{uuid.uuid4().hex[:6]}", Platform="GCM",
-                                                  Attributes={"PlatformCredential": "test"})["PlatformApplicationArn"]
-    headers = world.headers(token=world.links["a1"])
-    body = json.dumps({"platform": "fcm", "token": "device-token-abcdef0123"})
-    assert api.http.post("/v1/client/devices", headers=headers, body=body).status_code == 422  # not set up here
-    monkeypatch.setenv("EMOTIPAL_FCM_PLATFORM_ARN", application)
-    response = api.http.post("/v1/client/devices", headers=headers, body=body)
-    assert response.status_code == 201, response.body
-    endpoints = sns.list_endpoints_by_platform_application(PlatformApplicationArn=application)["Endpoints"]
-    assert len(endpoints) == 1
-    client_id = world.resources["client_id"]
-    api.http.patch(f"/v1/clients/{client_id}", headers=world.headers("a1"),
-                   body=json.dumps({"reminder_channels": ["push"]}))
-    sns.set_endpoint_attributes(EndpointArn=endpoints[0]["EndpointArn"], Attributes={"Enabled": "false"})
-    assignment = json.loads(api.http.post(
-        f"/v1/clients/{client_id}/assignments", headers=world.headers("a1"),
-        body=json.dumps({"template_id": "gad-7", "recurrence": {"frequency": "daily"}, "due_time": "23:59",
-                         "reminders": {"time": _now_local_hhmm(), "only_while_open": False}})).body)
-    assert _reminder_item(client_id, assignment["assignment_id"])["state"] == "pending"
-    sweep.run(now=datetime.now(timezone.utc) + timedelta(minutes=1))
-    assert sns.list_endpoints_by_platform_application(PlatformApplicationArn=application)["Endpoints"] == []
-    view = json.loads(api.http.get(f"/v1/clients/{client_id}", headers=world.headers("a1")).body)
-    assert ("push", "endpoint_disabled") in [(d["channel"], d["reason"]) for d in view["delivery"]]
+    env.attach()
+    real = channels.send_email
+    monkeypatch.setattr(channels, "send_email", lambda email: channels.Outcome("retry", "throttled"))
+    submit_risk_answer(api, world, "risk-alert-notice-2")
+    assert env.to("a1@example.com") == []
+    monkeypatch.setattr(channels, "send_email", real)
+    sweep.run(now=datetime.now(timezone.utc) + timedelta(minutes=11))
+    assert len(env.to("a1@example.com")) == 1
 
 
-def test_a_sweep_short_of_time_stops_and_the_next_one_sends_the_rest(env, fresh_table):
-    from chalicelib.reminders import sweep
+def test_shards_spread_clients():
     from chalicelib.store import reminders as reminder_store
 
-    with time_machine.travel(NOON - timedelta(hours=6), tick=False) as clock:
-        practice = new_practice()
-        clients = [practice.add_client(timezone="Europe/London", reminder_time="18:30") for _ in range(12)]
-        for client in clients:
-            practice.assign(client["client_id"], start_date="2026-12-07", due_time="23:00")
-        env.attach()
-        moment = datetime(2026, 12, 7, 18, 31, tzinfo=timezone.utc)
-        clock.move_to(moment)
-        checks = iter([60_000] + [1_000] * 1000)  # plenty at first, then almost out of time
-        first = sweep.run(now=moment, remaining_millis=lambda: next(checks))
-        assert first.stopped_early and 0 < first.sent < len(clients)
-        checkpoint = reminder_store.get_checkpoints().get("reminders")
-        second = sweep.run(now=moment + timedelta(minutes=5))
-        assert not second.stopped_early and first.sent + second.sent == len(clients)
-        assert reminder_store.get_checkpoints().get("reminders") > (checkpoint or "")
-    assert sorted(len(env.to(c["email"])) for c in clients) == [1] * len(clients)
-
-
-def test_due_index_buckets_and_shards():
-    from chalicelib.store import reminders as reminder_store
-
-    moment = datetime(2027, 3, 28, 0, 59, 59, tzinfo=timezone.utc)
-    assert reminder_store.bucket_name(reminder_store.bucket_start(moment)) == "2027-03-28T00:55Z"
-    keys_late = reminder_store.due_keys(moment - timedelta(hours=1), moment, "C", "A")
-    assert keys_late["gsi3pk"].startswith("DUE#2027-03-28T00:55Z#")  # filed under now, not the past
-    assert keys_late["gsi3sk"].startswith("2027-03-27T23:59:59Z#")
     shards = {reminder_store.shard_of(f"client{n}", "A") for n in range(200)}
     assert shards == set(range(reminder_store.SHARDS))
 
@@ -290,7 +250,8 @@ def test_clinicians_opt_into_a_morning_digest_and_alert_texts(api, world, env):
     assert len(digests) == 1, [s.subject for s in to_clinician]
     assert "1 client sent homework" in digests[0].text and "1 alert is open" in digests[0].text
     assert world.clients["a1"]["display_name"] not in digests[0].text
-    # The world's risk alert also went to the clinician's phone (set before the sweep told them).
+    # With a phone on file, a risk alert is texted too, at once.
+    submit_risk_answer(api, world, "risk-alert-text-1")
     texts = [s for s in env.sent if s.channel == "sms" and s.to == "+447911123456"]
     assert len(texts) == 1 and "risk alert" in texts[0].text
     # Opting out takes the clinician off the digest list.
