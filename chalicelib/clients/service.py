@@ -175,8 +175,18 @@ def update(actor: Clinician, client_id: str, body: ClientUpdate) -> dict[str, An
 
 def delete(actor: Clinician, client_id: str) -> None:
     get_for_clinician(actor, client_id, consistent=True)
+    _erase_push_endpoints(client_id)
     client_store.erase(client_id)
     _erase_exports(client_id)
+
+
+def _erase_push_endpoints(client_id: str) -> None:
+    """SNS keeps a push endpoint (with the device token) per registered device: remove them."""
+    from chalicelib.notifications import channels
+    from chalicelib.store import keys, table
+
+    for device in table.query_all(keys.client_partition(client_id), sk_prefix=keys.DEVICE_PREFIX, consistent=True):
+        channels.delete_endpoint(device["endpoint_arn"])
 
 
 def _erase_exports(client_id: str) -> None:
