@@ -183,9 +183,9 @@ def delete(actor: Clinician, client_id: str) -> None:
 def _erase_push_endpoints(client_id: str) -> None:
     """SNS keeps a push endpoint (with the device token) per registered device: remove them."""
     from chalicelib.notifications import channels
-    from chalicelib.store import keys, table
+    from chalicelib.store import reminders as reminder_store
 
-    for device in table.query_all(keys.client_partition(client_id), sk_prefix=keys.DEVICE_PREFIX, consistent=True):
+    for device in reminder_store.list_devices(client_id, include_disabled=True):
         channels.delete_endpoint(device["endpoint_arn"])
 
 

@@ -226,14 +226,19 @@ def launch_dynamodb_local(port: int, *, db_path: Path | None,
                  cwd=install.jar.parent, log_path=log_path)
 
 
-def wait_for_dynamodb_local(service: ManagedProcess, timeout: float = 30.0) -> None:
-    """Wait until DynamoDB Local answers HTTP; stops it and raises if it does not."""
+def wait_until_answering(service: ManagedProcess, probe_url: str, *, timeout: float) -> ManagedProcess:
+    """Wait until `probe_url` answers HTTP; stops the service and raises if it does not."""
     try:
-        wait_until(lambda: http_answers(service.url), timeout=timeout,
-                   what="DynamoDB Local" + _log_hint(service), process=service.process)
+        wait_until(lambda: http_answers(probe_url), timeout=timeout,
+                   what=service.name + _log_hint(service), process=service.process)
     except BaseException:
         service.stop()
         raise
+    return service
+
+
+def wait_for_dynamodb_local(service: ManagedProcess, timeout: float = 30.0) -> None:
+    wait_until_answering(service, service.url, timeout=timeout)
 
 
 def start_dynamodb_local(port: int, *, db_path: Path | None, log_path: Path | None = None,
@@ -258,13 +263,7 @@ def start_moto(port: int, *, recording_path: Path | None = None, log_path: Path 
     url = f"http://{HOST}:{port}"
     command = [sys.executable, "-m", "chalicelib.devstack.moto_service", "--host", HOST, "--port", str(port)]
     service = spawn("moto", command, url=url, env=env, log_path=log_path)
-    try:
-        wait_until(lambda: http_answers(url + OUTBOX_PATH), timeout=timeout,
-                   what="moto" + _log_hint(service), process=service.process)
-    except BaseException:
-        service.stop()
-        raise
-    return service
+    return wait_until_answering(service, url + OUTBOX_PATH, timeout=timeout)
 
 
 # --- chalice local --------------------------------------------------------------
@@ -297,10 +296,4 @@ def start_chalice_local(port: int, *, env: Mapping[str, str], log_path: Path | N
     ]
     url = f"http://{HOST}:{port}"
     service = spawn("API", command, url=url, env=env, cwd=REPO_ROOT, log_path=log_path)
-    try:
-        wait_until(lambda: http_answers(url + health_path), timeout=timeout,
-                   what="chalice local" + _log_hint(service), process=service.process)
-    except BaseException:
-        service.stop()
-        raise
-    return service
+    return wait_until_answering(service, url + health_path, timeout=timeout)

@@ -201,9 +201,10 @@ def _tell_clinician_now(alert_item: dict[str, Any]) -> None:
     """
     from chalicelib.observability import logger
     from chalicelib.reminders import delivery
+    from chalicelib.store import practices as practice_store
 
     try:
-        membership = table.get(keys.membership(alert_item["clinician_id"]).as_dict())
+        membership = practice_store.get_membership(alert_item["clinician_id"])
         if not membership:
             return
         outcomes = delivery.alert_clinician(alert_item, membership, utc_now())

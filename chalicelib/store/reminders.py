@@ -207,9 +207,10 @@ def put_device(client_id: str, token_hash: str, device: dict[str, Any]) -> dict[
     return item
 
 
-def list_devices(client_id: str) -> list[dict[str, Any]]:
-    return [d for d in table.query_all(keys.client_partition(client_id), sk_prefix=keys.DEVICE_PREFIX)
-            if not d.get("disabled_at")]
+def list_devices(client_id: str, *, include_disabled: bool = False) -> list[dict[str, Any]]:
+    return [d for d in table.query_all(keys.client_partition(client_id), sk_prefix=keys.DEVICE_PREFIX,
+                                       consistent=include_disabled)
+            if include_disabled or not d.get("disabled_at")]
 
 
 def disable_device(device: dict[str, Any], now: datetime) -> None:

@@ -68,9 +68,14 @@ def _via(stack: Stack, *services: str) -> dict:
     return {"StringEquals": {"kms:ViaService": [f"{service}.{stack.region}.amazonaws.com" for service in services]}}
 
 
-def _table_statement(resources: Resources, actions: list[str]) -> iam.PolicyStatement:
+def _table_statements(stack: Stack, resources: Resources, actions: list[str]) -> list[iam.PolicyStatement]:
+    """The table and its indexes, and its key used only through DynamoDB."""
     table_arn = resources.table.table_arn
-    return iam.PolicyStatement(actions=actions, resources=[table_arn, f"{table_arn}/index/*"])
+    return [
+        iam.PolicyStatement(actions=actions, resources=[table_arn, f"{table_arn}/index/*"]),
+        iam.PolicyStatement(actions=KEY_USE_ACTIONS, resources=[resources.table_key.key_arn],
+                            conditions=_via(stack, "dynamodb")),
+    ]
 
 
 def _logs_statement(stack: Stack, function_name: str) -> iam.PolicyStatement:
@@ -119,12 +124,7 @@ def api_role(scope, resources: Resources, function_name: str) -> iam.Role:
     stack = Stack.of(scope)
     role = _execution_role(scope, "ApiRole", "Emotipal API function")
     statements = [
-        _table_statement(resources, API_TABLE_ACTIONS),
-        iam.PolicyStatement(
-            actions=KEY_USE_ACTIONS,
-            resources=[resources.table_key.key_arn],
-            conditions=_via(stack, "dynamodb"),
-        ),
+        *_table_statements(stack, resources, API_TABLE_ACTIONS),
         iam.PolicyStatement(
             actions=EXPORT_OBJECT_ACTIONS,
             resources=[resources.exports_bucket.arn_for_objects("*")],
@@ -156,12 +156,7 @@ def sweep_role(scope, resources: Resources, function_name: str) -> iam.Role:
     stack = Stack.of(scope)
     role = _execution_role(scope, "SweepRole", "Emotipal reminder sweep function")
     statements = [
-        _table_statement(resources, SWEEP_TABLE_ACTIONS),
-        iam.PolicyStatement(
-            actions=KEY_USE_ACTIONS,
-            resources=[resources.table_key.key_arn],
-            conditions=_via(stack, "dynamodb"),
-        ),
+        *_table_statements(stack, resources, SWEEP_TABLE_ACTIONS),
         *_messaging_statements(resources),
         *_signing_secret_statements(stack, resources),
         # Lambda delivers failed asynchronous events to the DLQ as the function's role.
