@@ -187,6 +187,14 @@ def submit(principal: ClientPrincipal, assignment_id: str, body: SubmissionCreat
             # Another request got there first: the same key (a concurrent retry) or a change to
             # the assignment. Reload and decide again.
             continue
+        except Conflict:
+            # A BatchGet is not isolated from a concurrent transaction: it can show the
+            # occurrence done by a duplicate of this request before its idempotency record.
+            # A consistent read of the record settles it.
+            previous = table.get(idempotency_key_item.as_dict(), consistent=True)
+            if previous and int(previous.get("expires_at", 0)) > utc_now().timestamp():
+                return _replay(previous, request_hash)
+            raise
         if alert_item:
             _tell_clinician_now(alert_item)
         return receipt
