@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test test-fast test-unit test-api test-integration test-e2e bench install clean help
+.PHONY: run test test-fast test-unit-api test-integration test-e2e test-browser bench install system-deps system-deps-run clean help
 
 help:
 	@echo "make run    start the whole product locally (Ctrl-C stops it)"
@@ -25,18 +25,41 @@ node_modules/.installed: package.json package-lock.json
 
 install: $(VENV)/.installed node_modules/.installed
 
-run: install
-	$(PY) -m chalicelib.devstack run
+# System packages (Java, Node, Chromium…) via apt-get when missing: see mk/system-deps.sh.
+system-deps:
+	@bash mk/system-deps.sh test
+
+system-deps-run:
+	@bash mk/system-deps.sh run
+
+run: system-deps-run
+	@$(MAKE) --no-print-directory install
+	$(PY) -m devstack run
 
 # Unit and API suites (in-process moto) in parallel; then the integration suite on DynamoDB
 # Local and moto's server (its own run: its services and settings are per process); then
-# the whole local stack end to end; then the infrastructure.
-test: install
-	$(PY) -m pytest tests/unit tests/api -q -n $(PYTEST_WORKERS) -p no:cacheprovider
-	$(PY) -m pytest tests/integration -q -n $(PYTEST_WORKERS) -p no:cacheprovider
-	$(PY) -m pytest tests/e2e -q -p no:cacheprovider
-	$(PY) -m pytest tests/browser -q -p no:cacheprovider
+# the whole local stack end to end, in the browser, under fuzzing and under faults; then the
+# code checks and the infrastructure.
+test: system-deps
+	@$(MAKE) --no-print-directory install
+	$(MAKE) --no-print-directory test-unit-api
+	$(MAKE) --no-print-directory test-integration
+	$(MAKE) --no-print-directory test-e2e
+	$(MAKE) --no-print-directory test-browser
+	$(MAKE) --no-print-directory test-extra
 	$(MAKE) --no-print-directory infra-test
+
+test-unit-api: install
+	$(PY) -m pytest tests/unit tests/api -q -n $(PYTEST_WORKERS) -p no:cacheprovider
+
+test-integration: install
+	$(PY) -m pytest tests/integration -q -n $(PYTEST_WORKERS) -p no:cacheprovider
+
+test-e2e: install
+	$(PY) -m pytest tests/e2e -q -p no:cacheprovider
+
+test-browser: system-deps install
+	$(PY) -m pytest tests/browser -q -p no:cacheprovider
 
 test-fast: install
 	$(PY) -m pytest tests/unit tests/api -q -n $(PYTEST_WORKERS) -p no:cacheprovider
@@ -50,3 +73,11 @@ clean:
 	rm -rf $(VENV) .venv-infra node_modules infra/cdk.out
 
 include mk/infra.mk
+# Each of these adds its targets to TEST_EXTRA (run by `make test` after the suites above).
+TEST_EXTRA :=
+-include mk/quality.mk
+-include mk/proof.mk
+
+.PHONY: test-extra
+test-extra: $(TEST_EXTRA)
+

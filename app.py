@@ -24,7 +24,7 @@ app.register_middleware(observe_request, "http")
 
 
 # `chalice local` runs no schedules: the local stack calls the same function on a timer
-# (chalicelib/devstack/stack.py, `periodic_tasks`).
+# (devstack/stack.py, `periodic_tasks`).
 @app.schedule(Rate(sweep_minutes(), unit=Rate.MINUTES), name="reminder_sweep")
 def reminder_sweep(event) -> dict:
     """Send the reminders, risk-alert notices and daily digests that have come due."""

@@ -2,7 +2,7 @@
 
 Every stage (local, dev, prod, and the test suites) configures the product the same
 way: through environment variables. `.chalice/config.json` sets them for deployed
-stages; the local stack (`chalicelib.devstack`) sets them for `chalice local`.
+stages; the local stack (`devstack`) sets them for `chalice local`.
 """
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""A real Chromium against the whole local stack (`python -m chalicelib.devstack run`).
+"""A real Chromium against the whole local stack (`python -m devstack run`).
 
 Every page state the story visits is checked the same way (see `Checks`): axe-core finds no
 serious or critical accessibility violation, the console shows no error, and the page asks
@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Request, sync_playwright
 
-from chalicelib.devstack.processes import REPO_ROOT
+from devstack.processes import REPO_ROOT
 from tests.e2e.conftest import RunningStack, StackPorts
 
 CHROMIUM = os.environ.get("EMOTIPAL_CHROMIUM", "/usr/bin/chromium")
@@ -43,7 +43,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     output_path = local_dir / "stack.out"
     with output_path.open("w") as output:
         process = subprocess.Popen(
-            [sys.executable, "-m", "chalicelib.devstack", "run"], cwd=REPO_ROOT, env=env,
+            [sys.executable, "-m", "devstack", "run"], cwd=REPO_ROOT, env=env,
             stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT, text=True,
         )
     running = RunningStack(process=process, local_dir=local_dir, output_path=output_path)

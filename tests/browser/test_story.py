@@ -10,7 +10,7 @@ from typing import Any
 
 from playwright.sync_api import Page, expect
 
-from chalicelib.devstack.processes import REPO_ROOT
+from devstack.processes import REPO_ROOT
 from tests.browser.conftest import Checks
 
 PHONE = {"width": 360, "height": 740}

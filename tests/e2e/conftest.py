@@ -1,4 +1,4 @@
-"""Start the whole local stack (`python -m chalicelib.devstack run`) as `make run` does."""
+"""Start the whole local stack (`python -m devstack run`) as `make run` does."""
 from __future__ import annotations
 
 import json
@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 import pytest
 
-from chalicelib.devstack.processes import REPO_ROOT, free_port
+from devstack.processes import REPO_ROOT, free_port
 
 STARTUP_TIMEOUT = 90.0
 SHUTDOWN_TIMEOUT = 20.0
@@ -102,7 +102,7 @@ def stack_ports() -> StackPorts:
 
 @pytest.fixture()
 def launch_stack(tmp_path: Path) -> Iterator[StackLauncher]:
-    """Start `python -m chalicelib.devstack run` with the given ports and state dir."""
+    """Start `python -m devstack run` with the given ports and state dir."""
     started: list[RunningStack] = []
 
     def launch(ports: StackPorts, local_dir: Path) -> RunningStack:
@@ -113,7 +113,7 @@ def launch_stack(tmp_path: Path) -> Iterator[StackLauncher]:
         output_path = tmp_path / f"stack-{len(started)}.out"
         with output_path.open("w") as output:
             process = subprocess.Popen(
-                [sys.executable, "-m", "chalicelib.devstack", "run"],
+                [sys.executable, "-m", "devstack", "run"],
                 cwd=REPO_ROOT,
                 env=env,
                 stdin=subprocess.DEVNULL,

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import requests
 
-from chalicelib.devstack.processes import REPO_ROOT
+from devstack.processes import REPO_ROOT
 from tests.e2e.conftest import RunningStack, StackPorts
 
 SWEEP_SECONDS = 3
@@ -28,7 +28,7 @@ def fast_sweep_stack(tmp_path):
                 "EMOTIPAL_SWEEP_SECONDS": str(SWEEP_SECONDS)})
     output_path = tmp_path / "stack.out"
     with output_path.open("w") as output:
-        process = subprocess.Popen([sys.executable, "-m", "chalicelib.devstack", "run"], cwd=REPO_ROOT, env=env,
+        process = subprocess.Popen([sys.executable, "-m", "devstack", "run"], cwd=REPO_ROOT, env=env,
                                    stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT, text=True)
     running = RunningStack(process=process, local_dir=tmp_path / "local", output_path=output_path)
     try:

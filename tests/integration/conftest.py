@@ -1,7 +1,7 @@
 """Real services for the integration suite: DynamoDB Local and moto in server mode.
 
 Both run as child processes on free loopback ports, the same way `make run`
-starts them (`chalicelib.devstack.processes`). moto runs out of process so that
+starts them (`devstack.processes`). moto runs out of process so that
 `mock_aws` in other suites can never reset or intercept it. A missing Java or
 DynamoDB Local jar FAILS the suite: these tests exist because DynamoDB Local
 enforces rules moto lets pass.
@@ -15,13 +15,13 @@ import pytest
 
 from chalicelib import aws
 from chalicelib.config import get_settings
-from chalicelib.devstack.processes import (
+from devstack.processes import (
     dynamodb_local_unavailable_reason,
     free_port,
     start_dynamodb_local,
     start_moto,
 )
-from chalicelib.devstack.resources import LocalResources, ensure_resources
+from devstack.resources import LocalResources, ensure_resources
 
 INTEGRATION_TABLE = "emotipal-integration"
 INTEGRATION_BUCKET = "emotipal-integration-exports"

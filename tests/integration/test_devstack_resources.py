@@ -5,7 +5,7 @@ import jwt
 import pytest
 
 from chalicelib.aws import client
-from chalicelib.devstack.resources import (
+from devstack.resources import (
     KMS_ALIAS,
     USER_POOL_NAME,
     ensure_resources,

@@ -11,10 +11,10 @@ import pytest
 from chalicelib import aws
 from chalicelib.aws import client
 from chalicelib.config import get_settings
-from chalicelib.devstack import moto_state
-from chalicelib.devstack.outbox import fetch_outbox
-from chalicelib.devstack.processes import free_port, start_moto
-from chalicelib.devstack.webserver import make_web_server
+from devstack import moto_state
+from devstack.outbox import fetch_outbox
+from devstack.processes import free_port, start_moto
+from devstack.webserver import make_web_server
 
 PASSWORD = "Correct-horse-battery-9!"
 

@@ -22,7 +22,7 @@ def reminders_env(local_env, monkeypatch):
 
 
 def _sent_to(moto_url: str) -> list[str]:
-    from chalicelib.devstack.outbox import fetch_outbox
+    from devstack.outbox import fetch_outbox
 
     return [m["recipient"] for m in fetch_outbox(moto_url) if m["channel"] == "email"]
 

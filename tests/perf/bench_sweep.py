@@ -94,7 +94,7 @@ def _sweep(table_name: str, now: datetime):
 def main() -> int:
     from chalicelib import aws
     from chalicelib.config import get_settings
-    from chalicelib.devstack.processes import free_port, start_dynamodb_local, start_moto
+    from devstack.processes import free_port, start_dynamodb_local, start_moto
 
     workdir = Path(tempfile.mkdtemp(prefix="bench-sweep-"))
     dynamodb = start_dynamodb_local(free_port(), db_path=None, log_path=workdir / "dynamodb.log")

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from chalicelib.devstack import moto_state
-from chalicelib.devstack.processes import (
+from devstack import moto_state
+from devstack.processes import (
     HOST,
     REPO_ROOT,
     ManagedProcess,
@@ -31,8 +31,8 @@ from chalicelib.devstack.processes import (
     start_moto,
     wait_for_dynamodb_local,
 )
-from chalicelib.devstack.resources import LocalResources, ensure_resources
-from chalicelib.devstack.webserver import WebServer, make_web_server
+from devstack.resources import LocalResources, ensure_resources
+from devstack.webserver import WebServer, make_web_server
 
 logger = logging.getLogger("emotipal.devstack")
 
@@ -260,7 +260,7 @@ class LocalStack:
         apply_environment(env)
         self._check_identities_survived(resources)
 
-        from chalicelib.devstack.seed import seed_demo
+        from devstack.seed import seed_demo
 
         demo = seed_demo()
         self._snapshot_identities(resources)

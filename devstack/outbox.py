@@ -10,7 +10,7 @@ import urllib.request
 from html import escape
 from typing import Any
 
-from chalicelib.devstack.moto_service import OUTBOX_PATH
+from devstack.moto_service import OUTBOX_PATH
 
 
 def fetch_outbox(moto_url: str, timeout: float = 5.0) -> list[dict[str, Any]]:

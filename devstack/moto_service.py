@@ -1,4 +1,4 @@
-"""moto in server mode, as the local stack runs it: `python -m chalicelib.devstack.moto_service`.
+"""moto in server mode, as the local stack runs it: `python -m devstack.moto_service`.
 
 Two additions to moto's own server:
 
