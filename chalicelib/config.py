@@ -27,6 +27,8 @@ class Settings:
     link_ttl_days: int
     exports_bucket: str
     ses_sender: str
+    # Every API request answers within this (503 + Retry-After otherwise); API Gateway allows 29 s.
+    request_deadline_seconds: float = 3.0
 
     @property
     def is_local(self) -> bool:
@@ -68,4 +70,5 @@ def get_settings() -> Settings:
         link_ttl_days=int(_env("EMOTIPAL_LINK_TTL_DAYS", "30") or 30),
         exports_bucket=_env("EMOTIPAL_EXPORTS_BUCKET", "emotipal-local-exports"),
         ses_sender=_env("EMOTIPAL_SES_SENDER", "no-reply@emotipal.test"),
+        request_deadline_seconds=min(25.0, max(0.5, float(_env("EMOTIPAL_REQUEST_DEADLINE_SECONDS", "3") or 3))),
     )

@@ -1,0 +1,151 @@
+"""Fail fast: every request answers within its deadline, or 503 with Retry-After.
+
+A person is waiting behind each API request, and API Gateway gives up after 29 s.
+`dispatch()` opens a deadline for each request (a contextvar, so the reminder sweep,
+which runs outside dispatch, keeps the clients' longer timeouts and no deadline).
+Hooks on every boto3 client then:
+
+- cap each attempt's read timeout at the time left;
+- refuse to start an attempt once the deadline has passed;
+- refuse a retry whose back-off could outlast the deadline.
+
+botocore's standard retry mode stays the one retry layer (throttling, dropped
+connections); this module only stops it from waiting past the deadline.
+
+DynamoDB writes in the product are single conditional puts or TransactWriteItems
+(with a client request token botocore reuses across its retries), so a request cut
+short has written everything or nothing, and a retry with the same Idempotency-Key
+settles on the stored receipt.
+"""
+from __future__ import annotations
+
+import time
+from contextlib import contextmanager
+from contextvars import ContextVar, Token
+from typing import Any, Iterator
+
+# Per attempt, while a request waits: long enough for any healthy DynamoDB/SES/SNS/S3
+# call, short enough that a stalled one leaves time for a retry within the deadline.
+REQUEST_READ_TIMEOUT_SECONDS = 2.0
+RETRY_AFTER_SECONDS = 2
+
+_deadline: ContextVar[float | None] = ContextVar("emotipal_request_deadline", default=None)
+
+# Error codes that mean "the service is busy or briefly unable", not "your request is wrong".
+_BUSY_CODES = frozenset({
+    "ProvisionedThroughputExceededException", "ThrottlingException", "Throttling", "ThrottledException",
+    "RequestLimitExceeded", "TooManyRequestsException", "LimitExceededException", "SlowDown",
+    "TransactionConflictException", "TransactionInProgressException", "RequestTimeout",
+    "RequestTimeoutException", "ServiceUnavailable", "ServiceUnavailableException", "InternalServerError",
+    "InternalFailure", "InternalError", "KMSThrottlingException",
+})
+# TransactionCanceledException reasons that a retry can clear (a ConditionalCheckFailed is a real conflict).
+_BUSY_CANCELLATION_REASONS = frozenset({"TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"})
+
+
+class DeadlineExceeded(Exception):
+    """The request ran out of time before AWS answered; nothing more is attempted."""
+
+
+def now() -> float:
+    return time.monotonic()
+
+
+def start(seconds: float | None = None) -> Token:
+    """Open the deadline for this request (`seconds` defaults to the configured one)."""
+    if seconds is None:
+        from chalicelib.config import get_settings
+
+        seconds = get_settings().request_deadline_seconds
+    return _deadline.set(now() + seconds)
+
+
+def finish(token: Token) -> None:
+    _deadline.reset(token)
+
+
+@contextmanager
+def request_deadline(seconds: float | None = None) -> Iterator[None]:
+    token = start(seconds)
+    try:
+        yield
+    finally:
+        finish(token)
+
+
+def remaining() -> float | None:
+    """Seconds left for this request, or None outside a request (the sweep, the CLI)."""
+    deadline = _deadline.get()
+    return None if deadline is None else deadline - now()
+
+
+# -- botocore hooks --------------------------------------------------------------
+
+def _before_send(request: Any, **_: Any) -> None:
+    left = remaining()
+    if left is None:
+        return
+    if left <= 0:
+        raise DeadlineExceeded("request deadline reached before an AWS call")
+    request.context["read_timeout"] = max(0.05, min(REQUEST_READ_TIMEOUT_SECONDS, left))
+
+
+def _max_backoff(context: Any) -> float:
+    """The longest sleep botocore's standard mode may choose before this retry."""
+    # 1 s base for throttling, a few ms otherwise (botocore.retries.standard.ExponentialBackoff).
+    scale = 1.0 if context.get_error_code() in _BUSY_CODES else 0.05
+    return min(scale * 2 ** (context.attempt_number - 1), 20.0)
+
+
+def _retry_checker(max_attempts: int) -> Any:
+    from botocore.retries.standard import RetryEventAdapter, StandardRetryConditions
+
+    adapter, conditions = RetryEventAdapter(), StandardRetryConditions(max_attempts=max_attempts)
+
+    def refuse_late_retry(**kwargs: Any) -> None:
+        left = remaining()
+        if left is None:
+            return
+        context = adapter.create_retry_context(**kwargs)
+        if conditions.is_retryable(context) and left < _max_backoff(context):
+            raise DeadlineExceeded("request deadline too close for another attempt")
+
+    return refuse_late_retry
+
+
+def install(client: Any, max_attempts: int) -> None:
+    """Hook a boto3 client so calls made while a request waits respect its deadline."""
+    events = client.meta.events
+    events.register("before-send", _before_send, unique_id="emotipal-deadline-send")
+    # First, so it runs before botocore's retry handler decides to sleep.
+    events.register_first("needs-retry", _retry_checker(max_attempts), unique_id="emotipal-deadline-retry")
+
+
+# -- which failures answer 503 -------------------------------------------------
+
+def _cancellation_codes(error: Any) -> list[str]:
+    response = getattr(error, "response", None) or {}
+    reasons = response.get("CancellationReasons") or []
+    codes = [str(r.get("Code")) for r in reasons if isinstance(r, dict)]
+    if not codes:  # some engines only list the reasons in the message: "... [None, TransactionConflict]"
+        message = str(response.get("Error", {}).get("Message", ""))
+        start_, end = message.rfind("["), message.rfind("]")
+        if 0 <= start_ < end:
+            codes = [c.strip() for c in message[start_ + 1:end].split(",")]
+    return codes
+
+
+def is_unavailable(error: BaseException) -> bool:
+    """True when `error` means AWS was unreachable, too slow or too busy: worth retrying later."""
+    from botocore.exceptions import ClientError, ConnectionError as BotoConnectionError, HTTPClientError
+
+    if isinstance(error, (DeadlineExceeded, BotoConnectionError, HTTPClientError)):
+        return True
+    if not isinstance(error, ClientError):
+        return False
+    code = error.response.get("Error", {}).get("Code", "")
+    status = int(error.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0)
+    if code == "TransactionCanceledException":
+        codes = _cancellation_codes(error)
+        return "ConditionalCheckFailed" not in codes and any(c in _BUSY_CANCELLATION_REASONS for c in codes)
+    return code in _BUSY_CODES or status >= 500 or status == 429
