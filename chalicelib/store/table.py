@@ -98,7 +98,13 @@ def _condition_kwargs(condition: str | None, names: dict[str, str] | None, value
 
 def _is_condition_failure(error: Exception) -> bool:
     code = getattr(error, "response", {}).get("Error", {}).get("Code", "")
-    return code in ("ConditionalCheckFailedException", "TransactionCanceledException")
+    if code == "TransactionCanceledException":
+        # Cancelled by a conflicting transaction or throttling is not a failed condition:
+        # it stays a ClientError, which the HTTP layer answers 503 + Retry-After.
+        from chalicelib.deadline import is_unavailable
+
+        return not is_unavailable(error)
+    return code == "ConditionalCheckFailedException"
 
 
 # -- single items -------------------------------------------------------------
