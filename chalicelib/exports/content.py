@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from chalicelib.homework.items.base import plain_text
 from chalicelib.homework.templates import Template
 
 
@@ -22,16 +23,14 @@ class ExportContent:
         return {item.id: item.label for item, _group in template.iter_items()}
 
 
+    def readable(self, assignment_id: str, item_id: str, value: Any) -> str:
+        """An answer as one line of text, as its item type reads it (plain text when the
+        template or item is unknown)."""
+        template = self.templates.get(assignment_id)
+        item = template.find_item(item_id) if template is not None else None
+        return item.readable(value) if item is not None else answer_text(value)
+
+
 def answer_text(value: Any) -> str:
     """An answer as one line of text (rows of a group joined with ' | ')."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, list):
-        if value and all(isinstance(v, dict) for v in value):
-            return " | ".join("; ".join(f"{k}: {answer_text(v)}" for k, v in row.items()) for row in value)
-        return ", ".join(answer_text(v) for v in value)
-    if isinstance(value, dict):
-        return "; ".join(f"{k}: {answer_text(v)}" for k, v in value.items())
-    return str(value)
+    return plain_text(value)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import csv
 import io
 
-from chalicelib.exports.content import ExportContent, answer_text
+from chalicelib.exports.content import ExportContent
 
 FIXED_COLUMNS = ["submission_id", "assignment_id", "assignment_title", "template_id", "template_version",
                  "occurrence_id", "submitted_at", "completion", "client_rating", "total", "band",
@@ -32,6 +32,7 @@ def render(content: ExportContent) -> bytes:
                s["template_version"], s["occurrence_id"], s["submitted_at"], s.get("completion", ""),
                s.get("rating") or "", score.get("total", ""), score.get("band") or "",
                review.get("feedback", ""), review.get("quality_rating") or ""]
-        row += [answer_text(s.get("answers", {}).get(c)) for c in item_columns]
+        answers = s.get("answers", {})
+        row += [content.readable(s["assignment_id"], c, answers.get(c)) if c in answers else "" for c in item_columns]
         writer.writerow([_safe(str(v)) for v in row])
     return buffer.getvalue().encode("utf-8-sig")  # BOM: spreadsheets then read UTF-8 correctly

@@ -1,7 +1,7 @@
 """PDF: a readable worksheet record for the client's file (fpdf2, loaded on first use)."""
 from __future__ import annotations
 
-from chalicelib.exports.content import ExportContent, answer_text
+from chalicelib.exports.content import ExportContent
 
 
 def _latin(text: str) -> str:
@@ -35,7 +35,7 @@ def render(content: ExportContent) -> bytes:
             pdf.set_font("Helvetica", "B", 10)
             pdf.multi_cell(width, 6, _latin(labels.get(item_id, item_id)))
             pdf.set_font("Helvetica", "", 10)
-            pdf.multi_cell(width, 6, _latin(answer_text(value)) or "-")
+            pdf.multi_cell(width, 6, _latin(content.readable(s["assignment_id"], item_id, value)) or "-")
         review = s.get("review")
         if review:
             pdf.set_font("Helvetica", "I", 10)

@@ -22,23 +22,13 @@ Rules worth knowing:
 
 from __future__ import annotations
 
-from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal, TypedDict, Union
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from chalicelib.homework.answers import is_empty, parse_datetime, parse_time
-from chalicelib.homework.templates import (
-    Aggregate,
-    GroupItem,
-    MinutesBetween,
-    RatioPercent,
-    Scoring,
-    Subtract,
-    Sum,
-    TemplateContent,
-)
+from chalicelib.homework.items.base import ItemType, score_of, tidy
+from chalicelib.homework.templates import Scoring, TemplateContent
 
 Number = Union[int, float]
 
@@ -131,24 +121,7 @@ def reliable_change(
 
 def item_score(item: Any, value: Any) -> Number | None:
     """The number an answer contributes to scoring, or None if it has none."""
-    if is_empty(value) or not item.is_scorable():
-        return None
-    kind = item.type
-    if kind in ("number", "scale"):
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            return None
-        return _tidy(value)
-    if kind == "boolean":
-        return int(value) if isinstance(value, bool) else None
-    if kind == "single_choice":
-        option = item.option(value) if isinstance(value, str) else None
-        return option.score if option is not None else None
-    if kind == "multi_choice":
-        if not isinstance(value, list):
-            return None
-        chosen = set(v for v in value if isinstance(v, str))
-        return _tidy(sum(option.score for option in item.options if option.value in chosen))
-    return None
+    return score_of(item, value)
 
 
 def _scored(scoring: Scoring, item: Any, value: Any) -> Number | None:
@@ -195,72 +168,32 @@ def _risk_flags(scoring: Scoring, top: dict[str, Any], answers: dict[str, Any]) 
     return flags
 
 
+class _Inputs:
+    """What derived kinds read (see `derived.DerivedInputs`): answers, and values so far."""
+
+    def __init__(self, top: dict[str, ItemType], answers: dict[str, Any]) -> None:
+        self.top = top
+        self.answers = answers
+        self.results: dict[str, Number | None] = {}
+
+    def item(self, ref: str) -> ItemType:
+        return self.top[ref]
+
+    def answer(self, ref: str) -> Any:
+        return self.answers.get(ref)
+
+    def operand(self, ref: str) -> Number | None:
+        if ref in self.results:
+            return self.results[ref]
+        return item_score(self.top[ref], self.answers.get(ref))
+
+
 def _derived(scoring: Scoring, top: dict[str, Any], answers: dict[str, Any]) -> dict[str, Number | None]:
-    results: dict[str, Number | None] = {}
-
-    def operand(ref: str) -> Number | None:
-        if ref in results:
-            return results[ref]
-        return item_score(top[ref], answers.get(ref))
-
+    inputs = _Inputs(top, answers)
     for rule in scoring.derived:
-        value: float | None
-        if isinstance(rule, MinutesBetween):
-            value = _minutes_between(top[rule.start].type, answers.get(rule.start), answers.get(rule.end))
-        elif isinstance(rule, Subtract):
-            parts = [operand(rule.value)] + [operand(ref) for ref in rule.minus]
-            value = None if None in parts else parts[0] - sum(parts[1:])  # type: ignore[operator,arg-type]
-        elif isinstance(rule, Sum):
-            parts = [operand(ref) for ref in rule.operands]
-            value = None if None in parts else sum(parts)  # type: ignore[arg-type]
-        elif isinstance(rule, RatioPercent):
-            numerator, denominator = operand(rule.numerator), operand(rule.denominator)
-            value = None if numerator is None or not denominator else 100 * numerator / denominator
-        elif isinstance(rule, Aggregate):
-            value = _aggregate(rule, top[rule.group], answers.get(rule.group))
-        else:  # pragma: no cover - the union above is exhaustive
-            value = None
-        results[rule.id] = None if value is None else _round(value, rule.decimals)
-    return results
-
-
-def _minutes_between(kind: str, start: Any, end: Any) -> float | None:
-    if kind == "time":
-        first, second = parse_time(start), parse_time(end)
-        if first is None or second is None:
-            return None
-        seconds = (_seconds(second) - _seconds(first)) % 86_400  # wraps past midnight
-        return seconds / 60
-    first_dt, second_dt = parse_datetime(start), parse_datetime(end)
-    if first_dt is None or second_dt is None or _aware(first_dt) != _aware(second_dt):
-        return None
-    return (second_dt - first_dt).total_seconds() / 60
-
-
-def _seconds(value: Any) -> int:
-    return value.hour * 3600 + value.minute * 60 + value.second
-
-
-def _aware(value: datetime) -> bool:
-    return value.tzinfo is not None
-
-
-def _aggregate(rule: Aggregate, group: GroupItem, rows: Any) -> float | None:
-    rows = [row for row in rows if isinstance(row, dict)] if isinstance(rows, list) else []
-    rows = rows[: group.max_rows]
-    if rule.item is None:
-        return len(rows)
-    if rule.function == "count":
-        return sum(1 for row in rows if not is_empty(row.get(rule.item)))
-    column = next(child for child in group.items if child.id == rule.item)
-    values = [v for v in (item_score(column, row.get(rule.item)) for row in rows) if v is not None]
-    if rule.function == "sum":
-        return sum(values)
-    if not values:
-        return None
-    if rule.function == "mean":
-        return sum(values) / len(values)
-    return min(values) if rule.function == "min" else max(values)
+        value = rule.compute(inputs)
+        inputs.results[rule.id] = None if value is None else _round(value, rule.decimals)
+    return inputs.results
 
 
 def _as_total(value: Number | ScoreResult | None) -> Number | None:
@@ -275,8 +208,4 @@ def _round(value: float, decimals: int) -> Number:
     return int(rounded) if decimals == 0 else _tidy(float(rounded))
 
 
-def _tidy(value: float) -> Number:
-    """Whole numbers as int so they read (and serialise) as 6, not 6.0."""
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
+_tidy = tidy

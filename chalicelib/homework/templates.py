@@ -12,26 +12,60 @@ path, as one pydantic ``ValidationError``.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Iterator, Literal, Union
+from typing import Annotated, Any, Iterator, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
-from pydantic_core import InitErrorDetails, PydanticCustomError
+from pydantic import Field, model_validator
 
-# Hard limits: they bound the work done on every request that carries a template.
+from chalicelib.homework.derived import (  # noqa: F401 - the names scoring rules use
+    Aggregate,
+    Derived,
+    DerivedRule,
+    MinutesBetween,
+    RatioPercent,
+    Subtract,
+    Sum,
+)
+from chalicelib.homework.items import (  # noqa: F401 - the item types, by name, for callers
+    ITEM_TYPES,
+    BooleanItem,
+    DateItem,
+    DateTimeItem,
+    FieldItem,
+    GroupItem,
+    Item,
+    ItemType,
+    LongTextItem,
+    MultiChoiceItem,
+    NumberItem,
+    ScaleItem,
+    SingleChoiceItem,
+    TextItem,
+    TimeItem,
+)
+from chalicelib.homework.items._choice import Option  # noqa: F401
+from chalicelib.homework.items.base import (  # noqa: F401 - shared field types, re-exported
+    MAX_GROUP_ITEMS,
+    MAX_LONG_TEXT_LENGTH,
+    MAX_OPTIONS,
+    MAX_ROWS_LIMIT,
+    MAX_TEXT_LENGTH,
+    HelpText,
+    ItemId,
+    Label,
+    Number,
+    OptionValue,
+    Problem,
+    ShortLabel,
+    Unit,
+    raise_problems,
+)
+from chalicelib.homework.items.base import Model as _Model
+from chalicelib.homework.items.base import fmt as _fmt
+from chalicelib.homework.items.scale import Anchor  # noqa: F401
+
+# Hard limit: it bounds the work done on every request that carries a template.
 MAX_ITEMS = 100
-MAX_GROUP_ITEMS = 30
-MAX_OPTIONS = 50
-MAX_ROWS_LIMIT = 100
-MAX_TEXT_LENGTH = 2_000
-MAX_LONG_TEXT_LENGTH = 20_000
 
-ItemId = Annotated[
-    str,
-    Field(
-        pattern=r"^[A-Za-z][A-Za-z0-9_-]{0,63}$",
-        description="Stable item id (FHIR linkId): a letter, then letters, digits, '_' or '-'.",
-    ),
-]
 TemplateId = Annotated[
     str,
     Field(
@@ -39,229 +73,11 @@ TemplateId = Annotated[
         description="Library slug (e.g. 'phq-9') or an opaque id.",
     ),
 ]
-OptionValue = Annotated[
-    str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$", description="Stored value of an option.")
-]
-Number = Annotated[Union[int, float], Field(allow_inf_nan=False)]
 
 Title = Annotated[str, Field(min_length=1, max_length=200)]
-Label = Annotated[str, Field(min_length=1, max_length=500)]
-ShortLabel = Annotated[str, Field(min_length=1, max_length=200)]
-HelpText = Annotated[str, Field(min_length=1, max_length=1_000)]
-Unit = Annotated[str, Field(min_length=1, max_length=30)]
 
 Kind = Literal["questionnaire", "worksheet", "diary", "log", "plan", "exercise"]
 
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
-
-
-Problem = tuple[tuple[Any, ...], str, str]  # (field path, error type, message)
-
-
-def raise_problems(title: str, problems: list[Problem], value: Any) -> None:
-    """Raise every problem at once, each at its own field path."""
-    if not problems:
-        return
-    details = [
-        InitErrorDetails(type=PydanticCustomError(kind, message), loc=loc, input=value)
-        for loc, kind, message in problems
-    ]
-    raise ValidationError.from_exception_data(title, details)
-
-
-def _fmt(number: float) -> str:
-    return str(int(number)) if float(number).is_integer() else str(number)
-
-
-# --------------------------------------------------------------------------- items
-
-
-class _ItemBase(_Model):
-    id: ItemId
-    label: Label = Field(description="The question or prompt shown to the client.")
-    help: HelpText | None = Field(default=None, description="Optional help shown under the label.")
-    required: bool = False
-
-    def is_scorable(self) -> bool:
-        """Whether scoring may use this item's answer as a number."""
-        return False
-
-    def score_range(self) -> tuple[float, float] | None:
-        """Lowest and highest number this item can contribute, when bounded."""
-        return None
-
-
-class TextItem(_ItemBase):
-    type: Literal["text"]
-    max_length: int = Field(default=500, ge=1, le=MAX_TEXT_LENGTH)
-
-
-class LongTextItem(_ItemBase):
-    type: Literal["long_text"]
-    max_length: int = Field(default=5_000, ge=1, le=MAX_LONG_TEXT_LENGTH)
-
-
-class NumberItem(_ItemBase):
-    type: Literal["number"]
-    min: Number | None = None
-    max: Number | None = None
-    step: Number | None = Field(default=None, gt=0, description="Allowed increments, counted from min (or 0).")
-    unit: Unit | None = None
-
-    @model_validator(mode="after")
-    def _check_range(self) -> NumberItem:
-        if self.min is not None and self.max is not None and self.min >= self.max:
-            raise_problems(
-                "NumberItem", [(("max",), "range_invalid", "max must be greater than min")], self.max
-            )
-        return self
-
-    def is_scorable(self) -> bool:
-        return True
-
-    def score_range(self) -> tuple[float, float] | None:
-        if self.min is None or self.max is None:
-            return None
-        return (self.min, self.max)
-
-
-class Anchor(_Model):
-    value: int
-    label: Annotated[str, Field(min_length=1, max_length=100)]
-
-
-class ScaleItem(_ItemBase):
-    type: Literal["scale"]
-    min: int = Field(ge=-1_000, le=1_000)
-    max: int = Field(ge=-1_000, le=1_000)
-    step: int = Field(default=1, ge=1, le=1_000)
-    anchors: list[Anchor] = Field(default_factory=list, max_length=21, description="Labels for chosen points.")
-
-    @model_validator(mode="after")
-    def _check_scale(self) -> ScaleItem:
-        problems: list[Problem] = []
-        if self.min >= self.max:
-            problems.append((("max",), "range_invalid", "max must be greater than min"))
-        elif (self.max - self.min) % self.step:
-            problems.append((("step",), "step_invalid", "max - min must be a whole number of steps"))
-        seen: set[int] = set()
-        for k, anchor in enumerate(self.anchors):
-            if anchor.value in seen:
-                problems.append((("anchors", k, "value"), "duplicate_value", "two anchors share this value"))
-            seen.add(anchor.value)
-            if not self.min <= anchor.value <= self.max:
-                problems.append((("anchors", k, "value"), "out_of_range", "anchor lies outside min..max"))
-            elif (anchor.value - self.min) % self.step:
-                problems.append((("anchors", k, "value"), "not_on_step", "anchor is not on a step of the scale"))
-        raise_problems("ScaleItem", problems, self.anchors)
-        return self
-
-    def is_scorable(self) -> bool:
-        return True
-
-    def score_range(self) -> tuple[float, float] | None:
-        return (self.min, self.max)
-
-
-class Option(_Model):
-    value: OptionValue
-    label: ShortLabel
-    score: Number | None = Field(default=None, description="Number this option contributes to scoring.")
-
-
-class _ChoiceBase(_ItemBase):
-    options: list[Option] = Field(max_length=MAX_OPTIONS)
-
-    @model_validator(mode="after")
-    def _check_options(self) -> _ChoiceBase:
-        problems: list[Problem] = []
-        if len(self.options) < 2:
-            problems.append((("options",), "options_missing", "a choice item needs at least two options"))
-        seen: set[str] = set()
-        for k, option in enumerate(self.options):
-            if option.value in seen:
-                problems.append((("options", k, "value"), "duplicate_value", "two options share this value"))
-            seen.add(option.value)
-        scored = [option.score is not None for option in self.options]
-        if any(scored) and not all(scored):
-            problems.append((("options",), "scores_incomplete", "give every option a score, or none"))
-        raise_problems(type(self).__name__, problems, self.options)
-        return self
-
-    def is_scorable(self) -> bool:
-        return bool(self.options) and all(option.score is not None for option in self.options)
-
-    def option(self, value: str) -> Option | None:
-        return next((option for option in self.options if option.value == value), None)
-
-
-class SingleChoiceItem(_ChoiceBase):
-    type: Literal["single_choice"]
-
-    def score_range(self) -> tuple[float, float] | None:
-        if not self.is_scorable():
-            return None
-        scores = [option.score for option in self.options]
-        return (min(scores), max(scores))  # type: ignore[type-var]
-
-
-class MultiChoiceItem(_ChoiceBase):
-    type: Literal["multi_choice"]
-
-    def score_range(self) -> tuple[float, float] | None:
-        if not self.is_scorable():
-            return None
-        scores = [option.score for option in self.options]
-        return (sum(min(s, 0) for s in scores), sum(max(s, 0) for s in scores))  # type: ignore[arg-type]
-
-
-class BooleanItem(_ItemBase):
-    type: Literal["boolean"]
-
-    def is_scorable(self) -> bool:
-        return True  # yes = 1, no = 0
-
-    def score_range(self) -> tuple[float, float] | None:
-        return (0, 1)
-
-
-class DateItem(_ItemBase):
-    type: Literal["date"]
-
-
-class TimeItem(_ItemBase):
-    type: Literal["time"]
-
-
-class DateTimeItem(_ItemBase):
-    type: Literal["datetime"]
-
-
-_FIELD_ITEM_TYPES = (TextItem, LongTextItem, NumberItem, ScaleItem, SingleChoiceItem, MultiChoiceItem,
-                     BooleanItem, DateItem, TimeItem, DateTimeItem)
-FieldItem = Annotated[Union[_FIELD_ITEM_TYPES], Field(discriminator="type")]
-
-
-class GroupItem(_ItemBase):
-    """Repeatable rows, each answered with the group's own items (one level deep)."""
-
-    type: Literal["group"]
-    items: list[FieldItem] = Field(min_length=1, max_length=MAX_GROUP_ITEMS)
-    min_rows: int = Field(default=0, ge=0, le=MAX_ROWS_LIMIT)
-    max_rows: int = Field(default=20, ge=1, le=MAX_ROWS_LIMIT)
-
-    @model_validator(mode="after")
-    def _check_rows(self) -> GroupItem:
-        if self.min_rows > self.max_rows:
-            raise_problems(
-                "GroupItem", [(("min_rows",), "range_invalid", "min_rows must not exceed max_rows")], self.min_rows
-            )
-        return self
-
-
-Item = Annotated[Union[(*_FIELD_ITEM_TYPES, GroupItem)], Field(discriminator="type")]
 
 # --------------------------------------------------------------------------- scoring
 
@@ -291,55 +107,6 @@ class RiskRule(_Model):
     message: Annotated[str, Field(min_length=1, max_length=2_000)] = Field(
         description="Shown to the client: what to do now, with crisis resources."
     )
-
-
-class _DerivedBase(_Model):
-    id: ItemId
-    label: ShortLabel
-    unit: Unit | None = None
-    decimals: int = Field(default=0, ge=0, le=3, description="Rounding (half up) of the result.")
-
-
-class MinutesBetween(_DerivedBase):
-    """Minutes from `start` to `end`; two times of day wrap past midnight."""
-
-    op: Literal["minutes_between"]
-    start: ItemId
-    end: ItemId
-
-
-class Subtract(_DerivedBase):
-    op: Literal["subtract"]
-    value: ItemId
-    minus: list[ItemId] = Field(min_length=1, max_length=20)
-
-
-class Sum(_DerivedBase):
-    op: Literal["sum"]
-    operands: list[ItemId] = Field(min_length=1, max_length=50)
-
-
-class RatioPercent(_DerivedBase):
-    """100 × numerator / denominator (no value when the denominator is 0)."""
-
-    op: Literal["ratio_percent"]
-    numerator: ItemId
-    denominator: ItemId
-
-
-class Aggregate(_DerivedBase):
-    """Count, sum, mean, min or max of one column of a group's rows."""
-
-    op: Literal["aggregate"]
-    function: Literal["count", "sum", "mean", "min", "max"]
-    group: ItemId
-    item: ItemId | None = Field(default=None, description="Column; without it, count counts rows.")
-
-
-Derived = Annotated[
-    Union[MinutesBetween, Subtract, Sum, RatioPercent, Aggregate],
-    Field(discriminator="op"),
-]
 
 
 class Scoring(_Model):
@@ -381,15 +148,14 @@ class TemplateContent(_Model):
         raise_problems(type(self).__name__, _TemplateChecker(self).problems(), self.title)
         return self
 
-    def iter_items(self) -> Iterator[tuple[Any, GroupItem | None]]:
+    def iter_items(self) -> Iterator[tuple[Any, Any | None]]:
         """Every item with its enclosing group (None at top level)."""
         for item in self.items:
             yield item, None
-            if isinstance(item, GroupItem):
-                for child in item.items:
-                    yield child, item
+            for child in item.children():
+                yield child, item
 
-    def item_index(self) -> dict[str, tuple[Any, GroupItem | None]]:
+    def item_index(self) -> dict[str, tuple[Any, Any | None]]:
         return {item.id: (item, group) for item, group in self.iter_items()}
 
     def find_item(self, item_id: str) -> Any | None:
@@ -411,7 +177,10 @@ class _TemplateChecker:
         self.template = template
         self.found: list[Problem] = []
         self.top: dict[str, Any] = {}
-        self.nested: dict[str, GroupItem] = {}
+        self.nested: dict[str, Any] = {}  # item id -> the group it sits in
+        self.defined: set[str] = set()  # derived ids defined so far
+        self.all_derived: set[str] = set()
+        self.taken: set[str] = set()
 
     def add(self, loc: tuple[Any, ...], kind: str, message: str) -> None:
         self.found.append((loc, kind, message))
@@ -427,10 +196,9 @@ class _TemplateChecker:
         for i, item in enumerate(self.template.items):
             self._claim(item.id, ("items", i, "id"), seen)
             self.top.setdefault(item.id, item)
-            if isinstance(item, GroupItem):
-                for j, child in enumerate(item.items):
-                    self._claim(child.id, ("items", i, "items", j, "id"), seen)
-                    self.nested.setdefault(child.id, item)
+            for j, child in enumerate(item.children()):
+                self._claim(child.id, ("items", i, "items", j, "id"), seen)
+                self.nested.setdefault(child.id, item)
 
     def _claim(self, item_id: str, loc: tuple[Any, ...], seen: set[str]) -> None:
         if item_id in seen:
@@ -582,61 +350,31 @@ class _TemplateChecker:
                 )
 
     def _check_derived(self, scoring: Scoring) -> None:
-        taken = set(self.top) | set(self.nested) | {s.id for s in scoring.subscales}
-        defined: set[str] = set()
-        all_derived = {d.id for d in scoring.derived}
+        self.taken = set(self.top) | set(self.nested) | {s.id for s in scoring.subscales}
+        self.all_derived = {d.id for d in scoring.derived}
         for k, rule in enumerate(scoring.derived):
             loc = ("scoring", "derived", k)
-            if rule.id in taken or rule.id in defined:
+            if rule.id in self.taken or rule.id in self.defined:
                 self.add(loc + ("id",), "duplicate_id", f"derived id '{rule.id}' is already used")
+            rule.check(self, loc)
+            self.defined.add(rule.id)
 
-            def operand(ref: str, field_loc: tuple[Any, ...]) -> None:
-                if ref in defined:
-                    return
-                if ref in all_derived and ref not in taken:
-                    self.add(field_loc, "order_invalid", f"'{ref}' must be defined before it is used")
-                else:
-                    self._scorable(ref, field_loc)
+    # -- what derived kinds ask of the template (see derived.DerivedChecks)
 
-            if isinstance(rule, MinutesBetween):
-                kinds = [self._clock_item(ref, loc + (name,)) for name, ref in (("start", rule.start), ("end", rule.end))]
-                if None not in kinds and kinds[0] != kinds[1]:
-                    self.add(loc + ("end",), "type_mismatch", "start and end must both be times or both datetimes")
-            elif isinstance(rule, Subtract):
-                operand(rule.value, loc + ("value",))
-                for m, ref in enumerate(rule.minus):
-                    operand(ref, loc + ("minus", m))
-            elif isinstance(rule, Sum):
-                for m, ref in enumerate(rule.operands):
-                    operand(ref, loc + ("operands", m))
-            elif isinstance(rule, RatioPercent):
-                operand(rule.numerator, loc + ("numerator",))
-                operand(rule.denominator, loc + ("denominator",))
-            elif isinstance(rule, Aggregate):
-                self._check_aggregate(rule, loc)
-            defined.add(rule.id)
+    def operand(self, ref: str, loc: tuple[Any, ...]) -> None:
+        if ref in self.defined:
+            return
+        if ref in self.all_derived and ref not in self.taken:
+            self.add(loc, "order_invalid", f"'{ref}' must be defined before it is used")
+        else:
+            self._scorable(ref, loc)
 
-    def _clock_item(self, ref: str, loc: tuple[Any, ...]) -> str | None:
+    def clock_item(self, ref: str, loc: tuple[Any, ...]) -> str | None:
         item = self.top.get(ref)
         if item is None:
             self.add(loc, "unknown_item", f"no top-level item has id '{ref}'")
             return None
-        if item.type not in ("time", "datetime"):
+        if item.clock is None:
             self.add(loc, "type_mismatch", f"'{ref}' must be a time or datetime item")
             return None
-        return item.type
-
-    def _check_aggregate(self, rule: Aggregate, loc: tuple[Any, ...]) -> None:
-        group = self.top.get(rule.group)
-        if not isinstance(group, GroupItem):
-            self.add(loc + ("group",), "unknown_group", f"no group has id '{rule.group}'")
-            return
-        if rule.item is None:
-            if rule.function != "count":
-                self.add(loc + ("item",), "missing", f"'{rule.function}' needs the item to aggregate")
-            return
-        child = next((c for c in group.items if c.id == rule.item), None)
-        if child is None:
-            self.add(loc + ("item",), "unknown_item", f"group '{group.id}' has no item '{rule.item}'")
-        elif rule.function != "count" and not child.is_scorable():
-            self.add(loc + ("item",), "not_numeric", f"item '{rule.item}' ({child.type}) has no numeric score")
+        return item.clock

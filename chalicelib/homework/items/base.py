@@ -1,0 +1,300 @@
+"""What every item type shares: the common fields, the bounded string types, the
+problem-reporting helper, and `ItemType`, the contract each type module fulfils.
+
+An item type owns everything that depends on its `type`: the shape of its
+definition, how an answer is checked and normalised, the number it gives to
+scoring, how it reads in an export, and how it maps to FHIR R4. Nothing outside
+`chalicelib/homework/items/` switches on an item's type string.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from abc import abstractmethod
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Annotated, Any, ClassVar, Protocol
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic_core import InitErrorDetails, PydanticCustomError
+
+# Hard limits: they bound the work done on every request that carries a template.
+MAX_GROUP_ITEMS = 30
+MAX_OPTIONS = 50
+MAX_ROWS_LIMIT = 100
+MAX_TEXT_LENGTH = 2_000
+MAX_LONG_TEXT_LENGTH = 20_000
+
+ItemId = Annotated[
+    str,
+    Field(
+        pattern=r"^[A-Za-z][A-Za-z0-9_-]{0,63}$",
+        description="Stable item id (FHIR linkId): a letter, then letters, digits, '_' or '-'.",
+    ),
+]
+OptionValue = Annotated[
+    str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$", description="Stored value of an option.")
+]
+Number = Annotated[int | float, Field(allow_inf_nan=False)]
+Score = int | float
+
+Label = Annotated[str, Field(min_length=1, max_length=500)]
+ShortLabel = Annotated[str, Field(min_length=1, max_length=200)]
+HelpText = Annotated[str, Field(min_length=1, max_length=1_000)]
+Unit = Annotated[str, Field(min_length=1, max_length=30)]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+
+
+Problem = tuple[tuple[Any, ...], str, str]  # (field path, error type, message)
+
+
+def raise_problems(title: str, problems: list[Problem], value: Any) -> None:
+    """Raise every problem at once, each at its own field path."""
+    if not problems:
+        return
+    details = [
+        InitErrorDetails(type=PydanticCustomError(kind, message), loc=loc, input=value)
+        for loc, kind, message in problems
+    ]
+    raise ValidationError.from_exception_data(title, details)
+
+
+def fmt(number: float) -> str:
+    return str(int(number)) if float(number).is_integer() else str(number)
+
+
+def tidy(value: float) -> Score:
+    """Whole numbers as int so they read (and serialise) as 6, not 6.0."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+# --------------------------------------------------------------------------- answer values
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_TIME = re.compile(r"^\d{2}:\d{2}(:\d{2})?$")
+_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})?$")
+# Control characters other than tab and newlines have no place in an answer.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def is_empty(value: Any) -> bool:
+    """Unanswered: absent, null, blank text or an empty list."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    if isinstance(value, list):
+        return not value
+    return False
+
+
+def is_number(value: Any) -> bool:
+    # bool is an int in Python but never a number answer.
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def on_step(value: float, base: float, step: float) -> bool:
+    # Decimal of the shortest repr: 0.3 is on a 0.1 step, 0.30000000000000004 is not.
+    return (Decimal(str(value)) - Decimal(str(base))) % Decimal(str(step)) == 0
+
+
+def describe_range(low: float | None, high: float | None) -> str:
+    if low is not None and high is not None:
+        return f"between {fmt(low)} and {fmt(high)}"
+    if low is not None:
+        return f"of at least {fmt(low)}"
+    return f"of at most {fmt(high)}"  # type: ignore[arg-type]
+
+
+def parse_date(value: Any) -> date | None:
+    if not isinstance(value, str) or not _DATE.match(value):
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def parse_time(value: Any) -> time | None:
+    if not isinstance(value, str) or not _TIME.match(value):
+        return None
+    try:
+        return time.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def parse_datetime(value: Any) -> datetime | None:
+    """ISO 8601 date and time; with an offset or Z, or local wall-clock time without."""
+    if not isinstance(value, str) or not _DATETIME.match(value):
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def plain_text(value: Any) -> str:
+    """Any stored answer as one line of text (rows of a group joined with ' | ')."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        if value and all(isinstance(v, dict) for v in value):
+            return " | ".join("; ".join(f"{k}: {plain_text(v)}" for k, v in row.items()) for row in value)
+        return ", ".join(plain_text(v) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {plain_text(v)}" for k, v in value.items())
+    return str(value)
+
+
+# --------------------------------------------------------------------------- the contract
+
+
+class AnswerChecker(Protocol):
+    """Where an item reports what is wrong with an answer (see `answers.validate_answers`)."""
+
+    partial: bool
+
+    def add(self, path: str, code: Any, message: str) -> None: ...
+
+    def check_items(self, items: list[Any], values: dict[str, Any], prefix: str) -> None: ...
+
+
+class ItemType(Model):
+    """One question of a template. Subclasses are the item types; see `items/__init__.py`.
+
+    The answer-level methods are only called with an answer that is not empty
+    (`is_empty`); `normalise` only with one that passed `check_answer`.
+    """
+
+    id: ItemId
+    label: Label = Field(description="The question or prompt shown to the client.")
+    help: HelpText | None = Field(default=None, description="Optional help shown under the label.")
+    required: bool = False
+
+    fhir_type: ClassVar[str]  # Questionnaire.item.type
+    container: ClassVar[bool] = False  # holds rows of other items, so cannot sit inside a group
+    clock: ClassVar[str | None] = None  # what minutes_between measures on it: "time_of_day" | "instant"
+
+    @classmethod
+    def type_name(cls) -> str:
+        """The `type` this class answers to (the value of its `type` Literal)."""
+        annotation = cls.model_fields["type"].annotation
+        return annotation.__args__[0]  # type: ignore[union-attr]
+
+    def children(self) -> list[ItemType]:
+        """The items inside this one (a container's columns)."""
+        return []
+
+    def rows(self, value: Any) -> list[dict[str, Any]]:
+        """The readable rows of a container's answer; other items have none."""
+        return []
+
+    def is_scorable(self) -> bool:
+        """Whether scoring may use this item's answer as a number."""
+        return False
+
+    def score_range(self) -> tuple[float, float] | None:
+        """Lowest and highest number this item can contribute, when bounded."""
+        return None
+
+    @abstractmethod
+    def check_answer(self, value: Any, path: str, checker: AnswerChecker) -> None:
+        """Report through `checker` every problem with a non-empty answer."""
+
+    @abstractmethod
+    def normalise(self, value: Any) -> Any:
+        """The canonical stored form of a valid answer."""
+
+    @abstractmethod
+    def score_value(self, value: Any) -> Score | None:
+        """The number the answer contributes to scoring (None for an odd value)."""
+
+    @abstractmethod
+    def readable(self, value: Any) -> str:
+        """The answer as one line of text, for the PDF and CSV exports."""
+
+    @abstractmethod
+    def fhir_answers(self, value: Any) -> list[dict[str, Any]]:
+        """QuestionnaireResponse.item.answer: a list of `value[x]` objects."""
+
+    def minutes_between(self, start: Any, end: Any) -> float | None:
+        """Minutes from one answer of this item type to another (clock types only)."""
+        return None
+
+    def fhir_question(self) -> dict[str, Any]:
+        """Questionnaire.item for this item."""
+        return {"linkId": self.id, "text": self.label, "type": self.fhir_type, "required": bool(self.required)}
+
+    def fhir_response(self, value: Any) -> list[dict[str, Any]]:
+        """QuestionnaireResponse.item entries for a non-empty answer."""
+        return [{"linkId": self.id, "text": self.label, "answer": self.fhir_answers(value)}]
+
+
+def score_of(item: ItemType, value: Any) -> Score | None:
+    """The number an answer contributes to scoring, or None if it has none."""
+    if is_empty(value) or not item.is_scorable():
+        return None
+    return item.score_value(value)
+
+
+def normalise_items(items: list[ItemType], values: dict[str, Any]) -> dict[str, Any]:
+    """Canonical answers for these items: blanks dropped, each answer normalised by its type."""
+    result: dict[str, Any] = {}
+    for item in items:
+        value = values.get(item.id)
+        if is_empty(value):
+            continue
+        normalised = item.normalise(value)
+        if not is_empty(normalised):
+            result[item.id] = normalised
+    return result
+
+
+def fhir_response_items(items: list[ItemType], answers: dict[str, Any]) -> list[dict[str, Any]]:
+    """QuestionnaireResponse.item for the answered items, in the template's order."""
+    out: list[dict[str, Any]] = []
+    for item in items:
+        if item.id not in answers or answers[item.id] in (None, "", []):
+            continue
+        out.extend(item.fhir_response(answers[item.id]))
+    return out
+
+
+# --------------------------------------------------------------------------- shared checks
+
+
+def check_text(item: Any, value: Any, path: str, checker: AnswerChecker) -> None:
+    if not isinstance(value, str):
+        checker.add(path, "wrong_type", "Answer with text.")
+    elif len(value) > item.max_length:
+        checker.add(path, "too_long", f"Keep this to {item.max_length} characters or fewer.")
+    elif CONTROL.search(value):
+        checker.add(path, "invalid_characters", "This answer contains characters that cannot be stored.")
+
+
+def check_range_and_step(
+    value: float, low: float | None, high: float | None, step: float | None, path: str, checker: AnswerChecker
+) -> None:
+    if (low is not None and value < low) or (high is not None and value > high):
+        checker.add(path, "out_of_range", f"Answer {describe_range(low, high)}.")
+    elif step is not None and not on_step(value, low if low is not None else 0, step):
+        checker.add(path, "not_on_step", f"Answer in steps of {fmt(step)}.")
+
+
+def whole_if_whole(value: float) -> Any:
+    return int(value) if float(value).is_integer() else value
+
+
+def numeric_score(value: Any) -> Score | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return tidy(value)

@@ -1,0 +1,35 @@
+"""`boolean`: yes or no; scores 1 or 0."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from chalicelib.homework.items.base import AnswerChecker, ItemType, Score, plain_text
+
+
+class BooleanItem(ItemType):
+    type: Literal["boolean"]
+
+    fhir_type = "boolean"
+
+    def is_scorable(self) -> bool:
+        return True  # yes = 1, no = 0
+
+    def score_range(self) -> tuple[float, float] | None:
+        return (0, 1)
+
+    def check_answer(self, value: Any, path: str, checker: AnswerChecker) -> None:
+        if not isinstance(value, bool):
+            checker.add(path, "wrong_type", "Answer yes (true) or no (false).")
+
+    def normalise(self, value: Any) -> Any:
+        return value
+
+    def score_value(self, value: Any) -> Score | None:
+        return int(value) if isinstance(value, bool) else None
+
+    def readable(self, value: Any) -> str:
+        return plain_text(value)
+
+    def fhir_answers(self, value: Any) -> list[dict[str, Any]]:
+        return [{"valueBoolean": bool(value)}]

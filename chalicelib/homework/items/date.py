@@ -1,0 +1,29 @@
+"""`date`: a calendar date, stored as YYYY-MM-DD."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from chalicelib.homework.items.base import AnswerChecker, ItemType, Score, plain_text, parse_date
+
+
+class DateItem(ItemType):
+    type: Literal["date"]
+
+    fhir_type = "date"
+
+    def check_answer(self, value: Any, path: str, checker: AnswerChecker) -> None:
+        if parse_date(value) is None:
+            checker.add(path, "invalid_date", "Give a date as YYYY-MM-DD.")
+
+    def normalise(self, value: Any) -> Any:
+        return parse_date(value).isoformat()  # type: ignore[union-attr]
+
+    def score_value(self, value: Any) -> Score | None:
+        return None
+
+    def readable(self, value: Any) -> str:
+        return plain_text(value)
+
+    def fhir_answers(self, value: Any) -> list[dict[str, Any]]:
+        return [{"valueDate": value}]

@@ -1,0 +1,37 @@
+"""`datetime`: a date and time, with an offset or as local wall-clock time."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from chalicelib.homework.items.base import AnswerChecker, ItemType, Score, plain_text, parse_datetime
+
+
+class DateTimeItem(ItemType):
+    type: Literal["datetime"]
+
+    fhir_type = "dateTime"
+    clock = "instant"
+
+    def check_answer(self, value: Any, path: str, checker: AnswerChecker) -> None:
+        if parse_datetime(value) is None:
+            checker.add(path, "invalid_datetime", "Give a date and time as YYYY-MM-DDTHH:MM.")
+
+    def normalise(self, value: Any) -> Any:
+        return parse_datetime(value).isoformat()  # type: ignore[union-attr]
+
+    def score_value(self, value: Any) -> Score | None:
+        return None
+
+    def minutes_between(self, start: Any, end: Any) -> float | None:
+        first, second = parse_datetime(start), parse_datetime(end)
+        # A local time and one with an offset cannot be compared.
+        if first is None or second is None or (first.tzinfo is None) != (second.tzinfo is None):
+            return None
+        return (second - first).total_seconds() / 60
+
+    def readable(self, value: Any) -> str:
+        return plain_text(value)
+
+    def fhir_answers(self, value: Any) -> list[dict[str, Any]]:
+        return [{"valueDateTime": value}]

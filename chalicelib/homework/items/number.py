@@ -1,0 +1,65 @@
+"""`number`: any number, optionally bounded, stepped and with a unit."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field, model_validator
+
+from chalicelib.homework.items.base import (
+    AnswerChecker,
+    ItemType,
+    Number,
+    Score,
+    Unit,
+    check_range_and_step,
+    is_number,
+    numeric_score,
+    plain_text,
+    raise_problems,
+    whole_if_whole,
+)
+
+
+class NumberItem(ItemType):
+    type: Literal["number"]
+    min: Number | None = None
+    max: Number | None = None
+    step: Number | None = Field(default=None, gt=0, description="Allowed increments, counted from min (or 0).")
+    unit: Unit | None = None
+
+    fhir_type = "decimal"
+
+    @model_validator(mode="after")
+    def _check_range(self) -> NumberItem:
+        if self.min is not None and self.max is not None and self.min >= self.max:
+            raise_problems(
+                "NumberItem", [(("max",), "range_invalid", "max must be greater than min")], self.max
+            )
+        return self
+
+    def is_scorable(self) -> bool:
+        return True
+
+    def score_range(self) -> tuple[float, float] | None:
+        if self.min is None or self.max is None:
+            return None
+        return (self.min, self.max)
+
+    def check_answer(self, value: Any, path: str, checker: AnswerChecker) -> None:
+        if not is_number(value):
+            checker.add(path, "wrong_type", "Answer with a number.")
+            return
+        check_range_and_step(value, self.min, self.max, self.step, path, checker)
+
+    def normalise(self, value: Any) -> Any:
+        return whole_if_whole(value)
+
+    def score_value(self, value: Any) -> Score | None:
+        return numeric_score(value)
+
+    def readable(self, value: Any) -> str:
+        return plain_text(value)
+
+    def fhir_answers(self, value: Any) -> list[dict[str, Any]]:
+        return [{"valueInteger": value} if isinstance(value, int) else {"valueDecimal": value}]

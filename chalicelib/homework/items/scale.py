@@ -1,0 +1,79 @@
+"""`scale`: a whole number from min to max in steps, with labelled anchor points."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, model_validator
+
+from chalicelib.homework.items.base import (
+    AnswerChecker,
+    ItemType,
+    Model,
+    Problem,
+    Score,
+    check_range_and_step,
+    is_number,
+    numeric_score,
+    plain_text,
+    raise_problems,
+    whole_if_whole,
+)
+
+
+class Anchor(Model):
+    value: int
+    label: Annotated[str, Field(min_length=1, max_length=100)]
+
+
+class ScaleItem(ItemType):
+    type: Literal["scale"]
+    min: int = Field(ge=-1_000, le=1_000)
+    max: int = Field(ge=-1_000, le=1_000)
+    step: int = Field(default=1, ge=1, le=1_000)
+    anchors: list[Anchor] = Field(default_factory=list, max_length=21, description="Labels for chosen points.")
+
+    fhir_type = "integer"
+
+    @model_validator(mode="after")
+    def _check_scale(self) -> ScaleItem:
+        problems: list[Problem] = []
+        if self.min >= self.max:
+            problems.append((("max",), "range_invalid", "max must be greater than min"))
+        elif (self.max - self.min) % self.step:
+            problems.append((("step",), "step_invalid", "max - min must be a whole number of steps"))
+        seen: set[int] = set()
+        for k, anchor in enumerate(self.anchors):
+            if anchor.value in seen:
+                problems.append((("anchors", k, "value"), "duplicate_value", "two anchors share this value"))
+            seen.add(anchor.value)
+            if not self.min <= anchor.value <= self.max:
+                problems.append((("anchors", k, "value"), "out_of_range", "anchor lies outside min..max"))
+            elif (anchor.value - self.min) % self.step:
+                problems.append((("anchors", k, "value"), "not_on_step", "anchor is not on a step of the scale"))
+        raise_problems("ScaleItem", problems, self.anchors)
+        return self
+
+    def is_scorable(self) -> bool:
+        return True
+
+    def score_range(self) -> tuple[float, float] | None:
+        return (self.min, self.max)
+
+    def check_answer(self, value: Any, path: str, checker: AnswerChecker) -> None:
+        if not is_number(value) or not float(value).is_integer():
+            checker.add(path, "wrong_type", "Answer with a whole number on the scale.")
+            return
+        check_range_and_step(value, self.min, self.max, self.step, path, checker)
+
+    def normalise(self, value: Any) -> Any:
+        return whole_if_whole(value)
+
+    def score_value(self, value: Any) -> Score | None:
+        return numeric_score(value)
+
+    def readable(self, value: Any) -> str:
+        return plain_text(value)
+
+    def fhir_answers(self, value: Any) -> list[dict[str, Any]]:
+        return [{"valueInteger": value} if isinstance(value, int) else {"valueDecimal": value}]

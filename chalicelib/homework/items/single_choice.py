@@ -1,0 +1,39 @@
+"""`single_choice`: one of a list of options."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from chalicelib.homework.items._choice import ChoiceItem
+from chalicelib.homework.items.base import AnswerChecker, Score, plain_text
+
+
+class SingleChoiceItem(ChoiceItem):
+    type: Literal["single_choice"]
+
+    fhir_repeats = False
+
+    def score_range(self) -> tuple[float, float] | None:
+        if not self.is_scorable():
+            return None
+        scores = [option.score for option in self.options if option.score is not None]
+        return (min(scores), max(scores))
+
+    def check_answer(self, value: Any, path: str, checker: AnswerChecker) -> None:
+        if not isinstance(value, str):
+            checker.add(path, "wrong_type", "Choose one of the options.")
+        elif self.option(value) is None:
+            checker.add(path, "unknown_option", "That is not one of the options.")
+
+    def normalise(self, value: Any) -> Any:
+        return value
+
+    def score_value(self, value: Any) -> Score | None:
+        option = self.option(value) if isinstance(value, str) else None
+        return option.score if option is not None else None
+
+    def readable(self, value: Any) -> str:
+        return plain_text(value)
+
+    def fhir_answers(self, value: Any) -> list[dict[str, Any]]:
+        return [self.coding(value)]

@@ -1,0 +1,42 @@
+"""`time`: a time of day, stored as HH:MM (or HH:MM:SS); durations wrap past midnight."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from chalicelib.homework.items.base import AnswerChecker, ItemType, Score, plain_text, parse_time
+
+
+class TimeItem(ItemType):
+    type: Literal["time"]
+
+    fhir_type = "time"
+    clock = "time_of_day"
+
+    def check_answer(self, value: Any, path: str, checker: AnswerChecker) -> None:
+        if parse_time(value) is None:
+            checker.add(path, "invalid_time", "Give a time of day as HH:MM (24-hour).")
+
+    def normalise(self, value: Any) -> Any:
+        parsed = parse_time(value)
+        return parsed.isoformat(timespec="seconds" if parsed.second else "minutes")  # type: ignore[union-attr]
+
+    def score_value(self, value: Any) -> Score | None:
+        return None
+
+    def minutes_between(self, start: Any, end: Any) -> float | None:
+        first, second = parse_time(start), parse_time(end)
+        if first is None or second is None:
+            return None
+        seconds = (_seconds(second) - _seconds(first)) % 86_400  # wraps past midnight
+        return seconds / 60
+
+    def readable(self, value: Any) -> str:
+        return plain_text(value)
+
+    def fhir_answers(self, value: Any) -> list[dict[str, Any]]:
+        return [{"valueTime": value if len(value) == 8 else f"{value}:00"}]
+
+
+def _seconds(value: Any) -> int:
+    return value.hour * 3600 + value.minute * 60 + value.second
