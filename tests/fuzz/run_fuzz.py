@@ -57,11 +57,11 @@ class Profile:
 
 PROFILES = {
     # Deterministic (fixed seed, one worker), a few hundred requests in about a minute.
-    "short": Profile(max_examples=4, phases="examples,fuzzing,stateful", seed=20261130, min_requests=300,
+    "short": Profile(max_examples=6, phases="examples,fuzzing,stateful", seed=20261130, min_requests=300,
                      workers=1),
     # Every phase; fuzzing and stateful repeat until the time budget is spent.
     "full": Profile(max_examples=60, phases="examples,coverage,fuzzing,stateful", seed=None, min_requests=5000,
-                    max_time=900),
+                    max_time=1000),
 }
 
 
