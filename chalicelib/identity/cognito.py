@@ -9,20 +9,50 @@ from chalicelib.aws import client
 from chalicelib.config import get_settings
 
 
-class AuthFailed(Exception):
+class ProviderRejected(Exception):
+    """Cognito, or botocore's own parameter checks, refused the caller's input.
+
+    `field` names the request field to blame; `message` is ours (never Cognito's text,
+    which can echo what was sent). The HTTP layer answers `status` as problem+json.
+    """
+
+    status = 422
+    kind = "rejected_by_identity_provider"
+
+    def __init__(self, field: str, message: str, kind: str | None = None):
+        super().__init__(message)
+        self.field, self.message = field, message
+        self.kind = kind or self.kind
+
+
+class AuthFailed(ProviderRejected):
     """Wrong credentials, unknown user or a bad challenge answer (all look the same)."""
 
+    status = 401
+    kind = "not_authorized"
 
-class PasswordRejected(Exception):
+
+class PasswordRejected(ProviderRejected):
     """The new password does not meet the pool's policy."""
 
-
-class UserExists(Exception):
-    pass
+    kind = "password_policy"
 
 
-class TooManyAttempts(Exception):
-    pass
+class UserExists(ProviderRejected):
+    status = 409
+    kind = "already_exists"
+
+
+class TooManyAttempts(ProviderRejected):
+    status = 429
+    kind = "too_many_requests"
+
+
+class UserMissing(ProviderRejected):
+    """An administrative call named a user the pool does not have."""
+
+    status = 404
+    kind = "not_found"
 
 
 def _idp() -> Any:
@@ -33,17 +63,54 @@ def _code(error: Exception) -> str:
     return getattr(error, "response", {}).get("Error", {}).get("Code", "")
 
 
-def _translate(error: Exception) -> Exception:
+def _message(error: Exception) -> str:
+    return str(getattr(error, "response", {}).get("Error", {}).get("Message", "") or error)
+
+
+# Words in Cognito's and botocore's messages -> our request field. Checked in order.
+_FIELD_HINTS = (
+    ("session", "session"), ("software_token_mfa_code", "code"), ("code", "code"),
+    ("new_password", "new_password"), ("refresh_token", "refresh_token"), ("password", "password"),
+    ("phone", "phone"), ("email", "email"), ("username", "email"), ("name", "display_name"),
+)
+
+
+def _field_from(text: str, default: str) -> str:
+    lowered = text.lower()
+    return next((field for hint, field in _FIELD_HINTS if hint in lowered), default)
+
+
+def _translate(error: Exception, *, field: str, auth_field: str | None = None) -> Exception:
+    """Map a provider's refusal to one of ours. `field` is the input the call is about;
+    unknown codes (throttled AWS APIs aside) stay as they are: they are our faults, not the caller's."""
+    from botocore.exceptions import ParamValidationError
+
+    if isinstance(error, ParamValidationError):
+        # botocore refused it before sending (e.g. a session string shorter than Cognito allows).
+        return ProviderRejected(_field_from(str(error), field), "is not in a form the identity provider accepts",
+                                "invalid_format")
     code = _code(error)
-    if code in ("NotAuthorizedException", "UserNotFoundException", "CodeMismatchException",
-                "ExpiredCodeException", "PasswordResetRequiredException", "UserNotConfirmedException"):
-        return AuthFailed()
+    message = _message(error)
+    if code in ("NotAuthorizedException", "UserNotFoundException", "PasswordResetRequiredException",
+                "UserNotConfirmedException"):
+        blamed = "session" if "session" in message.lower() else (auth_field or field)
+        return AuthFailed(blamed, "is not valid (wrong credentials, or the sign-in session expired)")
+    if code == "CodeMismatchException":
+        return AuthFailed("code", "the code is not correct", "code_mismatch")
+    if code == "ExpiredCodeException":
+        return AuthFailed("code", "the code has expired; sign in again", "code_expired")
     if code == "InvalidPasswordException":
-        return PasswordRejected()
+        return PasswordRejected(field, "use at least 12 characters with upper and lower case, a digit and a symbol")
     if code in ("TooManyRequestsException", "LimitExceededException", "TooManyFailedAttemptsException"):
-        return TooManyAttempts()
-    if code == "UsernameExistsException":
-        return UserExists()
+        return TooManyAttempts(field, "too many attempts; wait a minute and try again")
+    if code in ("UsernameExistsException", "AliasExistsException"):
+        return UserExists("email", "a user with this email already exists")
+    if code in ("InvalidParameterException", "UserLambdaValidationException"):
+        return ProviderRejected(_field_from(message, field), "is not accepted by the identity provider")
+    if code == "CodeDeliveryFailureException":
+        return ProviderRejected("email", "the invitation could not be delivered to this address", "undeliverable")
+    if code == "InvalidEmailRoleAccessPolicyException":
+        return error  # the pool's email set-up, not the caller
     return error
 
 
@@ -62,7 +129,7 @@ def _outcome(response: dict[str, Any]) -> dict[str, Any]:
 
 
 def login(email: str, password: str) -> dict[str, Any]:
-    from botocore.exceptions import ClientError
+    from botocore.exceptions import ClientError, ParamValidationError
 
     try:
         response = _idp().initiate_auth(
@@ -70,13 +137,13 @@ def login(email: str, password: str) -> dict[str, Any]:
             AuthFlow="USER_PASSWORD_AUTH",
             AuthParameters={"USERNAME": email, "PASSWORD": password},
         )
-    except ClientError as error:
-        raise _translate(error) from None
+    except (ClientError, ParamValidationError) as error:
+        raise _translate(error, field="email", auth_field="password") from None
     return _outcome(response)
 
 
 def answer_challenge(challenge: str, session: str, email: str, answer: dict[str, str]) -> dict[str, Any]:
-    from botocore.exceptions import ClientError
+    from botocore.exceptions import ClientError, ParamValidationError
 
     responses = {"USERNAME": email, **answer}
     try:
@@ -86,13 +153,17 @@ def answer_challenge(challenge: str, session: str, email: str, answer: dict[str,
             Session=session,
             ChallengeResponses=responses,
         )
-    except ClientError as error:
-        raise _translate(error) from None
+    except (ClientError, ParamValidationError) as error:
+        if _code(error) == "ResourceNotFoundException":
+            # An unknown or spent session (moto's answer; Cognito says NotAuthorized).
+            raise AuthFailed("session", "the sign-in session has expired; sign in again", "session_expired") from None
+        answered = "new_password" if "NEW_PASSWORD" in answer else "code"
+        raise _translate(error, field=answered, auth_field=answered) from None
     return _outcome(response)
 
 
 def refresh(refresh_token: str) -> dict[str, Any]:
-    from botocore.exceptions import ClientError
+    from botocore.exceptions import ClientError, ParamValidationError
 
     try:
         response = _idp().initiate_auth(
@@ -100,8 +171,8 @@ def refresh(refresh_token: str) -> dict[str, Any]:
             AuthFlow="REFRESH_TOKEN_AUTH",
             AuthParameters={"REFRESH_TOKEN": refresh_token},
         )
-    except ClientError as error:
-        raise _translate(error) from None
+    except (ClientError, ParamValidationError) as error:
+        raise _translate(error, field="refresh_token") from None
     outcome = _outcome(response)
     if "access_token" in outcome and not outcome.get("refresh_token"):
         outcome["refresh_token"] = refresh_token  # Cognito does not rotate it
@@ -118,7 +189,7 @@ def temporary_password() -> str:
 
 def create_user(email: str, display_name: str, *, temporary: str, send_invite: bool) -> str:
     """Create a Cognito user with a temporary password; returns its `sub`."""
-    from botocore.exceptions import ClientError
+    from botocore.exceptions import ClientError, ParamValidationError
 
     kwargs: dict[str, Any] = {
         "UserPoolId": get_settings().cognito_pool_id,
@@ -136,8 +207,8 @@ def create_user(email: str, display_name: str, *, temporary: str, send_invite: b
         kwargs["MessageAction"] = "SUPPRESS"
     try:
         response = _idp().admin_create_user(**kwargs)
-    except ClientError as error:
-        raise _translate(error) from None
+    except (ClientError, ParamValidationError) as error:
+        raise _translate(error, field="email") from None
     attributes = {a["Name"]: a["Value"] for a in response["User"].get("Attributes", [])}
     return attributes["sub"]
 
@@ -157,3 +228,28 @@ def find_user_sub(email: str) -> str | None:
             return None
         raise
     return {a["Name"]: a["Value"] for a in response.get("UserAttributes", [])}.get("sub")
+
+
+def _admin(operation: str, email: str) -> None:
+    from botocore.exceptions import ClientError
+
+    try:
+        getattr(_idp(), operation)(UserPoolId=get_settings().cognito_pool_id, Username=email)
+    except ClientError as error:
+        if _code(error) == "UserNotFoundException":
+            raise UserMissing("clinician_id", "the sign-in account no longer exists") from None
+        raise _translate(error, field="clinician_id") from None
+
+
+def disable_user(email: str) -> None:
+    """Stop the user signing in, and revoke every refresh token they hold.
+
+    Access tokens already issued stay valid until they expire (up to an hour): our own
+    membership check refuses them from the next request on.
+    """
+    _admin("admin_disable_user", email)
+    _admin("admin_user_global_sign_out", email)
+
+
+def enable_user(email: str) -> None:
+    _admin("admin_enable_user", email)

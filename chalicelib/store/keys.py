@@ -241,3 +241,11 @@ def export(client_id: str, export_ulid: str) -> Key:
 def export_object_key(client_id: str, export_ulid: str, extension: str) -> str:
     """The S3 key; everything of a client's lives under `clients/<client_id>/` so erasure finds it."""
     return f"clients/{client_id}/exports/{export_ulid}.{extension}"
+
+
+# -- sign-in attempt limits ------------------------------------------------------------------
+#   THROTTLE#<scope>#<keyed hash of the subject> / WINDOW  failed sign-ins in the current window
+#   (scope: "account" for an email address, "source" for a caller's IP; never the address itself)
+
+def sign_in_attempts(scope: str, subject_hash: str) -> Key:
+    return Key(f"THROTTLE#{scope}#{subject_hash}", "WINDOW")

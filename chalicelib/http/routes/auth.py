@@ -82,27 +82,66 @@ class ClinicianList(ResponseModel):
     next_token: str | None = None
 
 
-def _cognito_call(action, *args):
+_AUTH_FAILED = "Email or password is incorrect, or the code was wrong."
+
+
+def _source_ip() -> str | None:
+    """The caller's address as API Gateway saw it (never a client-supplied header)."""
+    request = router.blueprint.current_request
+    return ((request.context or {}).get("identity") or {}).get("sourceIp") if request else None
+
+
+def provider_problem(error) -> Problem:
+    """A refusal by Cognito (or botocore's checks) as problem+json naming the field."""
     from chalicelib.identity import cognito
 
+    errors = [{"field": error.field, "type": error.kind, "message": error.message}]
+    if isinstance(error, cognito.AuthFailed):
+        return Problem(401, "Unauthorized", _AUTH_FAILED, errors=errors)
+    if isinstance(error, cognito.TooManyAttempts):
+        return Problem(429, "Too many attempts", "Wait a minute and try again.", errors=errors,
+                       headers={"Retry-After": "60"})
+    if isinstance(error, cognito.UserExists):
+        return Problem(409, "Conflict", "A user with this email already exists.", errors=errors)
+    if isinstance(error, cognito.UserMissing):
+        return Problem(404, "Not found", "No such clinician.", errors=errors)
+    if isinstance(error, cognito.PasswordRejected):
+        return Problem(422, "Validation failed", "The new password does not meet the password policy.",
+                       errors=errors)
+    return Problem(error.status, "Validation failed", "The identity provider did not accept this request.",
+                   errors=errors)
+
+
+def _guarded_sign_in(email: str | None, action, *args) -> dict:
+    """Run a sign-in step behind the failed-attempt limits (see identity/signin_guard)."""
+    from chalicelib.identity import cognito, signin_guard
+
+    source = _source_ip()
     try:
-        return action(*args)
-    except cognito.AuthFailed:
-        raise Problem(401, "Unauthorized", "Email or password is incorrect, or the code was wrong.") from None
-    except cognito.PasswordRejected:
-        raise Problem(422, "Validation failed", "The new password does not meet the password policy.",
-                      errors=[{"field": "new_password", "type": "password_policy",
-                               "message": "use at least 12 characters with upper and lower case, a digit and a symbol"}]) from None
-    except cognito.TooManyAttempts:
-        raise Problem(429, "Too many attempts", "Wait a minute and try again.") from None
+        signin_guard.check(email, source)
+    except signin_guard.Blocked as blocked:
+        raise Problem(429, "Too many attempts", "Too many failed sign-ins. Wait and try again.",
+                      headers={"Retry-After": str(blocked.retry_after)}) from None
+    try:
+        outcome = action(*args)
+    except cognito.AuthFailed as error:
+        signin_guard.failed(email, source)
+        raise provider_problem(error) from None
+    except cognito.ProviderRejected as error:
+        raise provider_problem(error) from None
+    if email and "access_token" in outcome:
+        signin_guard.succeeded(email)  # only full success: a right password alone must not reset MFA guesses
+    return outcome
 
 
 @router.route("/v1/auth/login", "POST", auth="public", body=LoginRequest, response=AuthResult,
-              summary="Sign in with email and password", tags=("auth",))
+              summary="Sign in with email and password (429 with Retry-After after repeated failures)",
+              tags=("auth",))
 def login(call: Call) -> AuthResult:
     from chalicelib.identity import cognito
 
-    return AuthResult(**_cognito_call(cognito.login, call.body.email.lower(), call.body.password))
+    email = call.body.email.lower()
+    return AuthResult(**_guarded_sign_in(email, cognito.login, email, call.body.password))
 
 
 @router.route("/v1/auth/challenge", "POST", auth="public", body=ChallengeRequest, response=AuthResult,
@@ -121,8 +160,8 @@ def challenge(call: Call) -> AuthResult:
             raise Problem(422, "Validation failed", errors=[
                 {"field": "code", "type": "missing", "message": "Field required"}])
         answer = {"SOFTWARE_TOKEN_MFA_CODE": body.code}
-    return AuthResult(**_cognito_call(cognito.answer_challenge, body.challenge, body.session,
-                                      body.email.lower(), answer))
+    email = body.email.lower()
+    return AuthResult(**_guarded_sign_in(email, cognito.answer_challenge, body.challenge, body.session, email, answer))
 
 
 @router.route("/v1/auth/refresh", "POST", auth="public", body=RefreshRequest, response=AuthResult,
@@ -130,7 +169,7 @@ def challenge(call: Call) -> AuthResult:
 def refresh(call: Call) -> AuthResult:
     from chalicelib.identity import cognito
 
-    return AuthResult(**_cognito_call(cognito.refresh, call.body.refresh_token))
+    return AuthResult(**_guarded_sign_in(None, cognito.refresh, call.body.refresh_token))
 
 
 @router.route("/v1/me", "GET", auth="clinician", response=Me, summary="The signed-in clinician", tags=("clinicians",))
@@ -174,6 +213,6 @@ def invite_clinician(call: Call) -> ClinicianView:
     try:
         member, temporary = practices.invite(call.principal.practice_id, email=body.email.lower(),
                                              display_name=body.display_name, role=Role(body.role), phone=body.phone)
-    except cognito.UserExists:
-        raise Problem(409, "Conflict", "A user with this email already exists.") from None
+    except cognito.ProviderRejected as error:
+        raise provider_problem(error) from None
     return _clinician_view(member, temporary)
