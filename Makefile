@@ -77,6 +77,7 @@ include mk/infra.mk
 TEST_EXTRA :=
 -include mk/quality.mk
 -include mk/proof.mk
+-include mk/faults.mk
 
 .PHONY: test-extra
 test-extra: $(TEST_EXTRA)

@@ -90,24 +90,24 @@ def _before_send(request: Any, **_: Any) -> None:
     request.context["read_timeout"] = max(0.05, min(REQUEST_READ_TIMEOUT_SECONDS, left))
 
 
-def _max_backoff(context: Any) -> float:
-    """The longest sleep botocore's standard mode may choose before this retry."""
-    # 1 s base for throttling, a few ms otherwise (botocore.retries.standard.ExponentialBackoff).
-    scale = 1.0 if context.get_error_code() in _BUSY_CODES else 0.05
-    return min(scale * 2 ** (context.attempt_number - 1), 20.0)
-
-
 def _retry_checker(max_attempts: int) -> Any:
-    from botocore.retries.standard import RetryEventAdapter, StandardRetryConditions
+    from botocore.retries.standard import RetryEventAdapter, StandardRetryConditions, ThrottlingErrorDetector
 
-    adapter, conditions = RetryEventAdapter(), StandardRetryConditions(max_attempts=max_attempts)
+    adapter = RetryEventAdapter()
+    conditions = StandardRetryConditions(max_attempts=max_attempts)
+    throttling = ThrottlingErrorDetector(adapter)
 
     def refuse_late_retry(**kwargs: Any) -> None:
         left = remaining()
         if left is None:
             return
         context = adapter.create_retry_context(**kwargs)
-        if conditions.is_retryable(context) and left < _max_backoff(context):
+        if not conditions.is_retryable(context):
+            return
+        # The longest sleep standard mode may choose now (botocore.retries.standard.ExponentialBackoff):
+        # a 1 s base for throttling, a few milliseconds for other transient errors.
+        scale = 1.0 if throttling.is_throttling_error_from_context(context) else 0.05
+        if left < min(scale * 2 ** (context.attempt_number - 1), 20.0):
             raise DeadlineExceeded("request deadline too close for another attempt")
 
     return refuse_late_retry
