@@ -4,14 +4,12 @@
 import { h, clear, focusElement, notice, announce } from "../shared/dom.js";
 import { ApiError, describeError } from "../shared/api.js";
 import { createTemplateForm } from "../shared/form.js";
+import { ITEM_RENDERERS } from "../shared/items/index.js";
 import { adminApi } from "./auth.js";
 
 const KINDS = ["worksheet", "questionnaire", "diary", "log", "plan", "exercise"];
-const ITEM_TYPES = [
-  ["text", "Short text"], ["long_text", "Long text"], ["number", "Number"], ["scale", "Scale"],
-  ["single_choice", "Single choice"], ["multi_choice", "Multiple choice"], ["boolean", "Yes / no"],
-  ["date", "Date"], ["time", "Time"], ["datetime", "Date and time"], ["group", "Repeating rows"],
-];
+// The types on offer, their names and settings all come from the item renderers.
+const ITEM_TYPES = Object.values(ITEM_RENDERERS);
 
 export async function showTemplates(main) {
   clear(main, h("h1", { text: "Templates" }), h("p", { class: "loading", text: "Loading" }));
@@ -36,9 +34,8 @@ export async function showTemplates(main) {
 
 function blankItem(type = "text", index = 1) {
   const item = { id: `item_${index}`, type, label: "New question", required: false };
-  if (type === "scale") Object.assign(item, { min: 0, max: 10, step: 1, anchors: [{ value: 0, label: "Not at all" }, { value: 10, label: "Extremely" }] });
-  if (type === "single_choice" || type === "multi_choice") item.options = [{ value: "yes", label: "Yes" }, { value: "no", label: "No" }];
-  if (type === "group") Object.assign(item, { min_rows: 1, max_rows: 10, items: [blankItem("text", 1)] });
+  const defaults = ITEM_RENDERERS[type]?.blank;
+  if (defaults) Object.assign(item, defaults({ blankItem }));
   return item;
 }
 
@@ -100,7 +97,7 @@ function renderEditor(main, state) {
     const item = list[index];
     const base = `edit-${path.replace(/[^A-Za-z0-9]+/g, "-")}`;
     const type = h("select", { id: `${base}-type`, class: "control control-short" },
-      ITEM_TYPES.filter(([value]) => allowGroup || value !== "group").map(([value, label]) => h("option", { value, text: label, selected: value === item.type })));
+      ITEM_TYPES.filter((renderer) => allowGroup || !renderer.container).map(({ type: value, label }) => h("option", { value, text: label, selected: value === item.type })));
     type.addEventListener("change", () => {
       const replacement = blankItem(type.value, index + 1);
       list[index] = { ...replacement, id: item.id, label: item.label, help: item.help, required: item.required };
@@ -122,40 +119,8 @@ function renderEditor(main, state) {
     const remove = h("button", { type: "button", class: "button button-danger", text: "Remove", "aria-label": `Remove: ${item.label}`, disabled: list.length <= 1 });
     remove.addEventListener("click", () => { list.splice(index, 1); renderItems(); announce("Question removed."); });
 
-    const specific = [];
-    if (item.type === "text" || item.type === "long_text") {
-      specific.push(numberInput(`${base}-max`, "Longest answer (characters)", item.max_length, (value) => { item.max_length = value ?? undefined; }));
-    }
-    if (item.type === "number") {
-      specific.push(h("div", { class: "form-row" },
-        numberInput(`${base}-min`, "Lowest", item.min, (value) => { item.min = value; }),
-        numberInput(`${base}-maxn`, "Highest", item.max, (value) => { item.max = value; }),
-        text(`${base}-unit`, "Unit (optional)", item.unit, (value) => { item.unit = value || null; }, { maxlength: 30 })));
-    }
-    if (item.type === "scale") {
-      specific.push(h("div", { class: "form-row" },
-        numberInput(`${base}-min`, "From", item.min, (value) => { item.min = value ?? 0; }),
-        numberInput(`${base}-maxs`, "To", item.max, (value) => { item.max = value ?? 10; }),
-        numberInput(`${base}-step`, "Step", item.step, (value) => { item.step = value ?? 1; })),
-      text(`${base}-anchors`, "Anchor labels", (item.anchors || []).map((anchor) => `${anchor.value}: ${anchor.label}`).join("\n"),
-        (value) => { item.anchors = parseLines(value).map(([number, label]) => ({ value: Number(number), label: label || number })); },
-        { multiline: true, help: "One per line, e.g. “0: Not at all”.", maxlength: 2000 }));
-    }
-    if (item.type === "single_choice" || item.type === "multi_choice") {
-      specific.push(text(`${base}-options`, "Options", item.options.map((option) => [option.value, option.label, option.score ?? null].filter((part) => part !== null).join(" | ")).join("\n"),
-        (value) => { item.options = value.split("\n").map((line) => line.trim()).filter(Boolean).map(parseOption); },
-        { multiline: true, help: "One per line: “value | label | score”. Score is optional; a line with only a label works too.", maxlength: 10000 }));
-    }
-    if (item.type === "group") {
-      const children = h("div", { class: "item-children" });
-      item.items.forEach((_, childIndex) => children.append(itemEditor(item.items, childIndex, `${path}-${childIndex}`, false)));
-      const addChild = h("button", { type: "button", class: "button button-secondary", text: "Add a column to each row" });
-      addChild.addEventListener("click", () => { item.items.push(blankItem("text", item.items.length + 1)); renderItems(); });
-      specific.push(h("div", { class: "form-row" },
-        numberInput(`${base}-minrows`, "Fewest rows", item.min_rows, (value) => { item.min_rows = value ?? 0; }),
-        numberInput(`${base}-maxrows`, "Most rows", item.max_rows, (value) => { item.max_rows = value ?? 20; })),
-      children, addChild);
-    }
+    const settings = ITEM_RENDERERS[item.type]?.settings;
+    const specific = settings ? settings(item, { base, path, text, numberInput, itemEditor, renderItems, blankItem }) : [];
     return h("fieldset", { class: "item-editor" },
       h("legend", { text: `${allowGroup ? "Question" : "Column"} ${index + 1}` }),
       h("div", { class: "form-row" },
@@ -242,24 +207,4 @@ function renderEditor(main, state) {
       h("section", { class: "card preview-pane", "aria-labelledby": "preview-title" },
         h("h2", { id: "preview-title", text: "Preview: what the client sees" }), preview)));
   renderItems();
-}
-
-function parseLines(text) {
-  return text.split("\n").map((line) => line.trim()).filter(Boolean).map((line) => {
-    const at = line.indexOf(":");
-    return at < 0 ? [line, line] : [line.slice(0, at).trim(), line.slice(at + 1).trim()];
-  });
-}
-
-function parseOption(line) {
-  const parts = line.split("|").map((part) => part.trim());
-  if (parts.length === 1) return { value: slug(parts[0]), label: parts[0] };
-  const option = { value: slug(parts[0]), label: parts[1] || parts[0] };
-  if (parts[2] !== undefined && parts[2] !== "" && Number.isFinite(Number(parts[2]))) option.score = Number(parts[2]);
-  return option;
-}
-
-function slug(text) {
-  const value = text.toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_+|_+$/g, "").slice(0, 64);
-  return value || "option";
 }

@@ -1,0 +1,25 @@
+// `boolean`: yes or no, as two radio buttons in a row; scores 1 or 0.
+
+import { choiceList } from "./fields.js";
+
+export default {
+  type: "boolean",
+  label: "Yes / no",
+
+  build(item, path, value, context) {
+    const options = [{ value: "true", label: "Yes" }, { value: "false", label: "No" }];
+    const current = typeof value === "boolean" ? String(value) : null;
+    const { wrapper, inputs } = choiceList(item, path, context, "radio", options, (option) => option === current);
+    wrapper.querySelector(".choices").classList.add("choices-row");
+    return {
+      element: wrapper,
+      get: () => {
+        const checked = inputs.find((input) => input.checked);
+        return checked ? checked.value === "true" : undefined;
+      },
+    };
+  },
+
+  score: (item, value) => (typeof value === "boolean" ? Number(value) : null),
+  describe: (item, value) => (value ? "Yes" : "No"),
+};

@@ -1,0 +1,9 @@
+// `datetime`: a date and time in the client's local wall-clock time.
+
+import { plainInput } from "./fields.js";
+
+export default {
+  type: "datetime",
+  label: "Date and time",
+  build: (item, path, value, context) => plainInput(item, path, value, context, "datetime-local"),
+};
