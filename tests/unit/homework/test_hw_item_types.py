@@ -98,7 +98,7 @@ def test_the_registry_refuses_an_incomplete_type():
 # -- no switch on an item's type outside the item modules
 
 SERVER_SWITCH = re.compile(r"""\.type\s*(==|!=|\bin\b|\bnot in\b)|isinstance\([^)]*Item\b|kind\s*==\s*["']""")
-WEB_SWITCH = re.compile(r"""\.type\s*[!=]==|case\s+["'](%s)["']""" % "|".join(ITEM_TYPES))
+WEB_SWITCH = re.compile(r"""\.type\s*[!=]==|case\s+["'](""" + "|".join(ITEM_TYPES) + r""")["']""")
 
 
 def test_no_module_outside_the_items_package_switches_on_item_type():
