@@ -1,0 +1,81 @@
+"""What ships to Lambda: the app and `chalicelib/`, never the local stack or a demo credential.
+
+The zip listed here is the very asset the CDK app deploys (Chalice's construct packages it
+during synth), not a stand-in built another way.
+"""
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.infra.conftest import REPO_ROOT
+
+
+def _deployment_zip(synthesized) -> Path:
+    # The Chalice construct packages into ./chalice.out of the synth's working directory,
+    # which holds the cloud assembly as well.
+    workdir = synthesized.path.parent.parent
+    zips = sorted(workdir.glob("chalice.out/**/deployment.zip"))
+    assert zips, f"no deployment.zip under {workdir}/chalice.out"
+    return zips[-1]
+
+
+@pytest.fixture(scope="module")
+def package_files(stacks) -> dict[str, bytes]:
+    with zipfile.ZipFile(_deployment_zip(stacks["prod"])) as archive:
+        return {name: archive.read(name) for name in archive.namelist() if not name.endswith("/")}
+
+
+def _demo_secrets() -> list[bytes]:
+    """The demo logins the local stack seeds (read from its source, so a new one is caught)."""
+    import ast
+
+    tree = ast.parse((REPO_ROOT / "devstack" / "seed.py").read_text())
+    secrets = [
+        node.value.value.encode()
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
+        and any(isinstance(t, ast.Name) and "PASSWORD" in t.id for t in node.targets)
+    ]
+    assert secrets, "devstack/seed.py no longer names its demo password constant; update this test"
+    return secrets
+
+
+def test_the_package_holds_the_app_and_its_library(package_files):
+    assert "app.py" in package_files
+    assert "chalicelib/http/framework.py" in package_files
+    assert any(name.startswith("chalicelib/homework/library/") and name.endswith(".json") for name in package_files)
+
+
+def test_the_local_stack_never_ships(package_files):
+    shipped_devstack = [name for name in package_files if name.startswith(("devstack/", "chalicelib/devstack/"))]
+    assert shipped_devstack == []
+    assert not [name for name in package_files if name.startswith(("tests/", "web/", "infra/", "node_modules/"))]
+
+
+def test_no_demo_credential_ships(package_files):
+    secrets = _demo_secrets()
+    leaking = [name for name, data in package_files.items() if any(secret in data for secret in secrets)]
+    assert leaking == []
+
+
+def test_nothing_in_chalicelib_imports_the_local_stack():
+    import ast
+
+    def imports(path: Path) -> list[str]:
+        names: list[str] = []
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                names += [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names.append(node.module)
+        return names
+
+    offenders = [
+        str(path.relative_to(REPO_ROOT))
+        for path in (REPO_ROOT / "chalicelib").rglob("*.py")
+        if any(name.split(".")[0] == "devstack" for name in imports(path))
+    ]
+    assert offenders == []
