@@ -48,3 +48,17 @@ class FieldErrors(DomainError):
     @classmethod
     def one(cls, field: str, message: str, type_: str = "invalid") -> "FieldErrors":
         return cls([{"field": field, "message": message, "type": type_}])
+
+
+class BadPageToken(DomainError, ValueError):
+    """A `next_token` that this list did not hand out (tampered, truncated or from another list).
+
+    Raised by the store; every list route answers it as 400 naming `next_token`."""
+
+    status = 400
+    title = "Bad next_token"
+    field = "next_token"
+
+    @property
+    def errors(self) -> list[dict]:
+        return [{"field": self.field, "message": self.detail, "type": "invalid"}]

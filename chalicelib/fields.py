@@ -44,11 +44,28 @@ TimeZoneName = Annotated[str, StringConstraints(max_length=64), AfterValidator(_
 PhoneE164 = Annotated[str, StringConstraints(max_length=16), AfterValidator(_phone_e164),
                       Field(examples=["+447911123456"])]
 LocalTime = Annotated[str, StringConstraints(max_length=5), AfterValidator(_hh_mm), Field(examples=["18:30"])]
-DisplayName = Annotated[str, BeforeValidator(_strip), StringConstraints(min_length=1, max_length=100)]
-ShortText = Annotated[str, BeforeValidator(_strip), StringConstraints(max_length=200)]
+# Every request string is already free of control characters except tab, CR and LF
+# (framework.py, at JSON ingress); one-line text refuses those too, since names and
+# titles are shown in lists, headers and e-mails where a line break or tab would forge layout.
+SINGLE_LINE_PATTERN = r"^[^\x00-\x1f\x7f-\x9f\u2028\u2029]*$"
+
+
+def _single_line(value: str) -> str:
+    if re.search(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]", value):
+        raise ValueError("must be a single line without control characters")
+    return value
+
+
+SingleLine = Annotated[str, AfterValidator(_single_line), Field(json_schema_extra={"pattern": SINGLE_LINE_PATTERN})]
+DisplayName = Annotated[str, BeforeValidator(_strip), StringConstraints(min_length=1, max_length=100),
+                        AfterValidator(_single_line), Field(json_schema_extra={"pattern": SINGLE_LINE_PATTERN})]
+ShortText = Annotated[str, BeforeValidator(_strip), StringConstraints(max_length=200), AfterValidator(_single_line),
+                      Field(json_schema_extra={"pattern": SINGLE_LINE_PATTERN})]
 # JSON true/false only: lax bool would read "yes" or "0" as a decision the caller never made.
 Flag = Annotated[bool, Strict()]
 Identifier = Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z_-]{1,64}$")]
+# The `Idempotency-Key` header: a client-chosen retry key (a UUID fits).
+IDEMPOTENCY_KEY_PATTERN = r"^[A-Za-z0-9._:-]{8,128}$"
 
 def _email(value: str) -> str:
     from email_validator import EmailNotValidError, validate_email  # deferred: slow to import

@@ -73,7 +73,7 @@ class TemplateDetail(ResponseModel):
 
 
 class TemplateQuery(RequestModel):
-    version: int | None = Field(default=None, ge=1)
+    version: int | None = Field(default=None, ge=1, le=999_999)
 
 
 # -- assignments ------------------------------------------------------------------------

@@ -75,6 +75,8 @@ class RouteSpec:
     headers: tuple[str, ...] = ()
     # Media types of the success answer (HTML pages say so); errors are always problem+json.
     produces: tuple[str, ...] = ("application/json",)
+    # Statuses the rules in `error_statuses` cannot know about, with why.
+    errors: tuple[tuple[int, str], ...] = ()
 
     @property
     def path_params(self) -> list[str]:
@@ -88,7 +90,9 @@ class RouteSpec:
             statuses[400] = "Malformed JSON, duplicate keys, a bad next_token or a missing header"
         if self.auth != "public":
             statuses[401] = "Missing, expired or invalid credential"
-        if self.roles or self.auth == "clinician":
+        elif self.body is not None:  # public routes with a body are the sign-in steps: credentials in the body
+            statuses[401] = "The credentials in the body are wrong or expired"
+        if self.roles or (self.auth == "clinician" and self.method != "GET"):
             statuses[403] = "Your role cannot do this"
         if self.path_params or self.auth != "public":
             statuses[404] = "Not found, or not yours (a malformed id is simply not found)"
@@ -101,7 +105,8 @@ class RouteSpec:
             statuses[422] = "Invalid fields, listed per field"
         statuses[429] = "Too many requests; wait and retry"
         statuses[503] = "A service we depend on is unavailable; retry shortly"
-        return statuses
+        statuses.update(self.errors)
+        return dict(sorted(statuses.items()))
 
     @property
     def operation_id(self) -> str:
@@ -281,6 +286,18 @@ def _parse_body(model: type[BaseModel], raw: bytes | None) -> BaseModel:
                       errors=validation_errors(error)) from None
 
 
+MAX_QUERY_VALUE = 1024  # the longest legitimate value is a next_token
+
+
+def _parse_query(model: type[BaseModel], query: dict[str, str]) -> BaseModel:
+    errors = [{"field": name[:100], "type": "invalid",
+               "message": f"at most {MAX_QUERY_VALUE} characters, without control characters"}
+              for name, value in query.items() if len(value) > MAX_QUERY_VALUE or _FORBIDDEN_CHARACTERS.search(value)]
+    if errors:
+        raise Problem(422, "Validation failed", "The query string has invalid fields.", errors=errors)
+    return parse_model(model, query, "query string")
+
+
 def _check_path(params: dict[str, str]) -> None:
     for name, value in params.items():
         pattern, max_length = path_parameter_shape(name)
@@ -387,11 +404,13 @@ class Router:
               body: type[BaseModel] | None = None, query: type[BaseModel] | None = None,
               response: type[BaseModel] | None = None, status: int = 200,
               roles: tuple[str, ...] = (), tags: tuple[str, ...] = (),
-              headers: tuple[str, ...] = (), produces: tuple[str, ...] = ("application/json",)) -> Callable:
+              headers: tuple[str, ...] = (), produces: tuple[str, ...] = ("application/json",),
+              errors: dict[int, str] | None = None) -> Callable:
         def register(handler: Callable[[Call], Any]) -> Callable:
             spec = RouteSpec(path=path, method=method, auth=auth, handler=handler, summary=summary,
                              body=body, query=query, response=response, status=status, roles=roles,
-                             tags=tags, headers=headers, produces=produces)
+                             tags=tags, headers=headers, produces=produces,
+                             errors=tuple(sorted((errors or {}).items())))
             ROUTES.append(spec)
             blueprint = self.blueprint
 
@@ -421,7 +440,7 @@ def dispatch(spec: RouteSpec, request: Any, params: dict[str, str]) -> Response:
         call = Call(principal=principal, params=params, headers=headers,
                     request_id=(request.context or {}).get("requestId"))
         if spec.query is not None:
-            call.query = parse_model(spec.query, dict(request.query_params or {}), "query string")
+            call.query = _parse_query(spec.query, dict(request.query_params or {}))
         if spec.body is not None:
             call.body = _parse_body(spec.body, request.raw_body)
         return _serialise(spec.handler(call), spec.status)

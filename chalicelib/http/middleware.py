@@ -29,6 +29,22 @@ def _as_problem(response: Response) -> Response:
     return problem
 
 
+# Answers carry client data: no browser, proxy or CDN may keep them. Only these two
+# public, data-free documents may be cached, briefly.
+CACHEABLE = {"/v1/health": "no-cache", "/v1/openapi.json": "public, max-age=300"}
+
+
+def _cache_headers(route: str, response: Response) -> None:
+    headers = response.headers if response.headers is not None else {}
+    if any(k.lower() == "cache-control" for k in headers):
+        return
+    if route in CACHEABLE and response.status_code < 400:
+        headers["Cache-Control"] = CACHEABLE[route]
+    else:
+        headers.update({"Cache-Control": "no-store", "Pragma": "no-cache"})
+    response.headers = headers
+
+
 def observe_request(event: Any, get_response: Callable[[Any], Response]) -> Response:
     """Correlation id, one log line per request (route and status only), and metrics."""
     context = event.context or {}
@@ -40,6 +56,7 @@ def observe_request(event: Any, get_response: Callable[[Any], Response]) -> Resp
     except Exception as error:  # noqa: BLE001 - never answer with a stack trace
         log_unexpected(error)
         response = problem_response(Problem(500, "Internal error", "Something went wrong; it has been logged."))
+    _cache_headers(route, response)
     elapsed_ms = round((time.perf_counter() - started) * 1000, 1)
     logger.info("request", extra={"method": event.method, "route": route, "status": response.status_code,
                                   "duration_ms": elapsed_ms})

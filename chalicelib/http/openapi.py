@@ -1,13 +1,20 @@
-"""The OpenAPI 3.1 document, generated from `ROUTES` and the pydantic models."""
+"""The OpenAPI 3.1 document, generated from `ROUTES` and the pydantic models.
+
+It states what the framework enforces, so a fuzzer reading it finds no gap between
+document and behaviour: every status an operation can answer (`RouteSpec.error_statuses`),
+the shape of every path parameter and header (`PATH_PARAMETERS`, `HEADER_PARAMETERS`),
+closed request objects with strict integers, and the numeric bounds of JSON ingress.
+"""
 from __future__ import annotations
 
 from functools import lru_cache
 from typing import Any
 
 from pydantic import BaseModel
-from pydantic.json_schema import models_json_schema
+from pydantic.json_schema import GenerateJsonSchema, models_json_schema
 
-from chalicelib.http.framework import ROUTES, RouteSpec
+from chalicelib.http.framework import (HEADER_PARAMETERS, MAX_NUMBER_MAGNITUDE, PROBLEM_CONTENT_TYPE, ROUTES,
+                                       RouteSpec, path_parameter_shape)
 
 _SECURITY = {"clinician": [{"clinicianToken": []}], "client": [{"clientLink": []}], "public": []}
 
@@ -17,58 +24,99 @@ _PROBLEM_SCHEMA = {
     "properties": {
         "type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
         "detail": {"type": "string"},
-        "errors": {"type": "array", "items": {"type": "object", "properties": {
+        "errors": {"type": "array", "items": {"type": "object", "required": ["field", "message"], "properties": {
             "field": {"type": "string"}, "message": {"type": "string"}, "type": {"type": "string"}}}},
+        "current": {"type": "object", "description": "409 on a stale write: what is stored now"},
     },
 }
 
 
+class _BoundedNumbers(GenerateJsonSchema):
+    """Request numbers: JSON ingress refuses any beyond these bounds (framework.read_json_body)."""
+
+    def _bounded(self, result: dict[str, Any]) -> dict[str, Any]:
+        if self.mode == "validation":
+            limit = int(MAX_NUMBER_MAGNITUDE)
+            if "maximum" not in result and "exclusiveMaximum" not in result:
+                result["maximum"] = limit
+            if "minimum" not in result and "exclusiveMinimum" not in result:
+                result["minimum"] = -limit
+        return result
+
+    def int_schema(self, schema):  # noqa: ANN001 - pydantic's signature
+        return self._bounded(super().int_schema(schema))
+
+    def float_schema(self, schema):  # noqa: ANN001
+        return self._bounded(super().float_schema(schema))
+
+
 def _problem(description: str) -> dict[str, Any]:
     return {"description": description,
-            "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+            "content": {PROBLEM_CONTENT_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}}
 
 
-def _query_parameters(model: type[BaseModel], schemas: dict[str, Any]) -> list[dict[str, Any]]:
+def _query_parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
+    # Query values arrive as strings and are read laxly ("10" is 10), so no ingress bounds here.
     schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
     required = set(schema.get("required", []))
     return [{"name": name, "in": "query", "required": name in required, "schema": prop}
             for name, prop in schema.get("properties", {}).items()]
 
 
-def _operation(spec: RouteSpec, refs: dict[Any, Any], schemas: dict[str, Any]) -> dict[str, Any]:
+def _path_parameter(name: str) -> dict[str, Any]:
+    pattern, max_length = path_parameter_shape(name)
+    return {"name": name, "in": "path", "required": True,
+            "schema": {"type": "string", "minLength": 1, "maxLength": max_length, "pattern": pattern}}
+
+
+def _header_parameter(name: str) -> dict[str, Any]:
+    pattern, max_length = HEADER_PARAMETERS.get(name, (r"^[\x21-\x7e]+$", 128))
+    return {"name": name, "in": "header", "required": True,
+            "schema": {"type": "string", "maxLength": max_length, "pattern": pattern}}
+
+
+def _success(spec: RouteSpec, refs: dict[Any, Any]) -> dict[str, Any]:
+    success: dict[str, Any] = {"description": "Success"}
+    if spec.status == 204:
+        return success
+    content: dict[str, Any] = {}
+    for media_type in spec.produces:
+        if media_type != "application/json":
+            content[media_type] = {"schema": {"type": "string"}}
+        elif spec.response is not None:
+            content[media_type] = {"schema": refs[(spec.response, "serialization")]}
+        else:
+            content[media_type] = {"schema": {"type": "object"}}
+    success["content"] = content
+    return success
+
+
+def _operation(spec: RouteSpec, refs: dict[Any, Any]) -> dict[str, Any]:
     operation: dict[str, Any] = {
         "operationId": spec.operation_id,
         "summary": spec.summary,
         "tags": list(spec.tags),
         "security": _SECURITY[spec.auth],
-        "parameters": [{"name": p, "in": "path", "required": True, "schema": {"type": "string"}}
-                       for p in spec.path_params],
+        "parameters": [_path_parameter(p) for p in spec.path_params] + [_header_parameter(h) for h in spec.headers],
         "responses": {},
     }
     if spec.handler.__doc__:
         operation["description"] = spec.handler.__doc__.strip()
-    for header in spec.headers:
-        operation["parameters"].append({"name": header, "in": "header", "required": False,
-                                        "schema": {"type": "string", "maxLength": 128}})
     if spec.query is not None:
-        operation["parameters"] += _query_parameters(spec.query, schemas)
+        operation["parameters"] += _query_parameters(spec.query)
     if spec.body is not None:
         operation["requestBody"] = {"required": True, "content": {
             "application/json": {"schema": refs[(spec.body, "validation")]}}}
-    success: dict[str, Any] = {"description": "Success"}
-    if spec.response is not None:
-        success["content"] = {"application/json": {"schema": refs[(spec.response, "serialization")]}}
-    elif spec.status != 204:
-        success["content"] = {"application/json": {"schema": {"type": "object"}}}
-    operation["responses"][str(spec.status)] = success
-    if spec.body is not None:
-        operation["responses"]["400"] = _problem("Malformed JSON")
-        operation["responses"]["422"] = _problem("Invalid fields, listed per field")
-    if spec.auth != "public":
-        operation["responses"]["401"] = _problem("Missing, expired or invalid credential")
-    if spec.path_params:
-        operation["responses"]["404"] = _problem("Not found, or not yours")
+    responses = {str(spec.status): _success(spec, refs)}
+    for status, why in sorted(spec.error_statuses.items()):
+        responses[str(status)] = _problem(why)
+    operation["responses"] = responses
     return operation
+
+
+def declared_statuses(method: str, path: str) -> set[int]:
+    """The statuses the document declares for one operation (tests compare behaviour with it)."""
+    return {int(s) for s in document()["paths"][path][method.lower()]["responses"]}
 
 
 @lru_cache(maxsize=1)
@@ -79,16 +127,19 @@ def document() -> dict[str, Any]:
             models.append((spec.body, "validation"))
         if spec.response is not None:
             models.append((spec.response, "serialization"))
-    refs, definitions = models_json_schema(list(dict.fromkeys(models)),
+    refs, definitions = models_json_schema(list(dict.fromkeys(models)), schema_generator=_BoundedNumbers,
                                            ref_template="#/components/schemas/{model}")
     schemas = {**definitions.get("$defs", {}), "Problem": _PROBLEM_SCHEMA}
     paths: dict[str, dict[str, Any]] = {}
     for spec in ROUTES:
-        paths.setdefault(spec.path, {})[spec.method.lower()] = _operation(spec, refs, schemas)
+        paths.setdefault(spec.path, {})[spec.method.lower()] = _operation(spec, refs)
     return {
         "openapi": "3.1.0",
         "info": {"title": "Emotipal API", "version": "1.0.0",
-                 "description": "Therapy homework: clinicians assign, clients complete, clinicians review."},
+                 "description": "Therapy homework: clinicians assign, clients complete, clinicians review. "
+                                "Errors are application/problem+json with per-field `errors`. Request bodies "
+                                "are UTF-8 JSON objects: no duplicate keys, at most 16 levels deep, numbers "
+                                "finite with at most 15 significant digits and |x| <= 1e15."},
         "paths": paths,
         "components": {
             "schemas": schemas,

@@ -21,8 +21,7 @@ class ConditionFailed(Exception):
     """A conditional write found the item not as expected (optimistic concurrency)."""
 
 
-class BadPageToken(ValueError):
-    """A `next_token` that this query did not hand out."""
+from chalicelib.errors import BadPageToken  # noqa: E402 - a `next_token` this query did not hand out (400)
 
 
 @dataclass
@@ -206,17 +205,34 @@ def page_token_for(item: dict[str, Any], index: str | None = None) -> str:
     return encode_page_token(serialize({name: item[name] for name in names}))
 
 
-def decode_page_token(token: str | None, *, partition_attr: str, partition_value: str) -> dict[str, Any] | None:
-    """Turn a `next_token` back into an ExclusiveStartKey, refusing one from another query."""
+def _sane_key_value(value: Any) -> bool:
+    try:  # DynamoDB refuses empty, over-long (bytes) and non-UTF-8 key strings with a 400 of its own
+        return isinstance(value, str) and 0 < len(value.encode("utf-8")) <= 512
+    except UnicodeEncodeError:
+        return False
+
+
+def decode_page_token(token: str | None, *, partition_attr: str, partition_value: str, index: str | None = None,
+                      sk_prefix: str | None = None) -> dict[str, Any] | None:
+    """Turn a `next_token` back into an ExclusiveStartKey, refusing one from another query.
+
+    It must hold exactly the key attributes of the table (and of `index`), as short
+    strings, in this partition and sort-key range: anything else would reach DynamoDB
+    as a ValidationException."""
+    from chalicelib.store.schema import GLOBAL_SECONDARY_INDEXES, PARTITION_KEY, SORT_KEY
+
     if not token:
         return None
     try:
         padded = token + "=" * (-len(token) % 4)
         key = json.loads(base64.urlsafe_b64decode(padded.encode()))
-    except (binascii.Error, ValueError, UnicodeDecodeError) as error:
+    except (binascii.Error, ValueError, UnicodeDecodeError, RecursionError) as error:
         raise BadPageToken("next_token is not valid") from error
-    if not isinstance(key, dict) or key.get(partition_attr) != partition_value or len(key) > 4 \
-            or not all(isinstance(v, str) and len(v) < 512 for v in key.values()):
+    sort_attr = GLOBAL_SECONDARY_INDEXES[index][1] if index else SORT_KEY
+    expected = {PARTITION_KEY, SORT_KEY, *(GLOBAL_SECONDARY_INDEXES[index] if index else ())}
+    if not isinstance(key, dict) or set(key) != expected or key.get(partition_attr) != partition_value \
+            or not all(_sane_key_value(v) for v in key.values()) \
+            or (sk_prefix and not key[sort_attr].startswith(sk_prefix)):
         raise BadPageToken("next_token does not belong to this list")
     return serialize(key)
 
@@ -248,7 +264,8 @@ def query(partition_value: str, *, index: str | None = None, sk_prefix: str | No
         kwargs["ConsistentRead"] = True
     if limit:
         kwargs["Limit"] = limit
-    start = decode_page_token(next_token, partition_attr=pk_attr, partition_value=partition_value)
+    start = decode_page_token(next_token, partition_attr=pk_attr, partition_value=partition_value,
+                              index=index, sk_prefix=sk_prefix)
     if start:
         kwargs["ExclusiveStartKey"] = start
     response = _ddb().query(**kwargs)

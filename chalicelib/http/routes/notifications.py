@@ -69,7 +69,7 @@ def _read(call: Call):
     return found
 
 
-@router.route("/v1/unsubscribe", "GET", auth="public", query=UnsubscribeQuery,
+@router.route("/v1/unsubscribe", "GET", auth="public", query=UnsubscribeQuery, produces=("text/html",),
               summary="Confirm stopping one kind of reminder (signed link from a message)", tags=("client",))
 def unsubscribe_page(call: Call) -> Response:
     found = _read(call)
@@ -96,7 +96,7 @@ def unsubscribe(call: Call) -> Response:
 def _register_form_route() -> None:
     spec = RouteSpec(path="/v1/unsubscribe", method="POST", auth="public", handler=unsubscribe,
                      summary="Stop one kind of reminder (one-click, signed link from a message)",
-                     query=UnsubscribeQuery, tags=("client",))
+                     query=UnsubscribeQuery, tags=("client",), produces=("text/html", "application/json"))
     ROUTES.append(spec)
     blueprint = router.blueprint
 
