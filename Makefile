@@ -78,6 +78,8 @@ TEST_EXTRA :=
 -include mk/quality.mk
 -include mk/proof.mk
 -include mk/faults.mk
+-include mk/security.mk
+-include mk/mutate.mk
 
 .PHONY: test-extra
 test-extra: $(TEST_EXTRA)

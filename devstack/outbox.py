@@ -15,7 +15,8 @@ from devstack.moto_service import OUTBOX_PATH
 
 def fetch_outbox(moto_url: str, timeout: float = 5.0) -> list[dict[str, Any]]:
     """Sent messages, newest first."""
-    with urllib.request.urlopen(moto_url.rstrip("/") + OUTBOX_PATH, timeout=timeout) as response:
+    url = moto_url.rstrip("/") + OUTBOX_PATH
+    with urllib.request.urlopen(url, timeout=timeout) as response:  # nosec B310  # local stack only
         messages = json.loads(response.read())
     return sorted(messages, key=lambda message: message.get("time", ""), reverse=True)
 
