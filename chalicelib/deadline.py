@@ -116,7 +116,8 @@ def _retry_checker(max_attempts: int) -> Any:
 def install(client: Any, max_attempts: int) -> None:
     """Hook a boto3 client so calls made while a request waits respect its deadline."""
     events = client.meta.events
-    events.register("before-send", _before_send, unique_id="emotipal-deadline-send")
+    # First: the check must come before anything that answers in place of the network.
+    events.register_first("before-send", _before_send, unique_id="emotipal-deadline-send")
     # First, so it runs before botocore's retry handler decides to sleep.
     events.register_first("needs-retry", _retry_checker(max_attempts), unique_id="emotipal-deadline-retry")
 
