@@ -22,7 +22,7 @@ Rules worth knowing:
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Any, Literal, TypedDict, Union
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -204,7 +204,9 @@ def _as_total(value: Number | ScoreResult | None) -> Number | None:
 
 def _round(value: float, decimals: int) -> Number:
     quantum = Decimal(1).scaleb(-decimals)
-    rounded = Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP)
+    with localcontext() as context:  # a ratio of bounded answers can pass 28 digits; a double always fits 400
+        context.prec = 400
+        rounded = Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP)
     return int(rounded) if decimals == 0 else _tidy(float(rounded))
 
 

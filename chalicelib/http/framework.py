@@ -30,10 +30,11 @@ MAX_BODY_BYTES = 256 * 1024
 # deeper; no request model needs more than about six.
 MAX_JSON_DEPTH = 16
 # Every number in a body must survive float and DynamoDB's Number type unchanged:
-# 15 significant digits round-trip through a double; the magnitudes keep Decimal
-# arithmetic (steps, scores) exact and far inside DynamoDB's 1e-130..9.99e125.
+# 15 significant digits round-trip through a double, and the magnitudes stay far inside
+# DynamoDB's 1e-130..9.99e125. The span 1e-12..1e15 also keeps step checks in Decimal's
+# default 28 digits: (2e15 / 1e-12) has 28.
 MAX_NUMBER_MAGNITUDE = 1e15
-MIN_NUMBER_MAGNITUDE = 1e-15
+MIN_NUMBER_MAGNITUDE = 1e-12
 MAX_SIGNIFICANT_DIGITS = 15
 
 ULID_PATTERN = "[0-9A-Z]{26}"

@@ -89,24 +89,27 @@ def test_answers_drafts_and_templates_name_each_bad_number(api, shared_world):
 
 
 def test_numbers_at_the_bounds_are_stored_and_scored_without_error(api, world):
-    """The largest and smallest accepted numbers go through step checks and storage unchanged."""
+    """The largest and smallest accepted numbers go through step checks, scoring and storage unchanged."""
     template = post(api, "/v1/templates", world.headers("a1"), {"shared": False, "content": {
         "title": "Extremes", "kind": "diary", "items": [
-            {"id": "n", "type": "number", "label": "N", "min": -1e15, "step": 1e-12, "required": True}]}})
+            {"id": "n", "type": "number", "label": "N", "min": -1e15, "step": 1e-12, "required": True},
+            {"id": "d", "type": "number", "label": "D", "required": True}],
+        "scoring": {"derived": [{"id": "ratio", "label": "Ratio", "op": "ratio_percent", "numerator": "n",
+                                 "denominator": "d", "decimals": 3}]}}})
     assignment_id = _client_assignment(api, world, template["template_id"])
     client = world.headers(token=world.links["a1"])
-    for number in (1e15, 123456789012.345, -1e15):
+    for number in (1e15, 123456789012.345, -1e15, 1e-12):
         response = api.http.put(f"/v1/client/assignments/{assignment_id}/draft", headers=client,
-                                body=json.dumps({"answers": {"n": number}}))
+                                body=json.dumps({"answers": {"n": number, "d": 1e-12}}))
         assert response.status_code < 500, response.body
     response = api.http.post(f"/v1/client/assignments/{assignment_id}/submissions",
                              headers={**client, "Idempotency-Key": "bounds-0001"},
-                             body=json.dumps({"answers": {"n": 1e15}}))
-    assert response.status_code in (201, 409, 422), response.body
-    if response.status_code == 201:
-        stored = api.http.get(f"/v1/submissions/{json.loads(response.body)['submission_id']}",
-                              headers=world.headers("a1"))
-        assert json.loads(stored.body)["answers"]["n"] == 1e15
+                             body=json.dumps({"answers": {"n": 1e15, "d": 1e-12}}))
+    assert response.status_code == 201, response.body
+    stored = api.http.get(f"/v1/submissions/{json.loads(response.body)['submission_id']}",
+                          headers=world.headers("a1"))
+    assert stored.status_code == 200, stored.body
+    assert json.loads(stored.body)["answers"] == {"n": 1e15, "d": 1e-12}
 
 
 # -- 2. nesting ------------------------------------------------------------------------------
