@@ -12,9 +12,7 @@ from chalicelib.identity import links
 from chalicelib.identity.principals import ClientPrincipal, Clinician
 from chalicelib.store import clients as client_store
 from chalicelib.store import practices as practice_store
-from chalicelib.store.table import ConditionFailed
-
-_SAVE_ATTEMPTS = 3
+from chalicelib.store.table import retry_on_conflict
 
 
 def _check_channels(profile: dict[str, Any]) -> None:
@@ -45,9 +43,9 @@ def view(profile: dict[str, Any], stats: dict[str, Any] | None | bool = False) -
     none yet) it carries completion over 7 and 28 days and open alerts."""
     figures = {}
     if stats is not False:
-        from chalicelib.homework.review_service import caseload_figures
+        from chalicelib.homework.schedule import caseload_figures
 
-        figures = caseload_figures(profile, stats)
+        figures = caseload_figures(stats, profile["timezone"], utc_now())
     expires = profile.get("link_expires_at")
     active = bool(profile.get("link_hash")) and bool(expires) and expires > utc_now().timestamp()
     return ClientView(
@@ -121,20 +119,26 @@ def _apply_and_save(read, changes: dict[str, Any], expected_version: int | None,
     With an `expected_version` from the caller a concurrent edit is a 409; without one
     the change is re-applied to the fresh profile a few times before giving up.
     """
-    for _ in range(_SAVE_ATTEMPTS):
+    def attempt() -> dict[str, Any]:
         profile = read()
         if expected_version is not None and profile["version"] != expected_version:
-            raise Conflict("The client was changed by someone else; reload and try again.")
+            raise _changed()
         updated = {**profile, **changes, "updated_at": iso(utc_now())}
         if check:
             check(updated)
         _check_channels(updated)
-        try:
-            return _save_with_reminders(profile, updated)
-        except ConditionFailed:
-            if expected_version is not None:
-                raise Conflict("The client was changed by someone else; reload and try again.") from None
-    raise Conflict("The client is being changed by someone else; try again.")
+        return _save_with_reminders(profile, updated)
+
+    return retry_on_conflict(attempt, retry=expected_version is None,
+                             give_up=_changed if expected_version is not None else _busy)
+
+
+def _changed() -> Conflict:
+    return Conflict("The client was changed by someone else; reload and try again.")
+
+
+def _busy() -> Conflict:
+    return Conflict("The client is being changed by someone else; try again.")
 
 
 def _save_with_reminders(before: dict[str, Any], updated: dict[str, Any]) -> dict[str, Any]:
@@ -173,35 +177,6 @@ def update(actor: Clinician, client_id: str, body: ClientUpdate) -> dict[str, An
     return _apply_and_save(lambda: get_for_clinician(actor, client_id, consistent=True), changes, body.version)
 
 
-def delete(actor: Clinician, client_id: str) -> None:
-    get_for_clinician(actor, client_id, consistent=True)
-    _erase_push_endpoints(client_id)
-    client_store.erase(client_id)
-    _erase_exports(client_id)
-
-
-def _erase_push_endpoints(client_id: str) -> None:
-    """SNS keeps a push endpoint (with the device token) per registered device: remove them."""
-    from chalicelib.notifications import channels
-    from chalicelib.store import reminders as reminder_store
-
-    for device in reminder_store.list_devices(client_id, include_disabled=True):
-        channels.delete_endpoint(device["endpoint_arn"])
-
-
-def _erase_exports(client_id: str) -> None:
-    from chalicelib.aws import client
-    from chalicelib.config import get_settings
-
-    s3 = client("s3")
-    bucket = get_settings().exports_bucket
-    paginator = s3.get_paginator("list_objects_v2")
-    for page in paginator.paginate(Bucket=bucket, Prefix=f"clients/{client_id}/"):
-        objects = [{"Key": o["Key"]} for o in page.get("Contents", [])]
-        if objects:
-            s3.delete_objects(Bucket=bucket, Delete={"Objects": objects, "Quiet": True})
-
-
 def audit_trail(actor: Clinician, client_id: str, *, limit: int, next_token: str | None):
     """The client's audit trail. After erasure only owners and admins of the practice can read it."""
     from chalicelib.identity import audit
@@ -221,24 +196,23 @@ def audit_trail(actor: Clinician, client_id: str, *, limit: int, next_token: str
 def issue_link(actor: Clinician, client_id: str, ttl_days: int | None,
                send_via: str | None = None) -> AccessLinkIssued:
     """A new access link (the old one stops working), optionally sent to the client."""
-    for _ in range(_SAVE_ATTEMPTS):
+    def attempt():
         profile = get_for_clinician(actor, client_id, consistent=True)
         contact = {"email": profile.get("email"), "sms": profile.get("phone")}.get(send_via or "")
         if send_via and not contact:
             missing = "email address" if send_via == "email" else "phone number"
             raise FieldErrors.one("send_via", f"the client has no {missing}", "missing_contact")
-        try:
-            token, record, _ = links.issue_link(profile, ttl_days=ttl_days)
-        except ConditionFailed:
-            continue
-        issued = AccessLinkIssued(url=links.link_url(token),
-                                  expires_at=iso(datetime.fromtimestamp(record["expires_at"], timezone.utc)))
-        if send_via:
-            outcome = _send_link(actor, send_via, contact, issued)
-            issued.sent_via, issued.delivery, issued.delivery_reason = send_via, \
-                "sent" if outcome.sent else "failed", outcome.reason
-        return issued
-    raise Conflict("The client is being changed by someone else; try again.")
+        token, record, _ = links.issue_link(profile, ttl_days=ttl_days)
+        return contact, token, record
+
+    contact, token, record = retry_on_conflict(attempt, give_up=_busy)
+    issued = AccessLinkIssued(url=links.link_url(token),
+                              expires_at=iso(datetime.fromtimestamp(record["expires_at"], timezone.utc)))
+    if send_via:
+        outcome = _send_link(actor, send_via, contact, issued)
+        issued.sent_via, issued.delivery, issued.delivery_reason = send_via, \
+            "sent" if outcome.sent else "failed", outcome.reason
+    return issued
 
 
 def _send_link(actor: Clinician, channel: str, contact: str, issued: AccessLinkIssued):
@@ -253,14 +227,8 @@ def _send_link(actor: Clinician, channel: str, contact: str, issued: AccessLinkI
 
 
 def revoke_link(actor: Clinician, client_id: str) -> None:
-    for _ in range(_SAVE_ATTEMPTS):
-        profile = get_for_clinician(actor, client_id, consistent=True)
-        try:
-            links.revoke_link(profile)
-            return
-        except ConditionFailed:
-            continue
-    raise Conflict("The client is being changed by someone else; try again.")
+    retry_on_conflict(lambda: links.revoke_link(get_for_clinician(actor, client_id, consistent=True)),
+                      give_up=_busy)
 
 
 # -- the client's own view ------------------------------------------------------

@@ -43,12 +43,12 @@ def gather(profile: dict[str, Any], assignment_id: str | None) -> ExportContent:
     if assignment_id and (wanted_ulid is None or not assignment_id.startswith(client_id)):
         raise NotFound("No such assignment.")
     assignments = {a["assignment_id"]: a for a in table.query_all(partition, sk_prefix=keys.ASSIGNMENT_PREFIX)
-                   if not a["sk"].endswith("#DRAFT")}
+                   if not keys.is_draft(a)}
     if assignment_id and assignment_id not in assignments:
         raise NotFound("No such assignment.")
     templates = {}
-    for snapshot in table.query_all(partition, sk_prefix="ASSIGNTPL#"):
-        ulid = snapshot["sk"].split("#", 1)[1]
+    for snapshot in table.query_all(partition, sk_prefix=keys.ASSIGNMENT_TEMPLATE_PREFIX):
+        ulid = keys.assignment_ulid_of_template(snapshot)
         templates[keys.child_id(client_id, ulid)] = Template.model_validate(snapshot["template"])
     prefix = keys.submissions_of_assignment_prefix(wanted_ulid) if wanted_ulid else keys.SUBMISSION_PREFIX
     submissions = sorted(table.query_all(partition, sk_prefix=prefix), key=lambda s: s["submitted_at"])
@@ -112,3 +112,19 @@ def get(actor: Clinician, export_id: str) -> ExportView:
     if record is None or record["expires_at"] <= time.time():
         raise NotFound("No such export (exports are kept for 7 days).")
     return _view(record)
+
+
+def erase_client(client_id: str) -> None:
+    """Erasure's step for exports: every S3 object under the client's prefix, then the
+    export records (deleting what is already gone is not an error, so it can be repeated)."""
+    from chalicelib.aws import client
+
+    s3 = client("s3")
+    bucket = get_settings().exports_bucket
+    pages = s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=keys.client_objects_prefix(client_id))
+    for page in pages:
+        objects = [{"Key": o["Key"]} for o in page.get("Contents", [])]
+        if objects and s3.delete_objects(Bucket=bucket, Delete={"Objects": objects, "Quiet": True}).get("Errors"):
+            raise RuntimeError("S3 did not delete every export of the client; erase again")
+    records = table.query_all(keys.client_partition(client_id), sk_prefix=keys.EXPORT_PREFIX, consistent=True)
+    table.batch_write(deletes=[{"pk": r["pk"], "sk": r["sk"]} for r in records])

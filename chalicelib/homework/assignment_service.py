@@ -15,9 +15,7 @@ from chalicelib.identity.principals import Clinician
 from chalicelib.reminders import hooks as reminder_hooks
 from chalicelib.store import homework as store
 from chalicelib.store import keys, table
-from chalicelib.store.table import ConditionFailed
-
-_ATTEMPTS = 3
+from chalicelib.store.table import retry_on_conflict
 
 
 def parse_assignment_id(assignment_id: str) -> tuple[str, str]:
@@ -92,18 +90,18 @@ def create(actor: Clinician, client_id: str, body: AssignmentCreate) -> Assignme
         "updated_at": iso(now),
     }
     snapshot = {"template": template.model_dump(mode="json")}
-    for _ in range(_ATTEMPTS):
+
+    def attempt() -> AssignmentView:
         stats = _load_stats(client_id)
         stats = {**stats, "assignments": {**stats.get("assignments", {}), ulid: schedule_summary(assignment)}}
         stats_action, _ = store.stats_put_action(profile, stats)
         action, written = store.assignment_put_action(assignment, None)
-        try:
-            table.transact([action, store.template_snapshot_put_action(client_id, ulid, snapshot), stats_action,
-                            reminder_hooks.reminder_put_action(assignment, profile, now)])
-        except ConditionFailed:
-            continue
+        table.transact([action, store.template_snapshot_put_action(client_id, ulid, snapshot), stats_action,
+                        reminder_hooks.reminder_put_action(assignment, profile, now)])
         return view(store.strip(written), profile["timezone"], now=now)
-    raise Conflict("The client's homework is being changed by someone else; try again.")
+
+    return retry_on_conflict(attempt, give_up=lambda: Conflict(
+        "The client's homework is being changed by someone else; try again."))
 
 
 def _get(actor: Clinician, assignment_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -123,10 +121,9 @@ def get(actor: Clinician, assignment_id: str) -> AssignmentView:
 def list_for_client(actor: Clinician, client_id: str) -> list[AssignmentView]:
     profile = clients.get_for_clinician(actor, client_id)
     items = store.list_assignments_with_drafts(client_id)
-    drafts = {i["sk"].removesuffix("#DRAFT"): i for i in items if i["sk"].endswith("#DRAFT")}
+    drafts = keys.drafts_by_assignment_sk(items)
     now = utc_now()
-    return [view(store.strip(i), profile["timezone"], drafts.get(i["sk"]), now)
-            for i in items if not i["sk"].endswith("#DRAFT")]
+    return [view(store.strip(i), profile["timezone"], drafts.get(i["sk"]), now) for i in items if not keys.is_draft(i)]
 
 
 def update(actor: Clinician, assignment_id: str, body: AssignmentUpdate) -> AssignmentView:
@@ -134,10 +131,11 @@ def update(actor: Clinician, assignment_id: str, body: AssignmentUpdate) -> Assi
     for field in ("title", "instructions", "due_time", "recurrence", "reminders", "status"):
         if field in changes and changes[field] is None:
             raise FieldErrors.one(field, "cannot be null")
-    for _ in range(_ATTEMPTS):
+
+    def attempt() -> AssignmentView:
         profile, assignment = _get(actor, assignment_id)
         if body.version is not None and body.version != assignment["version"]:
-            raise Conflict("The assignment was changed by someone else; reload and try again.")
+            raise _changed()
         now = iso(utc_now())
         updated = {**assignment, **changes, "updated_at": now}
         if "status" in changes and changes["status"] != assignment["status"]:
@@ -150,14 +148,15 @@ def update(actor: Clinician, assignment_id: str, body: AssignmentUpdate) -> Assi
         stats = {**stats, "assignments": {**stats.get("assignments", {}), ulid: schedule_summary(updated)}}
         stats_action, _ = store.stats_put_action(profile, stats)
         action, written = store.assignment_put_action(updated, assignment["version"])
-        try:
-            table.transact([action, stats_action, reminder_hooks.reminder_put_action(updated, profile, utc_now())])
-        except ConditionFailed:
-            if body.version is not None:
-                raise Conflict("The assignment was changed by someone else; reload and try again.") from None
-            continue
+        table.transact([action, stats_action, reminder_hooks.reminder_put_action(updated, profile, utc_now())])
         return view(store.strip(written), profile["timezone"])
-    raise Conflict("The assignment is being changed by someone else; try again.")
+
+    return retry_on_conflict(attempt, retry=body.version is None, give_up=_changed if body.version is not None
+                             else lambda: Conflict("The assignment is being changed by someone else; try again."))
+
+
+def _changed() -> Conflict:
+    return Conflict("The assignment was changed by someone else; reload and try again.")
 
 
 def cancel(actor: Clinician, assignment_id: str) -> AssignmentView:

@@ -190,37 +190,12 @@ class Occurrence:
 
 
 # --------------------------------------------------------------------------- date arithmetic
-# Pattern = the rule without until/count. These closed forms agree with rrule (the tests
-# check both against it) and keep counting and membership O(1) however long the series.
+# Pattern = the rule without until/count. Jumping straight to the first pattern date of a
+# window keeps the work proportional to the window however long the series.
 
 
 def _weekday_numbers(recurrence: Recurrence) -> frozenset[int]:
     return frozenset(WEEKDAYS.index(day) for day in recurrence.weekdays)
-
-
-def _on_pattern(recurrence: Recurrence, start: date, day: date) -> bool:
-    if day < start:
-        return False
-    if recurrence.frequency == "once":
-        return day == start
-    if recurrence.frequency == "weekly":
-        return day.weekday() in _weekday_numbers(recurrence)
-    return (day - start).days % recurrence.interval == 0
-
-
-def _pattern_count(recurrence: Recurrence, start: date, last: date) -> int:
-    """How many pattern dates fall in [start, last]."""
-    if last < start:
-        return 0
-    span = (last - start).days + 1
-    if recurrence.frequency == "once":
-        return 1
-    if recurrence.frequency == "weekly":
-        whole_weeks, extra_days = divmod(span, 7)
-        chosen = _weekday_numbers(recurrence)
-        extra = sum(1 for offset in range(extra_days) if (start.weekday() + offset) % 7 in chosen)
-        return whole_weeks * len(chosen) + extra
-    return (span - 1) // recurrence.interval + 1
 
 
 def _first_pattern_date_from(recurrence: Recurrence, start: date, day: date) -> date:
@@ -232,31 +207,6 @@ def _first_pattern_date_from(recurrence: Recurrence, start: date, day: date) -> 
         return next(day + timedelta(days=n) for n in range(7) if (day.weekday() + n) % 7 in chosen)
     steps = -(-(day - start).days // recurrence.interval)
     return start + timedelta(days=steps * recurrence.interval)
-
-
-def last_occurrence_date(recurrence: Recurrence, *, start: date) -> date | None:
-    """The local date of the series' last occurrence; None when it is open-ended or empty."""
-    if recurrence.frequency == "once":
-        return start
-    if recurrence.count is not None:
-        dates = _local_dates(recurrence, start=start, from_date=start, through=None)
-        return _last(itertools.islice(dates, recurrence.count))
-    if recurrence.until is None or recurrence.until < start:
-        return None
-    # Step back from `until` to the last pattern date (at most a week / interval away).
-    if recurrence.frequency == "weekly":
-        chosen = _weekday_numbers(recurrence)
-        candidates = (recurrence.until - timedelta(days=n) for n in range(7))
-        return next((d for d in candidates if d.weekday() in chosen and d >= start), None)
-    offset = (recurrence.until - start).days % recurrence.interval
-    return recurrence.until - timedelta(days=offset)
-
-
-def _last(dates: Iterator[date]) -> date | None:
-    last = None
-    for last in dates:
-        pass
-    return last
 
 
 # --------------------------------------------------------------------------- generation
@@ -371,75 +321,3 @@ def occurrences(
         if len(found) == limit:
             break
     return found
-
-
-def next_occurrence(
-    recurrence: Recurrence,
-    *,
-    start: date,
-    due_time: time,
-    tz: str | ZoneInfo,
-    not_before: datetime,
-) -> Occurrence | None:
-    """The first occurrence falling due at or after ``not_before``; None if the series has ended."""
-    found = occurrences(recurrence, start=start, due_time=due_time, tz=tz, window_start=not_before, limit=1)
-    return found[0] if found else None
-
-
-def _is_in_series(recurrence: Recurrence, start: date, day: date) -> bool:
-    if not _on_pattern(recurrence, start, day):
-        return False
-    if recurrence.until is not None and day > recurrence.until:
-        return False
-    if recurrence.count is not None and _pattern_count(recurrence, start, day) > recurrence.count:
-        return False
-    return True
-
-
-def occurrence_for_local_date(
-    recurrence: Recurrence,
-    *,
-    start: date,
-    due_time: time,
-    tz: str | ZoneInfo,
-    local_date: date,
-) -> Occurrence | None:
-    """The occurrence on ``local_date`` if the series has one that day, else None."""
-    _require_local(due_time)
-    zone = load_zone(tz)
-    if not _is_in_series(recurrence, start, local_date):
-        return None
-    return _occurrence(local_date, due_time, zone)
-
-
-def count_due(
-    recurrence: Recurrence,
-    start: date,
-    due_time: time,
-    tz: str | ZoneInfo,
-    until_instant: datetime,
-) -> int:
-    """How many occurrences have fallen due at or before ``until_instant`` (an aware datetime).
-
-    Computed arithmetically, so it costs the same for a week-old or a years-old series.
-    """
-    _require_aware(until_instant, "until_instant")
-    _require_local(due_time)
-    zone = load_zone(tz)
-    # The last local date whose due instant has passed: the instant's own local date or
-    # one of the two before it (a skipped due time can move onto the next day).
-    last = None
-    instant_date = _local_date_of(until_instant, zone)
-    for back in range(3):
-        candidate = _shift(instant_date, -back)
-        if local_to_utc(candidate, due_time, zone) <= until_instant:
-            last = candidate
-            break
-    if last is None:
-        return 0
-    if recurrence.until is not None:
-        last = min(last, recurrence.until)
-    due = _pattern_count(recurrence, start, last)
-    if recurrence.count is not None:
-        due = min(due, recurrence.count)
-    return due

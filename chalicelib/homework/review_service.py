@@ -14,7 +14,7 @@ from chalicelib.homework.templates import Template
 from chalicelib.identity.principals import Clinician
 from chalicelib.store import homework as store
 from chalicelib.store import keys, table
-from chalicelib.store.table import ConditionFailed
+from chalicelib.store.table import retry_on_conflict
 
 
 def submission_view(item: dict[str, Any]) -> SubmissionView:
@@ -63,7 +63,7 @@ def review(actor: Clinician, submission_id: str, body: ReviewCreate) -> Submissi
                                   "reviewed_at": iso(utc_now()), "reviewer_id": actor.sub}}
     try:
         table.put_versioned(updated, item["version"])
-    except ConditionFailed:
+    except table.ConditionFailed:
         raise Conflict("The submission was reviewed at the same time; reload it.") from None
     return submission_view(updated)
 
@@ -89,7 +89,8 @@ def acknowledge(actor: Clinician, alert_id: str, note: str | None) -> AlertView:
         raise NotFound("No such alert.")
     client_id, alert_ulid = parts
     profile = clients.get_for_clinician(actor, client_id, consistent=True)
-    for _ in range(3):
+
+    def attempt() -> AlertView:
         found = store.get_many([keys.alert(client_id, alert_ulid), keys.client_stats(client_id)])
         alert = found.get(keys.alert(client_id, alert_ulid).sk)
         if alert is None:
@@ -99,34 +100,33 @@ def acknowledge(actor: Clinician, alert_id: str, note: str | None) -> AlertView:
         now = iso(utc_now())
         acknowledged = {**store.strip(alert), "status": "acknowledged", "acknowledged_at": now,
                         "acknowledged_by": actor.sub, "note": note}
-        stats = store.strip(found.get("STATS")) or {}
+        stats = store.strip(found.get(keys.client_stats(client_id).sk)) or {}
         stats = {**stats, "open_alerts": max(0, stats.get("open_alerts", 0) - 1)}
         stats_action, _ = store.stats_put_action(profile, stats)
-        try:
-            table.transact([
-                table.put_action(store.alert_item(acknowledged), condition="#s = :open",
-                                 names={"#s": "status"}, values={":open": "open"}),
-                stats_action,
-            ])
-        except ConditionFailed:
-            continue
+        table.transact([
+            table.put_action(store.alert_item(acknowledged), condition="#s = :open",
+                             names={"#s": "status"}, values={":open": "open"}),
+            stats_action,
+        ])
         return alert_view(acknowledged)
-    raise Conflict("The alert is being changed at the same time; try again.")
+
+    return retry_on_conflict(attempt, give_up=lambda: Conflict("The alert is being changed at the same time; "
+                                                               "try again."))
 
 
 # -- progress ----------------------------------------------------------------------------
 
 def _template_for(snapshots: dict[str, dict[str, Any]], assignment_ulid: str) -> Template | None:
-    snapshot = snapshots.get(f"ASSIGNTPL#{assignment_ulid}")
+    snapshot = snapshots.get(assignment_ulid)
     return Template.model_validate(snapshot["template"]) if snapshot else None
 
 
 def progress(actor: Clinician, client_id: str) -> dict[str, Any]:
     profile = clients.get_for_clinician(actor, client_id)
     partition = keys.client_partition(client_id)
-    assignments = [i for i in table.query_all(partition, sk_prefix=keys.ASSIGNMENT_PREFIX)
-                   if not i["sk"].endswith("#DRAFT")]
-    snapshots = {i["sk"]: i for i in table.query_all(partition, sk_prefix="ASSIGNTPL#")}
+    assignments = [i for i in table.query_all(partition, sk_prefix=keys.ASSIGNMENT_PREFIX) if not keys.is_draft(i)]
+    snapshots = {keys.assignment_ulid_of_template(i): i
+                 for i in table.query_all(partition, sk_prefix=keys.ASSIGNMENT_TEMPLATE_PREFIX)}
     submissions = sorted(store.all_submissions(client_id), key=lambda s: s["submitted_at"])
     now = utc_now()
 
@@ -173,19 +173,3 @@ def progress(actor: Clinician, client_id: str) -> dict[str, Any]:
         })
     return {"client_id": client_id, "measures": list(measures.values()), "assignments": per_assignment,
             "overall": {"done": overall.done, "due": overall.due, "completion": overall.ratio}}
-
-
-def caseload_figures(profile: dict[str, Any], stats: dict[str, Any] | None, now=None) -> dict[str, Any]:
-    """Completion over the last 7 and 28 days and open alerts, from the STATS item alone."""
-    stats = stats or {}
-    now = now or utc_now()
-    submitted = stats.get("submitted", {})
-    figures: dict[str, Any] = {"open_alerts": stats.get("open_alerts", 0)}
-    for days in (7, 28):
-        total = rules.Completion(0, 0)
-        for ulid, summary in stats.get("assignments", {}).items():
-            schedule = rules.Schedule.of(summary, profile["timezone"])
-            done = {key.split("/", 1)[1] for key in submitted if key.startswith(f"{ulid}/")}
-            total += rules.completion(schedule, done, now, days=days)
-        figures[f"completion_{days}d"] = {"done": total.done, "due": total.due, "ratio": total.ratio}
-    return figures

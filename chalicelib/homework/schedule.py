@@ -190,3 +190,19 @@ def local_today(timezone_name: str, now: datetime) -> date:
 
 def utc(moment: datetime) -> datetime:
     return moment.astimezone(timezone.utc)
+
+
+def caseload_figures(stats: dict[str, Any] | None, timezone_name: str, now: datetime) -> dict[str, Any]:
+    """Completion over the last 7 and 28 days and open alerts, from a client's caseload
+    summary (the STATS item: `assignments` by ulid, `submitted` as "<ulid>/<occurrence>")."""
+    stats = stats or {}
+    submitted = stats.get("submitted", {})
+    figures: dict[str, Any] = {"open_alerts": stats.get("open_alerts", 0)}
+    for days in (7, 28):
+        total = Completion(0, 0)
+        for ulid, summary in stats.get("assignments", {}).items():
+            schedule = Schedule.of(summary, timezone_name)
+            done = {key.split("/", 1)[1] for key in submitted if key.startswith(f"{ulid}/")}
+            total += completion(schedule, done, now, days=days)
+        figures[f"completion_{days}d"] = {"done": total.done, "due": total.due, "ratio": total.ratio}
+    return figures

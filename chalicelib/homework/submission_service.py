@@ -23,9 +23,8 @@ from chalicelib.reminders import hooks as reminder_hooks
 from chalicelib.store import homework as store
 from chalicelib.store import keys, table
 from chalicelib.store import reminders as reminder_store
-from chalicelib.store.table import ConditionFailed
+from chalicelib.store.table import retry_on_conflict
 
-_ATTEMPTS = 3
 IDEMPOTENCY_TTL = timedelta(hours=24)
 STATS_WINDOW = timedelta(days=35)  # the caseload shows 7 and 28 days; keep a little more
 
@@ -43,7 +42,7 @@ def _load(principal: ClientPrincipal, ulid: str, *extra: keys.Key) -> dict[str, 
     wanted = [keys.client_profile(client_id), keys.assignment(client_id, ulid),
               keys.assignment_template(client_id, ulid), keys.draft(client_id, ulid), *extra]
     found = store.get_many(wanted)
-    profile = found.get("PROFILE")
+    profile = found.get(keys.client_profile(client_id).sk)
     assignment = found.get(keys.assignment(client_id, ulid).sk)
     if not profile or profile.get("practice_id") != principal.practice_id or not assignment:
         raise NotFound("No such assignment.")
@@ -70,11 +69,11 @@ def list_assignments(principal: ClientPrincipal) -> ClientAssignmentList:
     if not profile or profile.get("practice_id") != principal.practice_id:
         raise NotFound("No such client.")
     items = store.list_assignments_with_drafts(principal.client_id)
-    drafts = {i["sk"].removesuffix("#DRAFT"): i for i in items if i["sk"].endswith("#DRAFT")}
+    drafts = keys.drafts_by_assignment_sk(items)
     now = utc_now()
     summaries = []
     for item in items:
-        if item["sk"].endswith("#DRAFT") or item["status"] == "cancelled":
+        if keys.is_draft(item) or item["status"] == "cancelled":
             continue
         schedule = rules.Schedule.of(item, profile["timezone"])
         done = item.get("occurrences", {})
@@ -97,7 +96,7 @@ def get_assignment(principal: ClientPrincipal, assignment_id: str) -> ClientAssi
     client_id = principal.client_id
     assignment = found[keys.assignment(client_id, ulid).sk]
     draft = found.get(keys.draft(client_id, ulid).sk)
-    schedule = rules.Schedule.of(assignment, found["PROFILE"]["timezone"])
+    schedule = rules.Schedule.of(assignment, found[keys.client_profile(client_id).sk]["timezone"])
     done = assignment.get("occurrences", {})
     now = utc_now()
     current = rules.current_occurrence(schedule, done, now)
@@ -130,7 +129,7 @@ def save_draft(principal: ClientPrincipal, assignment_id: str, body: DraftSave) 
              "saved_at": iso(utc_now())}
     try:
         written = table.put_versioned(draft, body.version)
-    except ConditionFailed:
+    except table.ConditionFailed:
         latest = table.get(keys.draft(client_id, ulid).as_dict(), consistent=True)
         raise Conflict("This draft was saved from somewhere else.",
                        current=_draft_view(latest).model_dump() if latest else None) from None
@@ -175,30 +174,34 @@ def submit(principal: ClientPrincipal, assignment_id: str, body: SubmissionCreat
     key_hash = hashlib.sha256(idempotency_key.encode()).hexdigest()
     idempotency_key_item = keys.idempotency(client_id, ulid, key_hash)
     request_hash = _request_hash(body)
-    for _ in range(_ATTEMPTS):
+
+    def attempt() -> tuple[SubmissionReceipt, dict[str, Any] | None]:
+        # A conflict (ConditionFailed) means another request got there first: the same key
+        # (a concurrent retry) or a change to the assignment. Reload and decide again.
         found = _load(principal, ulid, keys.client_stats(client_id), idempotency_key_item,
                       keys.reminder(client_id, ulid))
         previous = found.get(idempotency_key_item.sk)
         if previous and int(previous.get("expires_at", 0)) > utc_now().timestamp():
-            return _replay(previous, request_hash)
+            return _replay(previous, request_hash), None
         try:
-            receipt, alert_item = _submit_once(principal, ulid, body, found, idempotency_key_item, request_hash)
-        except ConditionFailed:
-            # Another request got there first: the same key (a concurrent retry) or a change to
-            # the assignment. Reload and decide again.
-            continue
+            return _submit_once(principal, ulid, body, found, idempotency_key_item, request_hash)
         except Conflict:
             # A BatchGet is not isolated from a concurrent transaction: it can show the
             # occurrence done by a duplicate of this request before its idempotency record.
             # A consistent read of the record settles it.
             previous = table.get(idempotency_key_item.as_dict(), consistent=True)
             if previous and int(previous.get("expires_at", 0)) > utc_now().timestamp():
-                return _replay(previous, request_hash)
+                return _replay(previous, request_hash), None
             raise
-        if alert_item:
-            _tell_clinician_now(alert_item)
-        return receipt
-    raise Conflict("This homework is being changed at the same time; try again.")
+
+    receipt, alert_item = retry_on_conflict(attempt, give_up=_busy)
+    if alert_item:
+        _tell_clinician_now(alert_item)
+    return receipt
+
+
+def _busy() -> Conflict:
+    return Conflict("This homework is being changed at the same time; try again.")
 
 
 def _tell_clinician_now(alert_item: dict[str, Any]) -> None:
@@ -232,7 +235,7 @@ def _replay(previous: dict[str, Any], request_hash: str) -> SubmissionReceipt:
 
 def _submit_once(principal, ulid, body: SubmissionCreate, found, idempotency_key_item, request_hash):
     client_id = principal.client_id
-    profile = found["PROFILE"]
+    profile = found[keys.client_profile(client_id).sk]
     assignment = found[keys.assignment(client_id, ulid).sk]
     template = Template.model_validate(found[keys.assignment_template(client_id, ulid).sk]["template"])
     now = utc_now()
@@ -266,7 +269,7 @@ def _submit_once(principal, ulid, body: SubmissionCreate, found, idempotency_key
                           dict.fromkeys(f.message for f in (result.risk_flags if result else []))])
     updated = {**assignment, "occurrences": {**done, occurrence.occurrence_id: {
         "state": "submitted", "submission_id": submission_id, "at": iso(now)}}, "updated_at": iso(now)}
-    stats = found.get("STATS") or {}
+    stats = found.get(keys.client_stats(client_id).sk) or {}
     stats_action, _ = store.stats_put_action(profile, _updated_stats(stats, ulid, occurrence,
                                                                      alert=alert_id is not None, now=now))
     assignment_action, _ = store.assignment_put_action(updated, assignment["version"])
@@ -308,23 +311,23 @@ def _submit_once(principal, ulid, body: SubmissionCreate, found, idempotency_key
 def skip(principal: ClientPrincipal, assignment_id: str, body: SkipCreate) -> SkipReceipt:
     ulid = _own(principal, assignment_id)
     client_id = principal.client_id
-    for _ in range(_ATTEMPTS):
+    profile_sk = keys.client_profile(client_id).sk
+
+    def attempt() -> SkipReceipt:
         found = _load(principal, ulid, keys.reminder(client_id, ulid))
         assignment = found[keys.assignment(client_id, ulid).sk]
-        schedule = rules.Schedule.of(assignment, found["PROFILE"]["timezone"])
+        schedule = rules.Schedule.of(assignment, found[profile_sk]["timezone"])
         done = assignment.get("occurrences", {})
         now = utc_now()
         occurrence = _pick_occurrence(schedule, done, body.occurrence_id, now)
         updated = {**assignment, "updated_at": iso(now), "occurrences": {**done, occurrence.occurrence_id: {
             "state": "skipped", "reason": body.reason, "at": iso(now)}}}
         assignment_action, _ = store.assignment_put_action(store.strip(updated), assignment["version"])
-        try:
-            table.transact([assignment_action, reminder_hooks.reminder_put_action(
-                store.strip(updated), found["PROFILE"], now, found.get(keys.reminder(client_id, ulid).sk))])
-        except ConditionFailed:
-            continue
+        table.transact([assignment_action, reminder_hooks.reminder_put_action(
+            store.strip(updated), found[profile_sk], now, found.get(keys.reminder(client_id, ulid).sk))])
         return SkipReceipt(assignment_id=assignment_id, occurrence_id=occurrence.occurrence_id)
-    raise Conflict("This homework is being changed at the same time; try again.")
+
+    return retry_on_conflict(attempt, give_up=_busy)
 
 
 def history(principal: ClientPrincipal, *, limit: int, next_token: str | None) -> ClientSubmissionList:

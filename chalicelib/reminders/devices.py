@@ -26,5 +26,16 @@ def register(principal: ClientPrincipal, platform: str, token: str) -> dict:
     client("sns").set_endpoint_attributes(EndpointArn=endpoint, Attributes={"Enabled": "true"})
     token_hash = hashlib.sha256(token.encode()).hexdigest()
     now = iso(utc_now())
+
+
+def erase_client_devices(client_id: str) -> None:
+    """Erasure's step for push devices: delete each SNS endpoint (it holds the device token),
+    then its device item. DeleteEndpoint succeeds for an endpoint already gone, so a
+    repeated erasure finishes what a failed one started."""
+    from chalicelib.aws import client
+
+    for device in store.list_devices(client_id, include_disabled=True):
+        client("sns").delete_endpoint(EndpointArn=device["endpoint_arn"])
+        store.delete_device(device)
     return store.put_device(principal.client_id, token_hash, {
         "platform": platform, "endpoint_arn": endpoint, "registered_at": now})

@@ -42,4 +42,4 @@ def client_reminder_actions(profile: dict[str, Any], now: datetime) -> list[dict
 
     items = homework_store.list_assignments_with_drafts(profile["client_id"])
     return [reminder_put_action(homework_store.strip(i), profile, now)
-            for i in items if not i["sk"].endswith("#DRAFT")]
+            for i in items if not keys.is_draft(i)]

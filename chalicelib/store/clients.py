@@ -1,4 +1,4 @@
-"""Clients: profiles, caseloads, and erasure of everything a client owns."""
+"""Clients: profiles and caseloads."""
 from __future__ import annotations
 
 from typing import Any
@@ -72,12 +72,13 @@ def save_action(profile: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]
 def _paired(index: str, partition: str, limit: int, next_token: str | None) -> table.Page:
     """Profiles with their STATS item (adjacent in the index), `limit` clients a page, in
     one Query: items come as [profile, stats, profile, stats, ...]."""
-    page = table.query(partition, index=index, sk_prefix="CLIENT#", limit=limit * 2 + 1, next_token=next_token)
+    page = table.query(partition, index=index, sk_prefix=keys.CLIENT_INDEX_PREFIX, limit=limit * 2 + 1,
+                       next_token=next_token)
     pairs: list[dict[str, Any]] = []
     last_taken: dict[str, Any] | None = None
     more = page.next_token is not None
     for item in page.items:
-        if item["sk"] == "STATS":
+        if keys.is_client_stats(item):
             if pairs and pairs[-1]["client_id"] == item["client_id"]:
                 pairs[-1]["stats"] = _strip(item)
                 last_taken = item
@@ -99,20 +100,7 @@ def list_practice(practice_id: str, *, limit: int, next_token: str | None) -> ta
     return _paired("gsi2", keys.practice_clients_index(practice_id), limit, next_token)
 
 
-def erase(client_id: str) -> int:
-    """Delete every item in the client's partition, and its access link. Returns the count.
-
-    The audit trail lives in its own partition and stays.
-    """
-    profile = get(client_id, consistent=True)
-    doomed = [{"pk": i["pk"], "sk": i["sk"]} for i in
-              table.query_all(keys.client_partition(client_id), consistent=True)]
-    if profile and profile.get("link_hash"):
-        doomed.append(keys.access_link(profile["link_hash"]).as_dict())
-    # Profile last, so a failure part-way leaves the client visible and the erase repeatable.
-    profile_key = keys.client_profile(client_id).as_dict()
-    rest = [k for k in doomed if k != profile_key]
-    table.batch_write(deletes=rest)
-    if profile:
-        table.delete(profile_key)
-    return len(doomed)
+def erase_profile(client_id: str) -> None:
+    """Delete the profile: erasure's last step (see chalicelib/clients/erasure.py), because
+    the profile is what lets a repeated erasure find the client and finish the job."""
+    table.delete(keys.client_profile(client_id).as_dict())

@@ -20,7 +20,7 @@ def create_template(head: dict[str, Any], content: dict[str, Any]) -> None:
     table.transact([
         table.put_action({**keys.template_head(template_id).as_dict(), **head, "version": 1,
                           "gsi1pk": keys.practice_templates_index(practice_id),
-                          "gsi1sk": f"TEMPLATE#{template_id}"}, condition="attribute_not_exists(pk)"),
+                          "gsi1sk": keys.template_index_sort(template_id)}, condition="attribute_not_exists(pk)"),
         table.put_action({**keys.template_version(template_id, 1).as_dict(), "template_id": template_id,
                           "version": 1, "content": content}, condition="attribute_not_exists(pk)"),
     ])
@@ -32,7 +32,7 @@ def add_template_version(head: dict[str, Any], content: dict[str, Any]) -> dict[
     new_version = head["version"] + 1
     action, written = table.versioned_put_action(
         {**keys.template_head(template_id).as_dict(), **head,
-         "gsi1pk": keys.practice_templates_index(practice_id), "gsi1sk": f"TEMPLATE#{template_id}"},
+         "gsi1pk": keys.practice_templates_index(practice_id), "gsi1sk": keys.template_index_sort(template_id)},
         head["version"])
     table.transact([action, table.put_action(
         {**keys.template_version(template_id, new_version).as_dict(), "template_id": template_id,
@@ -50,7 +50,7 @@ def get_template_version(template_id: str, version: int) -> dict[str, Any] | Non
 
 def list_practice_templates(practice_id: str) -> list[dict[str, Any]]:
     return [strip(i) for i in table.query_all(keys.practice_templates_index(practice_id), index="gsi1",
-                                              sk_prefix="TEMPLATE#")]
+                                              sk_prefix=keys.TEMPLATE_INDEX_PREFIX)]
 
 
 # -- client summary (caseload) ------------------------------------------------------------
@@ -86,7 +86,7 @@ def template_snapshot_put_action(client_id: str, assignment_ulid: str, snapshot:
 
 def list_assignments_with_drafts(client_id: str) -> list[dict[str, Any]]:
     """Assignment items and their drafts (one Query; template snapshots are not included)."""
-    return [i for i in table.query_all(keys.client_partition(client_id), sk_prefix=keys.ASSIGNMENT_PREFIX)]
+    return list(table.query_all(keys.client_partition(client_id), sk_prefix=keys.ASSIGNMENT_PREFIX))
 
 
 def get_many(items_keys: list[keys.Key]) -> dict[str, dict[str, Any]]:
@@ -108,11 +108,12 @@ def all_submissions(client_id: str) -> list[dict[str, Any]]:
 
 def list_alerts(*, clinician_sub: str | None = None, practice_id: str | None = None, status: str,
                 limit: int, next_token: str | None) -> table.Page:
+    prefix = keys.alert_status_prefix(status)
     if clinician_sub:
-        return table.query(keys.clinician_alerts_index(clinician_sub), index="gsi1",
-                           sk_prefix=f"{status.upper()}#", limit=limit, next_token=next_token, forward=False)
-    return table.query(keys.practice_alerts_index(practice_id), index="gsi2", sk_prefix=f"{status.upper()}#",
-                       limit=limit, next_token=next_token, forward=False)
+        return table.query(keys.clinician_alerts_index(clinician_sub), index="gsi1", sk_prefix=prefix, limit=limit,
+                           next_token=next_token, forward=False)
+    return table.query(keys.practice_alerts_index(practice_id), index="gsi2", sk_prefix=prefix, limit=limit,
+                       next_token=next_token, forward=False)
 
 
 def alert_item(alert: dict[str, Any]) -> dict[str, Any]:
@@ -121,3 +122,20 @@ def alert_item(alert: dict[str, Any]) -> dict[str, Any]:
     return {**alert, **keys.alert(alert["client_id"], ulid).as_dict(),
             "gsi1pk": keys.clinician_alerts_index(alert["clinician_id"]), "gsi1sk": sort,
             "gsi2pk": keys.practice_alerts_index(alert["practice_id"]), "gsi2sk": sort}
+
+
+# -- erasure ----------------------------------------------------------------------------------
+
+def erase_client(client_id: str) -> int:
+    """Delete everything in the client's partition but the profile: homework, drafts,
+    submissions, alerts, the summary, reminders and send records. Returns the count.
+
+    The profile goes last, on its own (store.clients.erase_profile), so an erasure that
+    fails part-way can be repeated; the audit trail lives in its own partition and stays.
+    """
+    profile_key = keys.client_profile(client_id).as_dict()
+    doomed = [{"pk": i["pk"], "sk": i["sk"]} for i in
+              table.query_all(keys.client_partition(client_id), consistent=True)]
+    doomed = [k for k in doomed if k != profile_key]
+    table.batch_write(deletes=doomed)
+    return len(doomed)

@@ -61,6 +61,9 @@ def client_index_sort(client_id: str) -> str:
     return f"CLIENT#{client_id}"
 
 
+CLIENT_INDEX_PREFIX = "CLIENT#"
+
+
 def access_link(token_hash: str) -> Key:
     return Key(f"LINK#{token_hash}", "LINK")
 
@@ -114,6 +117,10 @@ def client_stats_index_sort(client_id: str) -> str:
     return f"CLIENT#{client_id}#STATS"
 
 
+def is_client_stats(item: dict) -> bool:
+    return item["sk"] == "STATS"
+
+
 def assignment(client_id: str, assignment_ulid: str) -> Key:
     return Key(client_partition(client_id), f"ASSIGNMENT#{assignment_ulid}")
 
@@ -121,12 +128,33 @@ def assignment(client_id: str, assignment_ulid: str) -> Key:
 ASSIGNMENT_PREFIX = "ASSIGNMENT#"
 
 
+_DRAFT_SUFFIX = "#DRAFT"
+
+
 def draft(client_id: str, assignment_ulid: str) -> Key:
-    return Key(client_partition(client_id), f"ASSIGNMENT#{assignment_ulid}#DRAFT")
+    return Key(client_partition(client_id), f"ASSIGNMENT#{assignment_ulid}{_DRAFT_SUFFIX}")
+
+
+def is_draft(item: dict) -> bool:
+    """Whether an item under ASSIGNMENT_PREFIX is a draft (rather than the assignment)."""
+    return item["sk"].endswith(_DRAFT_SUFFIX)
+
+
+def drafts_by_assignment_sk(items: list[dict]) -> dict[str, dict]:
+    """The drafts among assignment items, by the sort key of the assignment they belong to."""
+    return {i["sk"].removesuffix(_DRAFT_SUFFIX): i for i in items if is_draft(i)}
+
+
+ASSIGNMENT_TEMPLATE_PREFIX = "ASSIGNTPL#"
 
 
 def assignment_template(client_id: str, assignment_ulid: str) -> Key:
-    return Key(client_partition(client_id), f"ASSIGNTPL#{assignment_ulid}")
+    return Key(client_partition(client_id), f"{ASSIGNMENT_TEMPLATE_PREFIX}{assignment_ulid}")
+
+
+def assignment_ulid_of_template(item: dict) -> str:
+    """The assignment ulid of a template snapshot item (see `assignment_template`)."""
+    return item["sk"].removeprefix(ASSIGNMENT_TEMPLATE_PREFIX)
 
 
 def submission(client_id: str, assignment_ulid: str, submission_ulid: str) -> Key:
@@ -162,7 +190,11 @@ def practice_alerts_index(practice_id: str) -> str:
 
 
 def alert_index_sort(status: str, created_at: str, alert_ulid: str) -> str:
-    return f"{status.upper()}#{created_at}#{alert_ulid}"
+    return f"{alert_status_prefix(status)}{created_at}#{alert_ulid}"
+
+
+def alert_status_prefix(status: str) -> str:
+    return f"{status.upper()}#"
 
 
 def template_head(template_id: str) -> Key:
@@ -174,8 +206,15 @@ def template_version(template_id: str, version: int) -> Key:
 
 
 def practice_templates_index(practice_id: str) -> str:
-    """gsi1pk of a practice's custom templates; gsi1sk is `TEMPLATE#<id>`."""
+    """gsi1pk of a practice's custom templates; gsi1sk is `template_index_sort`."""
     return f"PRACTICE#{practice_id}#TEMPLATES"
+
+
+TEMPLATE_INDEX_PREFIX = "TEMPLATE#"
+
+
+def template_index_sort(template_id: str) -> str:
+    return f"{TEMPLATE_INDEX_PREFIX}{template_id}"
 
 
 # -- reminders and notifications ----------------------------------------------------------
@@ -228,19 +267,36 @@ def due_index_sort(send_at_iso: str, client_id: str, assignment_ulid: str) -> st
     return f"{send_at_iso}#{client_id}#{assignment_ulid}"
 
 
+def due_index_sort_until(until_iso: str) -> str:
+    """The highest gsi3sk of anything due at or before `until_iso`."""
+    return f"{until_iso}#~"
+
+
+def due_index_own_id(gsi3sk: str) -> str:
+    """The own id (`assignment_ulid` of `due_index_sort`) of a due-index entry."""
+    return gsi3sk.split("#", 2)[2]
+
+
 DIGEST_SUBSCRIBERS_INDEX = "DIGEST#SUBSCRIBERS"
 
 
 # -- exports ------------------------------------------------------------------------------
 #   CLIENT#<client_id> / EXPORT#<ulid>                  an exported worksheet (the file is in S3)
 
+EXPORT_PREFIX = "EXPORT#"
+
+
 def export(client_id: str, export_ulid: str) -> Key:
-    return Key(client_partition(client_id), f"EXPORT#{export_ulid}")
+    return Key(client_partition(client_id), f"{EXPORT_PREFIX}{export_ulid}")
+
+
+def client_objects_prefix(client_id: str) -> str:
+    """Every S3 object of a client's lives under this prefix, so erasure finds them all."""
+    return f"clients/{client_id}/"
 
 
 def export_object_key(client_id: str, export_ulid: str, extension: str) -> str:
-    """The S3 key; everything of a client's lives under `clients/<client_id>/` so erasure finds it."""
-    return f"clients/{client_id}/exports/{export_ulid}.{extension}"
+    return f"{client_objects_prefix(client_id)}exports/{export_ulid}.{extension}"
 
 
 # -- sign-in attempt limits ------------------------------------------------------------------

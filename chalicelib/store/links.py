@@ -35,3 +35,10 @@ def revoke(profile: dict[str, Any]) -> dict[str, Any]:
 
 def get(token_hash: str) -> dict[str, Any] | None:
     return table.get(keys.access_link(token_hash).as_dict())
+
+
+def erase_client(client_id: str) -> None:
+    """Delete the client's access link (found through the profile, which erasure keeps till last)."""
+    profile = clients.get(client_id, consistent=True)
+    if profile and profile.get("link_hash"):
+        table.delete(keys.access_link(profile["link_hash"]).as_dict())

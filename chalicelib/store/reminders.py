@@ -13,7 +13,6 @@ import zlib
 from datetime import datetime, timedelta, timezone
 from typing import Any, Iterator
 
-from chalicelib.aws import client
 from chalicelib.fields import iso
 from chalicelib.store import keys, table
 
@@ -86,41 +85,13 @@ def replace_if_unchanged(item: dict[str, Any], expected_rev: str) -> bool:
 
 def query_due(bucket: str, shard: int, until_iso: str, page_size: int = 200) -> Iterator[list[dict[str, Any]]]:
     """Pages of due-index entries in one bucket and shard, due at or before `until_iso`."""
-    start = None
-    while True:
-        kwargs: dict[str, Any] = {
-            "TableName": table._table(), "IndexName": INDEX, "Limit": page_size,
-            "KeyConditionExpression": "gsi3pk = :pk AND gsi3sk <= :until",
-            "ExpressionAttributeValues": table.serialize({":pk": keys.due_index(bucket, shard),
-                                                          ":until": until_iso + "#~"}),
-        }
-        if start:
-            kwargs["ExclusiveStartKey"] = start
-        response = client("dynamodb").query(**kwargs)
-        items = [table.deserialize(i) for i in response.get("Items", [])]
-        if items:
-            yield items
-        start = response.get("LastEvaluatedKey")
-        if not start:
-            return
+    yield from table.query_pages(keys.due_index(bucket, shard), index=INDEX,
+                                 sk_at_most=keys.due_index_sort_until(until_iso), page_size=page_size)
 
 
 def get_consistent(item_keys: list[dict[str, str]]) -> dict[tuple[str, str], dict[str, Any]]:
     """Strongly consistent BatchGet (the due-index is eventually consistent; the table decides)."""
-    found: dict[tuple[str, str], dict[str, Any]] = {}
-    unique = list({(k["pk"], k["sk"]): k for k in item_keys}.values())
-    name = table._table()
-    for offset in range(0, len(unique), 100):
-        request = {name: {"Keys": [table.serialize(k) for k in unique[offset:offset + 100]], "ConsistentRead": True}}
-        for _ in range(8):
-            response = client("dynamodb").batch_get_item(RequestItems=request)
-            for raw in response.get("Responses", {}).get(name, []):
-                item = table.deserialize(raw)
-                found[(item["pk"], item["sk"])] = item
-            request = response.get("UnprocessedKeys") or {}
-            if not request:
-                break
-    return found
+    return {(item["pk"], item["sk"]): item for item in table.batch_get(item_keys, consistent=True)}
 
 
 # -- send records: each (occurrence, channel, number) once ------------------------------------
@@ -142,16 +113,7 @@ def claim(key: keys.Key, now: datetime, *, stale_after: timedelta, detail: dict[
 
 def finish(key: keys.Key, now: datetime, *, state: str, detail: dict[str, Any]) -> None:
     """Record the outcome: sent, failed (permanent) or retry (transient; a later sweep may claim it)."""
-    names = {"#s": "state", "#at": "finished_at"}
-    values: dict[str, Any] = {":state": state, ":at": iso(now)}
-    sets = ["#s = :state", "#at = :at"]
-    for n, (name, value) in enumerate(detail.items()):
-        names[f"#d{n}"] = name
-        values[f":d{n}"] = value
-        sets.append(f"#d{n} = :d{n}")
-    client("dynamodb").update_item(
-        TableName=table._table(), Key=table.serialize(key.as_dict()), UpdateExpression="SET " + ", ".join(sets),
-        ExpressionAttributeNames=names, ExpressionAttributeValues=table.serialize(values))
+    table.update(key.as_dict(), set={"state": state, "finished_at": iso(now), **detail})
 
 
 def get_record(key: keys.Key) -> dict[str, Any] | None:
@@ -167,16 +129,11 @@ def get_checkpoints() -> dict[str, Any]:
 
 def advance_checkpoint(value: str, name: str = "reminders") -> None:
     """Move a checkpoint forward only (two overlapping sweeps never move it back)."""
-    from botocore.exceptions import ClientError
-
     try:
-        client("dynamodb").update_item(
-            TableName=table._table(), Key=table.serialize(keys.sweep_checkpoint().as_dict()),
-            UpdateExpression="SET #c = :v", ConditionExpression="attribute_not_exists(#c) OR #c < :v",
-            ExpressionAttributeNames={"#c": name}, ExpressionAttributeValues=table.serialize({":v": value}))
-    except ClientError as error:
-        if error.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
-            raise
+        table.update(keys.sweep_checkpoint().as_dict(), set={name: value},
+                     condition="attribute_not_exists(#c) OR #c < :v", names={"#c": name}, values={":v": value})
+    except table.ConditionFailed:
+        pass
 
 
 # -- clients: delivery status, devices ----------------------------------------------------------
@@ -184,21 +141,14 @@ def advance_checkpoint(value: str, name: str = "reminders") -> None:
 def set_delivery_status(client_id: str, channel: str, status: dict[str, Any] | None) -> None:
     """Record a channel's delivery status on the profile, bumping its version so a
     concurrent profile edit re-reads instead of overwriting it."""
-    from botocore.exceptions import ClientError
-
-    expression = ("SET #d = :status, #v = #v + :one" if status is not None else "REMOVE #d SET #v = #v + :one")
-    values: dict[str, Any] = {":one": 1}
-    if status is not None:
-        values[":status"] = status
+    field = f"delivery_{channel}"
     try:
-        client("dynamodb").update_item(
-            TableName=table._table(), Key=table.serialize(keys.client_profile(client_id).as_dict()),
-            UpdateExpression=expression, ConditionExpression="attribute_exists(pk)",
-            ExpressionAttributeNames={"#d": f"delivery_{channel}", "#v": "version"},
-            ExpressionAttributeValues=table.serialize(values))
-    except ClientError as error:  # the client was erased meanwhile
-        if error.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
-            raise
+        table.update(keys.client_profile(client_id).as_dict(),
+                     set={field: status} if status is not None else None,
+                     remove=() if status is not None else (field,),
+                     add={"version": 1}, condition="attribute_exists(pk)")
+    except table.ConditionFailed:  # the client was erased meanwhile
+        pass
 
 
 def put_device(client_id: str, token_hash: str, device: dict[str, Any]) -> dict[str, Any]:
@@ -211,6 +161,10 @@ def list_devices(client_id: str, *, include_disabled: bool = False) -> list[dict
     return [d for d in table.query_all(keys.client_partition(client_id), sk_prefix=keys.DEVICE_PREFIX,
                                        consistent=include_disabled)
             if include_disabled or not d.get("disabled_at")]
+
+
+def delete_device(device: dict[str, Any]) -> None:
+    table.delete({"pk": device["pk"], "sk": device["sk"]})
 
 
 def disable_device(device: dict[str, Any], now: datetime) -> None:
@@ -227,49 +181,26 @@ def alert_due_keys(alert: dict[str, Any], now: datetime) -> dict[str, str]:
 
 def alert_notified(alert_item: dict[str, Any]) -> None:
     """Take a risk alert out of the due-index once its clinician has been told."""
-    from botocore.exceptions import ClientError
-
     try:
-        client("dynamodb").update_item(
-            TableName=table._table(), Key=table.serialize({"pk": alert_item["pk"], "sk": alert_item["sk"]}),
-            UpdateExpression="REMOVE gsi3pk, gsi3sk SET notified = :yes",
-            ConditionExpression="attribute_exists(pk)",
-            ExpressionAttributeValues=table.serialize({":yes": True}))
-    except ClientError as error:
-        if error.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
-            raise
+        table.update({"pk": alert_item["pk"], "sk": alert_item["sk"]}, set={"notified": True},
+                     remove=("gsi3pk", "gsi3sk"), condition="attribute_exists(pk)")
+    except table.ConditionFailed:
+        pass
 
 
 # -- clinicians: notification settings and the daily digest ------------------------------------------
 
 def update_clinician_notifications(sub: str, changes: dict[str, Any]) -> dict[str, Any]:
     """Set phone / digest / timezone on a membership; digest subscribers sit in gsi3."""
-    names: dict[str, str] = {}
-    values: dict[str, Any] = {}
-    sets, removes = [], []
-    for n, (name, value) in enumerate(changes.items()):
-        names[f"#f{n}"] = name
-        if value is None:
-            removes.append(f"#f{n}")
-        else:
-            values[f":f{n}"] = value
-            sets.append(f"#f{n} = :f{n}")
+    sets = {name: value for name, value in changes.items() if value is not None}
+    removes = [name for name, value in changes.items() if value is None]
     if "digest" in changes:
-        names["#ipk"], names["#isk"] = "gsi3pk", "gsi3sk"
         if changes["digest"]:
-            values[":ipk"], values[":isk"] = keys.DIGEST_SUBSCRIBERS_INDEX, sub
-            sets += ["#ipk = :ipk", "#isk = :isk"]
+            sets.update(gsi3pk=keys.DIGEST_SUBSCRIBERS_INDEX, gsi3sk=sub)
         else:
-            removes += ["#ipk", "#isk"]
-    expression = (("SET " + ", ".join(sets)) if sets else "") + ((" REMOVE " + ", ".join(removes)) if removes else "")
-    kwargs: dict[str, Any] = {}
-    if values:
-        kwargs["ExpressionAttributeValues"] = table.serialize(values)
-    response = client("dynamodb").update_item(
-        TableName=table._table(), Key=table.serialize(keys.membership(sub).as_dict()),
-        UpdateExpression=expression.strip(), ConditionExpression="attribute_exists(pk)",
-        ExpressionAttributeNames=names, ReturnValues="ALL_NEW", **kwargs)
-    return table.deserialize(response["Attributes"])
+            removes += ["gsi3pk", "gsi3sk"]
+    return table.update(keys.membership(sub).as_dict(), set=sets, remove=removes,
+                        condition="attribute_exists(pk)", return_item=True)
 
 
 def digest_subscribers() -> Iterator[dict[str, Any]]:
@@ -280,17 +211,12 @@ def lease(entry: dict[str, Any], *, until: datetime, now: datetime, rev: str) ->
     """Take a due entry for this sweep by moving it to the bucket of `until`: an
     overlapping sweep finds it gone, and if this sweep dies it comes due again then."""
     client_id = entry["client_id"]
-    target = due_keys(until, now, client_id, entry["gsi3sk"].split("#", 2)[2])
+    target = due_keys(until, now, client_id, keys.due_index_own_id(entry["gsi3sk"]))
     try:
-        client("dynamodb").update_item(
-            TableName=table._table(), Key=table.serialize({"pk": entry["pk"], "sk": entry["sk"]}),
-            UpdateExpression="SET gsi3pk = :newpk, rev = :rev, leased_until = :until",
-            ConditionExpression="gsi3pk = :pk AND gsi3sk = :sk",
-            ExpressionAttributeValues=table.serialize({":newpk": target["gsi3pk"], ":rev": rev,
-                                                       ":until": iso(until), ":pk": entry["gsi3pk"],
-                                                       ":sk": entry["gsi3sk"]}))
-    except Exception as error:  # noqa: BLE001
-        if getattr(error, "response", {}).get("Error", {}).get("Code") == "ConditionalCheckFailedException":
-            return False
-        raise
+        table.update({"pk": entry["pk"], "sk": entry["sk"]},
+                     set={"gsi3pk": target["gsi3pk"], "rev": rev, "leased_until": iso(until)},
+                     condition="gsi3pk = :pk AND gsi3sk = :sk",
+                     values={":pk": entry["gsi3pk"], ":sk": entry["gsi3sk"]})
+    except table.ConditionFailed:
+        return False
     return True

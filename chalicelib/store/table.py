@@ -9,9 +9,12 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import random
+import time
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar
 
 from chalicelib.aws import client
 from chalicelib.config import get_settings
@@ -22,6 +25,17 @@ class ConditionFailed(Exception):
 
 
 from chalicelib.errors import BadPageToken  # noqa: E402 - a `next_token` this query did not hand out (400)
+
+
+class Unprocessed(RuntimeError):
+    """DynamoDB still left keys or items unprocessed after every retry (sustained throttling)."""
+
+
+T = TypeVar("T")
+BATCH_ATTEMPTS = 8
+BACKOFF_BASE_SECONDS = 0.05
+BACKOFF_CAP_SECONDS = 2.0
+_sleep = time.sleep  # tests replace it
 
 
 @dataclass
@@ -84,7 +98,8 @@ def _values(values: dict[str, Any] | None) -> dict[str, Any]:
     return serialize(values) if values else {}
 
 
-def _condition_kwargs(condition: str | None, names: dict[str, str] | None, values: dict[str, Any] | None) -> dict[str, Any]:
+def _condition_kwargs(condition: str | None, names: dict[str, str] | None,
+                      values: dict[str, Any] | None) -> dict[str, Any]:
     kwargs: dict[str, Any] = {}
     if condition:
         kwargs["ConditionExpression"] = condition
@@ -136,6 +151,58 @@ def delete(key: dict[str, str], *, condition: str | None = None,
         if _is_condition_failure(error):
             raise ConditionFailed(str(error)) from error
         raise
+
+
+def update(key: dict[str, str], *, set: dict[str, Any] | None = None, add: dict[str, Any] | None = None,
+           remove: Iterable[str] = (), condition: str | None = None, names: dict[str, str] | None = None,
+           values: dict[str, Any] | None = None, return_item: bool = False) -> dict[str, Any] | None:
+    """UpdateItem: SET, ADD (numbers) and REMOVE attributes by name, optionally conditional.
+
+    Attribute names are passed as plain names (any name, reserved words included);
+    `condition` refers to its own placeholders in `names` / `values`. Raises
+    ConditionFailed when the condition does not hold. With `return_item` the item as
+    written is returned.
+    """
+    from botocore.exceptions import ClientError
+
+    all_names = dict(names or {})
+    all_values = dict(values or {})
+    clauses: dict[str, list[str]] = {"SET": [], "ADD": [], "REMOVE": []}
+    for n, (name, value) in enumerate((set or {}).items()):
+        all_names[f"#u{n}"], all_values[f":u{n}"] = name, value
+        clauses["SET"].append(f"#u{n} = :u{n}")
+    for n, (name, value) in enumerate((add or {}).items()):
+        all_names[f"#a{n}"], all_values[f":a{n}"] = name, value
+        clauses["ADD"].append(f"#a{n} :a{n}")
+    for n, name in enumerate(remove):
+        all_names[f"#r{n}"] = name
+        clauses["REMOVE"].append(f"#r{n}")
+    expression = " ".join(f"{verb} {', '.join(parts)}" for verb, parts in clauses.items() if parts)
+    kwargs = _condition_kwargs(condition, all_names, all_values)
+    try:
+        response = _ddb().update_item(TableName=_table(), Key=serialize(key), UpdateExpression=expression,
+                                      ReturnValues="ALL_NEW" if return_item else "NONE", **kwargs)
+    except ClientError as error:
+        if _is_condition_failure(error):
+            raise ConditionFailed(str(error)) from error
+        raise
+    return deserialize(response["Attributes"]) if return_item else None
+
+
+def retry_on_conflict(write: Callable[[], T], *, give_up: Callable[[], Exception], attempts: int = 3,
+                      retry: bool = True) -> T:
+    """Optimistic concurrency: run `write` (read, decide, conditional write) again while
+    another writer gets there first (ConditionFailed), then raise `give_up()`.
+
+    `retry=False` gives up at the first conflict: the caller named the version it
+    expected, so re-applying its change to someone else's would overwrite theirs.
+    """
+    for _ in range(attempts if retry else 1):
+        try:
+            return write()
+        except ConditionFailed:
+            continue
+    raise give_up()
 
 
 def put_versioned(item: dict[str, Any], expected_version: int | None) -> dict[str, Any]:
@@ -237,13 +304,15 @@ def decode_page_token(token: str | None, *, partition_attr: str, partition_value
     return serialize(key)
 
 
-def query(partition_value: str, *, index: str | None = None, sk_prefix: str | None = None,
-          limit: int | None = None, next_token: str | None = None, forward: bool = True,
-          consistent: bool = False) -> Page:
-    """One page of a partition (of the table or of a GSI), optionally by sort-key prefix."""
+def _key_attrs(index: str | None) -> tuple[str, str]:
     from chalicelib.store.schema import GLOBAL_SECONDARY_INDEXES, PARTITION_KEY, SORT_KEY
 
-    pk_attr, sk_attr = GLOBAL_SECONDARY_INDEXES[index] if index else (PARTITION_KEY, SORT_KEY)
+    return GLOBAL_SECONDARY_INDEXES[index] if index else (PARTITION_KEY, SORT_KEY)
+
+
+def _query_kwargs(partition_value: str, *, index: str | None, sk_prefix: str | None, sk_at_most: str | None,
+                  limit: int | None, forward: bool, consistent: bool) -> dict[str, Any]:
+    pk_attr, sk_attr = _key_attrs(index)
     condition = "#pk = :pk"
     names = {"#pk": pk_attr}
     values: dict[str, Any] = {":pk": partition_value}
@@ -251,6 +320,10 @@ def query(partition_value: str, *, index: str | None = None, sk_prefix: str | No
         condition += " AND begins_with(#sk, :prefix)"
         names["#sk"] = sk_attr
         values[":prefix"] = sk_prefix
+    elif sk_at_most:
+        condition += " AND #sk <= :most"
+        names["#sk"] = sk_attr
+        values[":most"] = sk_at_most
     kwargs: dict[str, Any] = {
         "TableName": _table(),
         "KeyConditionExpression": condition,
@@ -264,7 +337,16 @@ def query(partition_value: str, *, index: str | None = None, sk_prefix: str | No
         kwargs["ConsistentRead"] = True
     if limit:
         kwargs["Limit"] = limit
-    start = decode_page_token(next_token, partition_attr=pk_attr, partition_value=partition_value,
+    return kwargs
+
+
+def query(partition_value: str, *, index: str | None = None, sk_prefix: str | None = None,
+          limit: int | None = None, next_token: str | None = None, forward: bool = True,
+          consistent: bool = False) -> Page:
+    """One page of a partition (of the table or of a GSI), optionally by sort-key prefix."""
+    kwargs = _query_kwargs(partition_value, index=index, sk_prefix=sk_prefix, sk_at_most=None, limit=limit,
+                           forward=forward, consistent=consistent)
+    start = decode_page_token(next_token, partition_attr=_key_attrs(index)[0], partition_value=partition_value,
                               index=index, sk_prefix=sk_prefix)
     if start:
         kwargs["ExclusiveStartKey"] = start
@@ -275,30 +357,54 @@ def query(partition_value: str, *, index: str | None = None, sk_prefix: str | No
     )
 
 
+def query_pages(partition_value: str, *, index: str | None = None, sk_prefix: str | None = None,
+                sk_at_most: str | None = None, page_size: int | None = None, forward: bool = True,
+                consistent: bool = False) -> Iterator[list[dict[str, Any]]]:
+    """Every non-empty page of a partition (or of the part of it with sort key <= `sk_at_most`)."""
+    kwargs = _query_kwargs(partition_value, index=index, sk_prefix=sk_prefix, sk_at_most=sk_at_most,
+                           limit=page_size, forward=forward, consistent=consistent)
+    while True:
+        response = _ddb().query(**kwargs)
+        items = [deserialize(i) for i in response.get("Items", [])]
+        if items:
+            yield items
+        start = response.get("LastEvaluatedKey")
+        if not start:
+            return
+        kwargs["ExclusiveStartKey"] = start
+
+
 def query_all(partition_value: str, **kwargs: Any) -> Iterable[dict[str, Any]]:
     """Every item of a partition, page by page (for bounded partitions only)."""
-    token = None
-    while True:
-        page = query(partition_value, next_token=token, **kwargs)
-        yield from page.items
-        token = page.next_token
-        if not token:
-            return
+    for page in query_pages(partition_value, **kwargs):
+        yield from page
 
 
-def batch_get(keys: list[dict[str, str]]) -> list[dict[str, Any]]:
-    """Many items by key (unordered), retrying unprocessed keys."""
+def _backoff(attempt: int) -> None:
+    """Exponential backoff with full jitter, capped, before retry number `attempt` (1, 2, ...)."""
+    _sleep(random.uniform(0, min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2 ** attempt)))
+
+
+def batch_get(keys: list[dict[str, str]], *, consistent: bool = False) -> list[dict[str, Any]]:
+    """Many items by key (unordered, duplicates asked once), retrying unprocessed keys with
+    backoff. Raises Unprocessed if DynamoDB still holds some back after BATCH_ATTEMPTS."""
+    name = _table()
     found: list[dict[str, Any]] = []
-    pending = [serialize(k) for k in keys]
-    while pending:
-        chunk, pending = pending[:100], pending[100:]
-        request = {_table(): {"Keys": chunk}}
-        for _ in range(5):
+    unique = list({(k["pk"], k["sk"]): k for k in keys}.values())
+    for offset in range(0, len(unique), 100):
+        request: dict[str, Any] = {name: {"Keys": [serialize(k) for k in unique[offset:offset + 100]],
+                                          "ConsistentRead": consistent}}
+        for attempt in range(BATCH_ATTEMPTS):
+            if attempt:
+                _backoff(attempt)
             response = _ddb().batch_get_item(RequestItems=request)
-            found.extend(deserialize(i) for i in response.get("Responses", {}).get(_table(), []))
+            found.extend(deserialize(i) for i in response.get("Responses", {}).get(name, []))
             request = response.get("UnprocessedKeys") or {}
             if not request:
                 break
+        else:
+            raise Unprocessed(f"DynamoDB left {len(request[name]['Keys'])} keys unprocessed "
+                              f"after {BATCH_ATTEMPTS} attempts")
     return found
 
 
@@ -309,10 +415,13 @@ def batch_write(puts: list[dict[str, Any]] = (), deletes: list[dict[str, str]] =
     while requests:
         chunk, requests = requests[:25], requests[25:]
         pending = {_table(): chunk}
-        for _ in range(6):
+        for attempt in range(BATCH_ATTEMPTS):
+            if attempt:
+                _backoff(attempt)
             response = _ddb().batch_write_item(RequestItems=pending)
             pending = response.get("UnprocessedItems") or {}
             if not pending:
                 break
         else:
-            raise RuntimeError("DynamoDB left items unprocessed after retries")
+            raise Unprocessed(f"DynamoDB left {len(pending[_table()])} items unprocessed "
+                              f"after {BATCH_ATTEMPTS} attempts")

@@ -98,15 +98,25 @@ def test_a_lease_on_what_another_sweep_took_or_moved_fails_without_an_error(stor
     assert store.lease(moved, until=NOW + STALE, now=NOW, rev="rev-3") is False
 
 
-def test_a_lease_surfaces_errors_that_are_not_a_lost_race(store, monkeypatch):
-    from chalicelib.store import table
+def test_a_lease_surfaces_errors_that_are_not_a_lost_race(store):
+    from botocore.awsrequest import AWSResponse
 
-    def broken(*args, **kwargs):
-        raise RuntimeError("table unavailable")
+    from chalicelib import aws
 
-    monkeypatch.setattr(table, "update", broken)
-    with pytest.raises(RuntimeError):
-        store.lease(_due_entry(store), until=NOW + STALE, now=NOW, rev="rev-1")
+    def refuse(**_):
+        return (AWSResponse("https://dynamodb.test", 400, {}, None),
+                {"Error": {"Code": "ValidationException", "Message": "refused"},
+                 "ResponseMetadata": {"HTTPStatusCode": 400}})
+
+    entry = _due_entry(store)
+    events = aws.client("dynamodb").meta.events
+    events.register_first("before-call.dynamodb.UpdateItem", refuse)
+    try:
+        with pytest.raises(Exception) as raised:
+            store.lease(entry, until=NOW + STALE, now=NOW, rev="rev-1")
+    finally:
+        events.unregister("before-call.dynamodb.UpdateItem", refuse)
+    assert "ValidationException" in str(raised.value)
 
 
 def test_a_reminder_moves_on_only_from_the_revision_the_sweep_took(store):
@@ -132,13 +142,14 @@ def test_the_checkpoint_only_moves_forward(store):
 # -- claim, send, record ----------------------------------------------------------------------------
 
 def test_deliver_sends_once_and_records_the_outcome(store):
+    from chalicelib.notifications.outcomes import Outcome
     from chalicelib.reminders import delivery
 
     key, calls = _key(), []
 
     def send():
         calls.append(1)
-        return delivery.Outcome("sent", None, "message-1")
+        return Outcome("sent", None, "message-1")
 
     assert delivery._deliver(key, NOW, {"channel": "email"}, send) == "sent"
     record = store.get_record(key)
@@ -149,6 +160,7 @@ def test_deliver_sends_once_and_records_the_outcome(store):
 
 
 def test_a_send_that_raised_is_retried_once_by_a_later_sweep(store):
+    from chalicelib.notifications.outcomes import Outcome
     from chalicelib.reminders import delivery
 
     key, calls = _key(), []
@@ -157,7 +169,7 @@ def test_a_send_that_raised_is_retried_once_by_a_later_sweep(store):
         calls.append(1)
         if len(calls) == 1:
             raise ConnectionError("provider went away")
-        return delivery.Outcome("sent", None, "message-2")
+        return Outcome("sent", None, "message-2")
 
     assert delivery._deliver(key, NOW, {"channel": "sms"}, flaky) == "retry"
     record = store.get_record(key)

@@ -67,6 +67,91 @@ def test_pages_and_page_tokens(env):
     assert sorted(i["n"] for i in got) == list(range(0, 60, 2))
 
 
+def test_update_sets_adds_and_removes_under_a_condition(env):
+    pk = _partition()
+    key = {"pk": pk, "sk": "ITEM"}
+    with pytest.raises(ConditionFailed):
+        table.update(key, set={"status": "x"}, condition="attribute_exists(pk)")
+    assert table.get(key, consistent=True) is None
+    table.put({**key, "status": "open", "version": 1, "gsi3pk": "DUE#x", "gsi3sk": "y"})
+    written = table.update(key, set={"status": "done", "name": "reserved words are fine"}, add={"version": 1},
+                           remove=("gsi3pk", "gsi3sk"), condition="#s = :open", names={"#s": "status"},
+                           values={":open": "open"}, return_item=True)
+    assert written == {**key, "status": "done", "name": "reserved words are fine", "version": 2}
+    with pytest.raises(ConditionFailed):
+        table.update(key, set={"status": "again"}, condition="#s = :open", names={"#s": "status"},
+                     values={":open": "open"})
+    assert table.get(key, consistent=True)["status"] == "done"
+
+
+def test_retry_on_conflict_reruns_the_whole_read_and_write_then_gives_up(env):
+    pk = _partition()
+    table.put_versioned({"pk": pk, "sk": "COUNTER", "n": 0}, None)
+    attempts = []
+
+    def increment(interfere: bool):
+        def attempt():
+            current = table.get({"pk": pk, "sk": "COUNTER"}, consistent=True)
+            attempts.append(current["version"])
+            if interfere and len(attempts) == 1:  # another writer gets there first, once
+                table.put_versioned({**current, "n": 100}, current["version"])
+            return table.put_versioned({**current, "n": current["n"] + 1}, current["version"])
+        return attempt
+
+    assert table.retry_on_conflict(increment(True), give_up=lambda: AssertionError("gave up"))["n"] == 101
+    assert attempts == [1, 2]
+
+    def always_loses():
+        attempts.append("lost")
+        raise ConditionFailed("someone else won")
+
+    attempts.clear()
+    with pytest.raises(LookupError):
+        table.retry_on_conflict(always_loses, give_up=lambda: LookupError("busy"), attempts=3)
+    assert attempts == ["lost"] * 3
+    attempts.clear()
+    with pytest.raises(LookupError):
+        table.retry_on_conflict(always_loses, give_up=lambda: LookupError("changed"), retry=False)
+    assert attempts == ["lost"]
+
+
+class _Throttled:
+    """Passes calls to the real client but holds back every key (or only on the first few calls)."""
+
+    def __init__(self, real, hold_back_calls: int):
+        self.real, self.hold_back_calls, self.calls = real, hold_back_calls, 0
+
+    def batch_get_item(self, RequestItems):
+        self.calls += 1
+        if self.calls <= self.hold_back_calls:
+            return {"Responses": {}, "UnprocessedKeys": RequestItems}
+        return self.real.batch_get_item(RequestItems=RequestItems)
+
+
+def test_batch_get_backs_off_with_jitter_and_says_when_keys_stay_unprocessed(env, monkeypatch):
+    pk = _partition()
+    table.batch_write(puts=[{"pk": pk, "sk": f"ITEM#{n}", "n": n} for n in range(3)])
+    wanted = [{"pk": pk, "sk": f"ITEM#{n}"} for n in range(3)] * 2  # duplicates are asked once
+    real = table._ddb()
+    pauses = []
+    monkeypatch.setattr(table, "_sleep", pauses.append)
+
+    throttled = _Throttled(real, hold_back_calls=3)
+    monkeypatch.setattr(table, "_ddb", lambda: throttled)
+    assert sorted(i["n"] for i in table.batch_get(wanted, consistent=True)) == [0, 1, 2]
+    assert throttled.calls == 4 and len(pauses) == 3
+    caps = [min(table.BACKOFF_CAP_SECONDS, table.BACKOFF_BASE_SECONDS * 2 ** n) for n in (1, 2, 3)]
+    assert all(0 <= pause <= cap for pause, cap in zip(pauses, caps))
+
+    pauses.clear()
+    stuck = _Throttled(real, hold_back_calls=10_000)
+    monkeypatch.setattr(table, "_ddb", lambda: stuck)
+    with pytest.raises(table.Unprocessed, match="3 keys unprocessed"):
+        table.batch_get(wanted)
+    assert stuck.calls == table.BATCH_ATTEMPTS and len(pauses) == table.BATCH_ATTEMPTS - 1
+    assert max(pauses) <= table.BACKOFF_CAP_SECONDS
+
+
 def test_item_size_limit_is_enforced_as_on_aws(env):
     """DynamoDB Local refuses items over 400 KB; the store must not hide that."""
     from botocore.exceptions import ClientError
@@ -96,7 +181,7 @@ def _client(actor):
 
 
 def test_links_issue_revoke_and_erase_on_dynamodb_local(env):
-    from chalicelib.clients import service
+    from chalicelib.clients import erasure, service
     from chalicelib.identity.links import authenticate_client, hash_token
 
     actor = _world()
@@ -108,7 +193,7 @@ def test_links_issue_revoke_and_erase_on_dynamodb_local(env):
     stored = json.dumps(list(table.query_all(keys.client_partition(profile["client_id"]))))
     assert token2 not in stored and hash_token(token2) in stored
 
-    service.delete(actor, profile["client_id"])
+    erasure.erase(actor, profile["client_id"])
     assert list(table.query_all(keys.client_partition(profile["client_id"]), consistent=True)) == []
     assert authenticate_client(token2) is None
     assert table.get(keys.access_link(hash_token(token2)).as_dict(), consistent=True) is None

@@ -17,12 +17,8 @@ from pydantic import ValidationError
 from chalicelib.homework.recurrence import (
     MAX_OCCURRENCES,
     Recurrence,
-    count_due,
-    last_occurrence_date,
     load_zone,
     local_to_utc,
-    next_occurrence,
-    occurrence_for_local_date,
     occurrences,
 )
 
@@ -113,7 +109,6 @@ def test_once_is_the_start_date_only():
 def test_until_before_start_yields_nothing():
     rule = Recurrence(frequency="daily", until=date(2026, 1, 1))
     assert occurrences(rule, start=date(2026, 2, 1), due_time=time(9), tz="UTC") == []
-    assert last_occurrence_date(rule, start=date(2026, 2, 1)) is None
 
 
 def test_occurrence_ids_are_local_dates_and_due_at_is_aware_utc():
@@ -137,28 +132,10 @@ def test_occurrence_ids_are_local_dates_and_due_at_is_aware_utc():
         (Recurrence(frequency="every_n_days", interval=7, count=12), rrule.DAILY, {"interval": 7, "count": 12}),
     ],
 )
-def test_series_membership_counting_and_end_agree_with_rrule(rule, freq, rrule_kwargs):
+def test_series_agree_with_rrule(rule, freq, rrule_kwargs):
     start = date(2026, 2, 10)
     expected = rrule_dates(freq, start, **rrule_kwargs)
     assert local_dates(occurrences(rule, start=start, due_time=time(12), tz="UTC")) == expected
-    assert last_occurrence_date(rule, start=start) == expected[-1]
-
-    expected_set = set(expected)
-    day = start - timedelta(days=10)
-    while day <= expected[-1] + timedelta(days=20):
-        found = occurrence_for_local_date(rule, start=start, due_time=time(12), tz="UTC", local_date=day)
-        assert (found is not None) == (day in expected_set), day
-        # Due at 12:00 UTC on `day`: everything up to and including `day` has fallen due.
-        due = count_due(rule, start, time(12), "UTC", utc(day.year, day.month, day.day, 12))
-        assert due == sum(1 for d in expected if d <= day), day
-        day += timedelta(days=1)
-
-
-def test_last_occurrence_date_of_open_ended_and_once_series():
-    assert last_occurrence_date(Recurrence(frequency="daily"), start=date(2026, 1, 1)) is None
-    assert last_occurrence_date(Recurrence(frequency="once"), start=date(2026, 1, 1)) == date(2026, 1, 1)
-    weekly = Recurrence(frequency="weekly", weekdays=["mon"], until=date(2026, 3, 15))  # a Sunday
-    assert last_occurrence_date(weekly, start=date(2026, 3, 1)) == date(2026, 3, 9)
 
 
 # --------------------------------------------------------------------------- windows and bounds
@@ -211,21 +188,6 @@ def test_naive_window_is_refused():
                     window_start=datetime(2026, 1, 2))
 
 
-def test_next_occurrence_is_inclusive_of_its_due_instant_and_ends_with_the_series():
-    rule = Recurrence(frequency="every_n_days", interval=2, count=3)  # 1, 3, 5 March
-    args = dict(start=date(2026, 3, 1), due_time=time(10), tz="Europe/London")
-    assert next_occurrence(rule, not_before=utc(2026, 3, 3, 10), **args).occurrence_id == "2026-03-03"
-    assert next_occurrence(rule, not_before=utc(2026, 3, 3, 10, 0, 1), **args).occurrence_id == "2026-03-05"
-    assert next_occurrence(rule, not_before=utc(2026, 3, 5, 10, 0, 1), **args) is None
-
-
-def test_next_occurrence_far_into_an_open_series():
-    rule = Recurrence(frequency="weekly", weekdays=["sun"])
-    found = next_occurrence(rule, start=date(2000, 1, 1), due_time=time(9), tz="UTC", not_before=utc(2040, 1, 2))
-    assert found.local_date == date(2040, 1, 8)  # 2040-01-08 is a Sunday
-    assert found.local_date.weekday() == 6
-
-
 def test_an_open_series_is_not_walked_from_its_start():
     # Walking 2.6 million daily dates from 1900 takes seconds; starting near the window
     # takes about a millisecond. The bound is generous so a busy machine cannot trip it.
@@ -236,31 +198,6 @@ def test_an_open_series_is_not_walked_from_its_start():
     )
     assert time_module.perf_counter() - began < 1.0
     assert local_dates(found) == days("9000-06-01", "9000-06-02")
-
-
-def test_count_due_over_years_is_exact():
-    start = date(2000, 1, 1)
-    due = count_due(Recurrence(frequency="daily"), start, time(9), "UTC", utc(2026, 1, 1, 9))
-    assert due == (date(2026, 1, 1) - start).days + 1
-    assert count_due(Recurrence(frequency="daily"), start, time(9), "UTC", utc(2026, 1, 1, 8, 59)) == due - 1
-    assert count_due(Recurrence(frequency="daily"), start, time(9), "UTC", utc(1999, 12, 31)) == 0
-
-
-def test_count_due_reads_the_clients_clock():
-    rule = Recurrence(frequency="daily", count=30)
-    # 08:00 in Sydney (UTC+11 in January) is 21:00 UTC the day before.
-    assert count_due(rule, date(2026, 1, 10), time(8), "Australia/Sydney", utc(2026, 1, 9, 21)) == 1
-    assert count_due(rule, date(2026, 1, 10), time(8), "Australia/Sydney", utc(2026, 1, 9, 20, 59)) == 0
-    assert count_due(rule, date(2026, 1, 10), time(8), "Australia/Sydney", utc(2026, 3, 1)) == 30
-
-
-def test_count_due_agrees_with_the_occurrences_listed():
-    rule = Recurrence(frequency="weekly", weekdays=["mon", "wed", "sat"], until=date(2026, 12, 31))
-    args = dict(start=date(2026, 3, 1), due_time=time(1, 30), tz="Europe/London")
-    listed = occurrences(rule, **args)
-    for instant in [utc(2026, 3, 28, 23), utc(2026, 3, 29, 1), utc(2026, 10, 24, 23, 59), utc(2026, 10, 25, 0, 30)]:
-        expected = sum(1 for o in listed if o.due_at <= instant)
-        assert count_due(rule, args["start"], args["due_time"], args["tz"], instant) == expected
 
 
 # --------------------------------------------------------------------------- daylight saving
@@ -309,7 +246,7 @@ def test_daily_eight_oclock_keeps_local_time_across_the_change(zone, before, aft
 )
 def test_a_time_that_does_not_exist_moves_forward_to_the_change(zone, day, wall, expected):
     assert local_to_utc(day, wall, zone) == expected
-    found = occurrence_for_local_date(Recurrence(frequency="daily"), start=day, due_time=wall, tz=zone, local_date=day)
+    [found] = occurrences(Recurrence(frequency="once"), start=day, due_time=wall, tz=zone)
     assert found.due_at == expected
 
 

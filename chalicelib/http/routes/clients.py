@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from chalicelib.fields import ResponseModel
 
-from chalicelib.clients import service
+from chalicelib.clients import erasure, service
 from chalicelib.clients.models import (AccessLinkCreate, AccessLinkIssued, ClientCreate, ClientList, ClientUpdate,
                                        ClientView)
 from chalicelib.http.common import ListQuery, page_token_errors
@@ -70,7 +70,7 @@ def update_client(call: Call) -> ClientView:
 @router.route("/v1/clients/{client_id}", "DELETE", auth="clinician", status=204,
               summary="Erase a client and all of their data", tags=TAGS)
 def delete_client(call: Call) -> None:
-    service.delete(call.principal, call.params["client_id"])
+    erasure.erase(call.principal, call.params["client_id"])
     _audit(call, "client.erase", call.params["client_id"])
 
 
