@@ -1,26 +1,50 @@
 """Request and response models for clients."""
 from __future__ import annotations
 
+from datetime import time
 from enum import Enum
 from typing import Literal
 
-from pydantic import ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
+from chalicelib import channels
 from chalicelib.fields import (REQUEST_CONFIG, DisplayName, Email, Identifier, LocalTime, PhoneE164, RequestModel,
                                ResponseModel, TimeZoneName)
 
-
-class Channel(str, Enum):
-    email = "email"
-    sms = "sms"
-    push = "push"
+# The reminder channels the registry knows (chalicelib/channels), in its order.
+Channel = Enum("Channel", [(name, name) for name in channels.NAMES], type=str, module=__name__)
+# Channels that can carry a client's access link (`send_via`).
+LinkChannel = Literal[tuple(c.name for c in channels.all_channels() if c.send_link)]  # type: ignore[valid-type]
+MAX_CHANNELS = len(channels.NAMES)
 
 
 class QuietHours(RequestModel):
-    """Local hours when no reminder is sent; may wrap midnight (22:00–07:00)."""
+    """Local hours when no reminder is sent; may wrap midnight (22:00–07:00). Start and
+    end must differ."""
 
     start: LocalTime
     end: LocalTime
+
+    @model_validator(mode="after")
+    def _as_the_reminders_read_them(self) -> QuietHours:
+        # The reminders' own QuietHours holds the rule, so what is saved here can be planned.
+        from chalicelib.reminders.timing import QuietHours as Rule
+
+        try:
+            Rule(start=time.fromisoformat(self.start), end=time.fromisoformat(self.end))
+        except ValidationError as error:
+            first = error.errors()[0]
+            raise PydanticCustomError(first["type"], first["msg"]) from None
+        return self
+
+
+class QuietHoursView(ResponseModel):
+    """Quiet hours as stored (a record from before the rule above may have start == end,
+    which quiets nothing: showing it must not fail)."""
+
+    start: str
+    end: str
 
 
 def _unique_channels(value: list[Channel] | None) -> list[Channel] | None:
@@ -39,7 +63,7 @@ class ClientCreate(RequestModel):
     email: Email | None = None
     phone: PhoneE164 | None = None
     timezone: TimeZoneName
-    reminder_channels: list[Channel] = Field(default_factory=list, max_length=3)
+    reminder_channels: list[Channel] = Field(default_factory=list, max_length=MAX_CHANNELS)
     reminder_time: LocalTime = "18:00"
     quiet_hours: QuietHours | None = None
     clinician_id: Identifier | None = Field(
@@ -58,7 +82,7 @@ class ClientUpdate(RequestModel):
     email: Email | None = None
     phone: PhoneE164 | None = None
     timezone: TimeZoneName | None = None
-    reminder_channels: list[Channel] | None = Field(default=None, max_length=3)
+    reminder_channels: list[Channel] | None = Field(default=None, max_length=MAX_CHANNELS)
     reminder_time: LocalTime | None = None
     quiet_hours: QuietHours | None = None
     clinician_id: Identifier | None = None
@@ -74,7 +98,7 @@ class ClientPreferencesUpdate(RequestModel):
         "timezone": "America/New_York", "reminder_time": "08:15", "reminder_channels": ["email"]}]})
 
     timezone: TimeZoneName | None = None
-    reminder_channels: list[Channel] | None = Field(default=None, max_length=3)
+    reminder_channels: list[Channel] | None = Field(default=None, max_length=MAX_CHANNELS)
     reminder_time: LocalTime | None = None
     quiet_hours: QuietHours | None = None
     version: int | None = Field(default=None, ge=1)
@@ -110,7 +134,7 @@ class ClientView(ResponseModel):
     timezone: str
     reminder_channels: list[Channel]
     reminder_time: str
-    quiet_hours: QuietHours | None = None
+    quiet_hours: QuietHoursView | None = None
     clinician_id: str
     created_at: str
     updated_at: str
@@ -133,7 +157,7 @@ class ClientSelfView(ResponseModel):
     timezone: str
     reminder_channels: list[Channel]
     reminder_time: str
-    quiet_hours: QuietHours | None = None
+    quiet_hours: QuietHoursView | None = None
     has_email: bool
     has_phone: bool
     unsubscribed: list[Channel] = Field(default_factory=list, description="Channels stopped by an unsubscribe link.")
@@ -144,14 +168,14 @@ class AccessLinkCreate(RequestModel):
     model_config = ConfigDict(**REQUEST_CONFIG, json_schema_extra={"examples": [{"ttl_days": 30}]})
 
     ttl_days: int | None = Field(default=None, ge=1, le=90)
-    send_via: Literal["email", "sms"] | None = Field(
+    send_via: LinkChannel | None = Field(
         default=None, description="Also send the link to the client's email address or phone.")
 
 
 class AccessLinkIssued(ResponseModel):
     url: str = Field(description="Shown once: only a hash of its token is kept.")
     expires_at: str
-    sent_via: Literal["email", "sms"] | None = None
+    sent_via: LinkChannel | None = None
     delivery: Literal["sent", "failed"] | None = Field(
         default=None, description="With send_via: whether the message went; the link works either way.")
     delivery_reason: str | None = None

@@ -16,14 +16,11 @@ from chalicelib.store.table import retry_on_conflict
 
 
 def _check_channels(profile: dict[str, Any]) -> None:
-    errors = []
-    channels = profile.get("reminder_channels") or []
-    if "email" in channels and not profile.get("email"):
-        errors.append({"field": "reminder_channels", "type": "missing_contact",
-                       "message": "email reminders need an email address"})
-    if "sms" in channels and not profile.get("phone"):
-        errors.append({"field": "reminder_channels", "type": "missing_contact",
-                       "message": "SMS reminders need a phone number"})
+    from chalicelib import channels
+
+    errors = [{"field": "reminder_channels", "type": "missing_contact", "message": c.missing_contact}
+              for c in channels.all_channels()
+              if c.name in (profile.get("reminder_channels") or []) and not c.reachable(profile)]
     if errors:
         raise FieldErrors(errors)
 
@@ -63,8 +60,10 @@ def view(profile: dict[str, Any], stats: dict[str, Any] | None | bool = False) -
 
 def delivery_status(profile: dict[str, Any]) -> list[DeliveryStatus]:
     """Channels whose last reminder failed for good (rejected address, opted out, no device)."""
+    from chalicelib import channels
+
     return [DeliveryStatus(channel=channel, **profile[f"delivery_{channel}"])
-            for channel in ("email", "sms", "push") if profile.get(f"delivery_{channel}")]
+            for channel in channels.NAMES if profile.get(f"delivery_{channel}")]
 
 
 def self_view(profile: dict[str, Any]) -> ClientSelfView:
@@ -196,12 +195,14 @@ def audit_trail(actor: Clinician, client_id: str, *, limit: int, next_token: str
 def issue_link(actor: Clinician, client_id: str, ttl_days: int | None,
                send_via: str | None = None) -> AccessLinkIssued:
     """A new access link (the old one stops working), optionally sent to the client."""
+    from chalicelib import channels
+
     def attempt():
         profile = get_for_clinician(actor, client_id, consistent=True)
-        contact = {"email": profile.get("email"), "sms": profile.get("phone")}.get(send_via or "")
+        contact = channels.get(send_via).contact_of(profile) if send_via else None
         if send_via and not contact:
-            missing = "email address" if send_via == "email" else "phone number"
-            raise FieldErrors.one("send_via", f"the client has no {missing}", "missing_contact")
+            raise FieldErrors.one("send_via", f"the client has no {channels.get(send_via).contact_label}",
+                                  "missing_contact")
         token, record, _ = links.issue_link(profile, ttl_days=ttl_days)
         return contact, token, record
 
@@ -216,14 +217,12 @@ def issue_link(actor: Clinician, client_id: str, ttl_days: int | None,
 
 
 def _send_link(actor: Clinician, channel: str, contact: str, issued: AccessLinkIssued):
-    from chalicelib.notifications import channels, messages
+    from chalicelib import channels
     from chalicelib.store import practices as practice_store
 
     practice = (practice_store.get_practice(actor.practice_id) or {}).get("name") or "Your clinician"
-    if channel == "email":
-        return channels.send_email(messages.access_link_email(to=contact, practice=practice, link_url=issued.url,
-                                                              expires=issued.expires_at[:10]))
-    return channels.send_sms(contact, messages.access_link_sms(practice=practice, link_url=issued.url))
+    return channels.get(channel).send_link(contact, practice=practice, link_url=issued.url,
+                                           expires=issued.expires_at[:10])
 
 
 def revoke_link(actor: Clinician, client_id: str) -> None:

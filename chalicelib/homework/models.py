@@ -82,7 +82,7 @@ class ReminderSettings(RequestModel):
     """How this assignment reminds; unset fields follow the client's own preferences."""
 
     enabled: Flag = True
-    channels: list[Channel] | None = Field(default=None, max_length=3)
+    channels: list[Channel] | None = Field(default=None, max_length=len(Channel))
     time: LocalTime | None = Field(default=None, description="Local reminder time instead of the client's.")
     only_while_open: Flag = True
     follow_up_after_hours: int | None = Field(default=None, ge=1, le=72)

@@ -8,9 +8,9 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 
+from chalicelib import channels
 from chalicelib.notifications.settings import api_url, signing_secret
 
-CHANNELS = ("email", "sms", "push")
 _PURPOSE = b"emotipal-unsubscribe-v1"
 
 
@@ -45,7 +45,7 @@ def read_token(token: str) -> Unsubscribe | None:
         given = _unb64(signature)
     except (ValueError, UnicodeDecodeError):
         return None
-    if channel not in CHANNELS or not client_id:
+    if channel not in channels.NAMES or not client_id:
         return None
     if not hmac.compare_digest(given, _mac(client_id, channel)):
         return None

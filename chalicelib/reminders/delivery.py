@@ -12,7 +12,9 @@ from typing import Any
 from chalicelib.config import get_settings
 from chalicelib.fields import iso
 from chalicelib.homework.recurrence import load_zone
-from chalicelib.notifications import channels, messages
+from chalicelib import channels
+from chalicelib.notifications import messages
+from chalicelib.notifications.outcomes import Outcome
 from chalicelib.notifications.settings import admin_url
 from chalicelib.notifications.unsubscribe import unsubscribe_url
 from chalicelib.observability import logger
@@ -33,7 +35,7 @@ def _deliver(key: keys.Key, now: datetime, detail: dict[str, Any], send) -> str:
     except Exception as error:  # noqa: BLE001 - an unexpected error is retried later, not lost
         logger.warning("send failed unexpectedly", extra={"error_type": type(error).__name__,
                                                           "channel": detail.get("channel")})
-        outcome = channels.Outcome("retry", "unexpected_error")
+        outcome = Outcome("retry", "unexpected_error")
     record = {"reason": outcome.reason, "message_id": outcome.message_id}
     store.finish(key, now, state=outcome.state, detail={k: v for k, v in record.items() if v is not None})
     return outcome.state
@@ -57,36 +59,10 @@ def remind(profile: dict[str, Any], assignment: dict[str, Any], occurrence_id: s
 
 
 def _send_reminder(channel: str, profile: dict[str, Any], assignment: dict[str, Any], number: int,
-                   now: datetime) -> channels.Outcome:
-    homework_url = get_settings().web_client_url
-    title = assignment["title"]
-    client_id = profile["client_id"]
-    if channel == "email":
-        return channels.send_email(messages.reminder_email(
-            to=profile["email"], title=title, homework_url=homework_url,
-            unsubscribe_url=unsubscribe_url(client_id, "email"), follow_up=number > 0))
-    if channel == "sms":
-        return channels.send_sms(profile["phone"], messages.reminder_sms(
-            title=title, homework_url=homework_url, unsubscribe_url=unsubscribe_url(client_id, "sms")))
-    return _send_push(client_id, messages.reminder_push(title=title, homework_url=homework_url), now)
-
-
-def _send_push(client_id: str, message: str, now: datetime) -> channels.Outcome:
-    devices = store.list_devices(client_id)
-    if not devices:
-        return channels.Outcome("failed", "no_device")
-    results = []
-    for device in devices:
-        outcome = channels.send_push(device["endpoint_arn"], message)
-        if outcome.reason == "endpoint_disabled":
-            channels.delete_endpoint(device["endpoint_arn"])
-            store.disable_device(device, now)
-        results.append(outcome)
-    if any(o.sent for o in results):
-        return next(o for o in results if o.sent)
-    if any(o.state == "retry" for o in results):
-        return channels.Outcome("retry", "temporarily_unavailable")
-    return channels.Outcome("failed", results[0].reason)
+                   now: datetime) -> Outcome:
+    return channels.get(channel).send_reminder(
+        profile, title=assignment["title"], homework_url=get_settings().web_client_url,
+        unsubscribe_url=unsubscribe_url(profile["client_id"], channel), number=number, now=now)
 
 
 def _note_delivery(profile: dict[str, Any], channel: str, state: str, key: keys.Key, now: datetime) -> None:
@@ -106,11 +82,8 @@ def alert_clinician(alert: dict[str, Any], membership: dict[str, Any], now: date
     """Tell the clinician a risk alert is waiting: a link to the admin page, no client data."""
     ulid = keys.split_child_id(alert["alert_id"])[1]
     link = admin_url()
-    sends = {}
-    if membership.get("email"):
-        sends["email"] = lambda: channels.send_email(messages.alert_email(to=membership["email"], admin_url=link))
-    if membership.get("phone"):
-        sends["sms"] = lambda: channels.send_sms(membership["phone"], messages.alert_sms(admin_url=link))
+    sends = {c.name: (lambda c=c: c.send_alert(c.contact_of(membership), admin_url=link))
+             for c in channels.all_channels() if c.send_alert and c.reachable(membership)}
     return {channel: _deliver(keys.alert_notification(alert["client_id"], ulid, channel), now,
                               {"kind": "alert", "channel": channel}, send)
             for channel, send in sends.items()}
@@ -133,7 +106,7 @@ def daily_digests(now: datetime) -> int:
     return sent
 
 
-def _digest(member: dict[str, Any], now: datetime) -> channels.Outcome:
+def _digest(member: dict[str, Any], now: datetime) -> Outcome:
     from chalicelib.store import clients as client_store
 
     since = iso(now - timedelta(days=1))
@@ -149,6 +122,8 @@ def _digest(member: dict[str, Any], now: datetime) -> channels.Outcome:
         if not token:
             break
     if not active_clients and not open_alerts:
-        return channels.Outcome("skipped", "nothing_new")
-    return channels.send_email(messages.digest_email(to=member["email"], admin_url=admin_url(),
+        return Outcome("skipped", "nothing_new")
+    from chalicelib.channels import email  # the digest is an email by nature
+
+    return email.send(messages.digest_email(to=member["email"], admin_url=admin_url(),
                                                      clients=active_clients, open_alerts=open_alerts))

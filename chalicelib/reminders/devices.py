@@ -19,13 +19,13 @@ def register(principal: ClientPrincipal, platform: str, token: str) -> dict:
     if not application:
         raise FieldErrors.one("platform", f"push notifications through {platform} are not set up here",
                               "platform_unavailable")
-    from chalicelib.aws import client
+    from chalicelib.channels import push
 
-    # CreatePlatformEndpoint is idempotent for the same token and attributes.
-    endpoint = client("sns").create_platform_endpoint(PlatformApplicationArn=application, Token=token)["EndpointArn"]
-    client("sns").set_endpoint_attributes(EndpointArn=endpoint, Attributes={"Enabled": "true"})
+    endpoint = push.register_endpoint(application, token)
     token_hash = hashlib.sha256(token.encode()).hexdigest()
     now = iso(utc_now())
+    return store.put_device(principal.client_id, token_hash, {
+        "platform": platform, "endpoint_arn": endpoint, "registered_at": now})
 
 
 def erase_client_devices(client_id: str) -> None:
@@ -37,5 +37,3 @@ def erase_client_devices(client_id: str) -> None:
     for device in store.list_devices(client_id, include_disabled=True):
         client("sns").delete_endpoint(EndpointArn=device["endpoint_arn"])
         store.delete_device(device)
-    return store.put_device(principal.client_id, token_hash, {
-        "platform": platform, "endpoint_arn": endpoint, "registered_at": now})

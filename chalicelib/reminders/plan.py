@@ -23,11 +23,13 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
 
+from pydantic import ValidationError
+
+from chalicelib import channels as registry
 from chalicelib.homework import schedule as rules
 from chalicelib.reminders.timing import (QuietHours, ReminderPreferences, _out_of_quiet_hours, follow_up_instant,
                                          reminder_instant)
 
-CHANNELS = ("email", "sms", "push")
 # How far back the write paths still plan a reminder whose time has just passed: a change
 # made moments after a reminder fell due (before the next sweep) must not swallow it.
 WRITE_GRACE = timedelta(minutes=15)
@@ -61,12 +63,10 @@ class AssignmentReminders:
     @classmethod
     def of(cls, assignment: dict[str, Any], profile: dict[str, Any]) -> AssignmentReminders:
         settings = assignment.get("reminders") or {}
-        quiet = profile.get("quiet_hours")
         preferences = ReminderPreferences(
             timezone=profile["timezone"],
             reminder_time=time.fromisoformat(settings.get("time") or profile.get("reminder_time") or "18:00"),
-            quiet_hours=QuietHours(start=time.fromisoformat(quiet["start"]), end=time.fromisoformat(quiet["end"]))
-            if quiet else None,
+            quiet_hours=stored_quiet_hours(profile.get("quiet_hours")),
         )
         delay_hours = settings.get("follow_up_after_hours")
         return cls(
@@ -79,6 +79,22 @@ class AssignmentReminders:
         )
 
 
+def stored_quiet_hours(quiet: dict[str, str] | None) -> QuietHours | None:
+    """A profile's quiet hours as the timing rules read them.
+
+    `QuietHours` holds the one rule (start and end must differ); the client models apply
+    it too, refusing a breach with a 422. A record saved before they did (start == end)
+    quiets nothing, so it reads as no quiet hours rather than failing every write."""
+    if not quiet:
+        return None
+    try:
+        return QuietHours(start=time.fromisoformat(quiet["start"]), end=time.fromisoformat(quiet["end"]))
+    except ValidationError as error:
+        if all(e["type"] == "quiet_hours_empty" for e in error.errors()):  # the error QuietHours raises
+            return None
+        raise
+
+
 def effective_channels(assignment: dict[str, Any], profile: dict[str, Any]) -> tuple[str, ...]:
     """The assignment's channels (or the client's), less those the client unsubscribed from
     and those there is no address for."""
@@ -86,8 +102,8 @@ def effective_channels(assignment: dict[str, Any], profile: dict[str, Any]) -> t
     if chosen is None:
         chosen = profile.get("reminder_channels") or []
     unsubscribed = set(profile.get("unsubscribed") or [])
-    reachable = {"email": bool(profile.get("email")), "sms": bool(profile.get("phone")), "push": True}
-    return tuple(c for c in CHANNELS if c in chosen and c not in unsubscribed and reachable[c])
+    return tuple(c.name for c in registry.all_channels()
+                 if c.name in chosen and c.name not in unsubscribed and c.reachable(profile))
 
 
 def _in_window(schedule: rules.Schedule, occurrence, moment: datetime, only_while_open: bool) -> bool:

@@ -3,12 +3,18 @@
 Every data action names its resources. Two actions take no resource at all and are
 granted on "*" because IAM accepts nothing else: publishing SMS straight to a phone
 number (sns:Publish, sns:CheckIfPhoneNumberIsOptedOut) and X-Ray trace upload.
+
+What the reminder channels need comes from the channels themselves
+(`chalicelib/channels`, standard library only): each declares its grants on named
+resources, mapped to ARNs here.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from aws_cdk import ArnFormat, Stack, aws_dynamodb as dynamodb, aws_iam as iam, aws_kms as kms, aws_s3 as s3, aws_sqs as sqs
+
+from chalicelib import channels  # standard library only: the reminder channels' IAM grants
 
 # DynamoDB authorises TransactWriteItems/TransactGetItems through these item actions;
 # there is no separate IAM action for transactions. No Scan: the product never scans.
@@ -42,7 +48,6 @@ CLINICIAN_ADMIN_ACTIONS = [
     "cognito-idp:AdminInitiateAuth",
     "cognito-idp:AdminRespondToAuthChallenge",
 ]
-SMS_ACTIONS = ["sns:Publish", "sns:CheckIfPhoneNumberIsOptedOut"]
 TRACE_ACTIONS = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"]
 
 
@@ -90,14 +95,27 @@ def _logs_statement(stack: Stack, function_name: str) -> iam.PolicyStatement:
     )
 
 
-def _messaging_statements(resources: Resources) -> list[iam.PolicyStatement]:
-    return [
-        iam.PolicyStatement(
-            actions=["ses:SendEmail"],
-            resources=[resources.ses_identity_arn, resources.ses_configuration_set_arn],
-        ),
-        iam.PolicyStatement(actions=SMS_ACTIONS, resources=["*"]),
-    ]
+def channel_resource_arns(stack: Stack, resources: Resources) -> dict[str, list[str]]:
+    """The ARNs behind each resource name a channel grant may use (channels.RESOURCES)."""
+    return {
+        "any": ["*"],
+        "ses_identity": [resources.ses_identity_arn],
+        "ses_configuration_set": [resources.ses_configuration_set_arn],
+        "push_applications": list(resources.push_platform_arns),
+        "push_endpoints": _endpoint_arns(stack, resources),
+    }
+
+
+def _channel_statements(stack: Stack, resources: Resources, function: str) -> list[iam.PolicyStatement]:
+    """Each reminder channel's grants for `function`; one on resources not set up in this
+    stage (push without platform applications) is left out."""
+    arns = channel_resource_arns(stack, resources)
+    statements = []
+    for grant in channels.grants(function):
+        named = [arn for name in grant.resources for arn in arns[name]]
+        if named:
+            statements.append(iam.PolicyStatement(actions=list(grant.actions), resources=named))
+    return statements
 
 
 def _signing_secret_statements(stack: Stack, resources: Resources) -> list[iam.PolicyStatement]:
@@ -135,18 +153,11 @@ def api_role(scope, resources: Resources, function_name: str) -> iam.Role:
             conditions=_via(stack, "s3"),
         ),
         iam.PolicyStatement(actions=CLINICIAN_ADMIN_ACTIONS, resources=[resources.user_pool_arn]),
-        *_messaging_statements(resources),
+        *_channel_statements(stack, resources, "api"),
         *_signing_secret_statements(stack, resources),
         _logs_statement(stack, function_name),
         iam.PolicyStatement(actions=TRACE_ACTIONS, resources=["*"]),
     ]
-    if resources.push_platform_arns:
-        statements.append(
-            iam.PolicyStatement(
-                actions=["sns:CreatePlatformEndpoint", "sns:DeleteEndpoint", "sns:SetEndpointAttributes"],
-                resources=[*resources.push_platform_arns, *_endpoint_arns(stack, resources)],
-            )
-        )
     for statement in statements:
         role.add_to_policy(statement)
     return role
@@ -157,7 +168,7 @@ def sweep_role(scope, resources: Resources, function_name: str) -> iam.Role:
     role = _execution_role(scope, "SweepRole", "Emotipal reminder sweep function")
     statements = [
         *_table_statements(stack, resources, SWEEP_TABLE_ACTIONS),
-        *_messaging_statements(resources),
+        *_channel_statements(stack, resources, "sweep"),
         *_signing_secret_statements(stack, resources),
         # Lambda delivers failed asynchronous events to the DLQ as the function's role.
         iam.PolicyStatement(actions=["sqs:SendMessage"], resources=[resources.dead_letters.queue_arn]),
@@ -167,10 +178,6 @@ def sweep_role(scope, resources: Resources, function_name: str) -> iam.Role:
         _logs_statement(stack, function_name),
         iam.PolicyStatement(actions=TRACE_ACTIONS, resources=["*"]),
     ]
-    if resources.push_platform_arns:
-        # A push endpoint the platform disabled (app uninstalled) is removed by the sweep.
-        statements.append(iam.PolicyStatement(actions=["sns:DeleteEndpoint", "sns:GetEndpointAttributes"],
-                                              resources=_endpoint_arns(stack, resources)))
     for statement in statements:
         role.add_to_policy(statement)
     return role

@@ -20,11 +20,12 @@ NOON = datetime(2026, 12, 7, 12, 0, tzinfo=timezone.utc)  # London is on GMT: lo
 
 @pytest.fixture
 def env(aws, monkeypatch):
-    from chalicelib.notifications import channels
+    from botocore.retries import standard
 
     monkeypatch.setenv("EMOTIPAL_SIGNING_SECRET", SIGNING_SECRET)
     monkeypatch.setenv("EMOTIPAL_API_URL", "https://api.emotipal.test")
-    monkeypatch.setattr(channels, "BACKOFF_BASE_SECONDS", 0.001)
+    # botocore's standard mode is the one retry layer; its backoff (up to seconds) is cut short here.
+    monkeypatch.setattr(standard.ExponentialBackoff, "delay_amount", lambda self, context: 0.0)
     verify_sender()
     recorder = Recorder()
     yield recorder
@@ -43,7 +44,8 @@ def _reminder_item(client_id: str, assignment_id: str) -> dict:
 
 
 def _throttle_ses(rate: float, seed: int):
-    """A before-call hook answering a share of SES SendEmail calls with a throttling error."""
+    """A before-send hook answering a share of SES SendEmail attempts with a throttling error,
+    as SES does: botocore's retry handler sees it like a real 429."""
     from botocore.awsrequest import AWSResponse
 
     chooser = random.Random(seed)
@@ -52,12 +54,28 @@ def _throttle_ses(rate: float, seed: int):
     def hook(**_):
         if chooser.random() < rate:
             throttled.append(1)
-            return (AWSResponse("https://email.test", 429, {}, None),
-                    {"Error": {"Code": "TooManyRequestsException", "Message": "Maximum sending rate exceeded."},
-                     "ResponseMetadata": {"HTTPStatusCode": 429}})
+            response = AWSResponse("https://email.test", 429, {"x-amzn-ErrorType": "TooManyRequestsException"}, None)
+            response._content = json.dumps({"message": "Maximum sending rate exceeded."}).encode()
+            return response
         return None
 
     return hook, throttled
+
+
+class _Delivered:
+    """The recipients of SendEmail calls that succeeded (after botocore's retries)."""
+
+    def __init__(self) -> None:
+        self.to: list[str] = []
+
+    def before(self, model, params, context, **_):
+        recorder = Recorder()
+        recorder._record_email(model, params)
+        context["emotipal_to"] = recorder.sent[0].to
+
+    def after(self, http_response, context, **_):
+        if http_response.status_code < 300:
+            self.to.append(context["emotipal_to"])
 
 
 def test_with_30_percent_of_ses_calls_throttled_every_reminder_goes_exactly_once(env, fresh_table):
@@ -70,9 +88,11 @@ def test_with_30_percent_of_ses_calls_throttled_every_reminder_goes_exactly_once
         for client in clients:
             practice.assign(client["client_id"], start_date="2026-12-07", due_time="23:00")
         hook, throttled = _throttle_ses(0.3, seed=7)
+        delivered = _Delivered()
         ses = aws.client("sesv2")
-        ses.meta.events.register_first("before-call.sesv2.SendEmail", hook)
-        env.attach()  # registered after the throttle: sees only calls that went through
+        ses.meta.events.register_first("before-send.sesv2.SendEmail", hook)
+        ses.meta.events.register("before-call.sesv2.SendEmail", delivered.before)
+        ses.meta.events.register("after-call.sesv2.SendEmail", delivered.after)
         try:
             moment = datetime(2026, 12, 7, 18, 30, tzinfo=timezone.utc)
             for _ in range(4):  # the due sweep, then a few more (retries, and nothing twice)
@@ -80,10 +100,43 @@ def test_with_30_percent_of_ses_calls_throttled_every_reminder_goes_exactly_once
                 sweep.run(now=moment)
                 moment += timedelta(minutes=5)
         finally:
-            ses.meta.events.unregister("before-call.sesv2.SendEmail", hook)
+            ses.meta.events.unregister("before-send.sesv2.SendEmail", hook)
+            ses.meta.events.unregister("before-call.sesv2.SendEmail", delivered.before)
+            ses.meta.events.unregister("after-call.sesv2.SendEmail", delivered.after)
     assert len(throttled) >= 10, "the fault injection did not bite"
-    per_client = {c["email"]: len(env.to(c["email"])) for c in clients}
+    per_client = {c["email"]: delivered.to.count(c["email"]) for c in clients}
     assert set(per_client.values()) == {1}, per_client
+
+
+def test_throttling_is_retried_by_botocore_alone_and_what_outlasts_it_waits_for_the_next_sweep(env, fresh_table):
+    """One retry layer: SES throttled on every attempt is tried as often as botocore tries (not
+    botocore's attempts times an application loop's), then the reminder is filed for later."""
+    from chalicelib import aws
+    from chalicelib.reminders import sweep
+    from chalicelib.store import reminders as reminder_store
+
+    with time_machine.travel(NOON - timedelta(hours=6), tick=False) as clock:
+        practice = new_practice()
+        client = practice.add_client(timezone="Europe/London", reminder_time="18:30")
+        assignment = practice.assign(client["client_id"], start_date="2026-12-07", due_time="23:00")
+        hook, throttled = _throttle_ses(1.0, seed=1)
+        ses = aws.client("sesv2")
+        ses.meta.events.register_first("before-send.sesv2.SendEmail", hook)
+        moment = datetime(2026, 12, 7, 18, 30, tzinfo=timezone.utc)
+        clock.move_to(moment)
+        try:
+            report = sweep.run(now=moment)
+        finally:
+            ses.meta.events.unregister("before-send.sesv2.SendEmail", hook)
+        assert len(throttled) == ses.meta.config.retries["total_max_attempts"] == 5  # botocore: 1 try + 4 retries
+        assert report.retried == 1 and report.sent == 0
+        item = _reminder_item(client["client_id"], assignment["assignment_id"])
+        assert item["state"] == "pending" and item["send_at"] > "2026-12-07T18:30"
+        env.attach()
+        later = moment + sweep.RETRY_AFTER + reminder_store.BUCKET
+        clock.move_to(later)
+        assert sweep.run(now=later).sent == 1
+    assert len(env.to(client["email"])) == 1
 
 
 def test_opted_out_sms_is_recorded_and_shown_to_the_clinician(api, world, env):
@@ -203,15 +256,16 @@ def test_a_risk_alert_tells_the_clinician_at_once_and_only_once_with_no_client_d
 
 
 def test_the_sweep_tells_the_clinician_when_the_immediate_notice_failed(api, world, env, monkeypatch):
-    from chalicelib.notifications import channels
+    from chalicelib.channels import email
+    from chalicelib.notifications.outcomes import Outcome
     from chalicelib.reminders import sweep
 
     env.attach()
-    real = channels.send_email
-    monkeypatch.setattr(channels, "send_email", lambda email: channels.Outcome("retry", "throttled"))
+    real = email.send
+    monkeypatch.setattr(email, "send", lambda message: Outcome("retry", "throttled"))
     submit_risk_answer(api, world, "risk-alert-notice-2")
     assert env.to("a1@example.com") == []
-    monkeypatch.setattr(channels, "send_email", real)
+    monkeypatch.setattr(email, "send", real)
     sweep.run(now=datetime.now(timezone.utc) + timedelta(minutes=11))
     assert len(env.to("a1@example.com")) == 1
 
@@ -258,3 +312,32 @@ def test_clinicians_opt_into_a_morning_digest_and_alert_texts(api, world, env):
     api.http.patch("/v1/me/notifications", headers=headers, body=json.dumps({"digest": False}))
     sweep.run(now=morning + timedelta(days=1))
     assert len([s for s in env.to("a1@example.com") if "daily summary" in s.subject]) == 1
+
+
+def test_quiet_hours_that_start_when_they_end_are_a_field_error_and_old_records_with_them_still_plan(api, world, env):
+    from chalicelib.store import keys, table
+
+    equal = {"start": "21:00", "end": "21:00"}
+    created = api.http.post("/v1/clients", headers=world.headers("a1"), body=json.dumps(
+        {"display_name": "Equal Quiet", "timezone": "Europe/London", "quiet_hours": equal}))
+    assert created.status_code == 422, created.body
+    assert created.headers["Content-Type"].startswith("application/problem+json")
+    assert [e["field"] for e in json.loads(created.body)["errors"]] == ["quiet_hours"]
+    client_id = world.resources["client_id"]
+    for path, headers in ((f"/v1/clients/{client_id}", world.headers("a1")),
+                          ("/v1/client/me", world.headers(token=world.links["a1"]))):
+        patched = api.http.patch(path, headers=headers, body=json.dumps({"quiet_hours": equal}))
+        assert patched.status_code == 422 and json.loads(patched.body)["errors"][0]["field"] == "quiet_hours"
+    # A record saved before the rule was enforced: new assignments and edits still work (they answered 500).
+    profile = table.get(keys.client_profile(client_id).as_dict(), consistent=True)
+    table.put({**profile, "quiet_hours": equal})
+    assigned = api.http.post(f"/v1/clients/{client_id}/assignments", headers=world.headers("a1"),
+                             body=json.dumps({"template_id": "gad-7", "recurrence": {"frequency": "daily"}}))
+    assert assigned.status_code == 201, assigned.body
+    assert _reminder_item(client_id, json.loads(assigned.body)["assignment_id"])["state"] == "pending"
+    moved = api.http.patch(f"/v1/clients/{client_id}", headers=world.headers("a1"),
+                           body=json.dumps({"reminder_time": "19:15"}))
+    assert moved.status_code == 200, moved.body
+    fixed = api.http.patch(f"/v1/clients/{client_id}", headers=world.headers("a1"),
+                           body=json.dumps({"quiet_hours": {"start": "22:00", "end": "07:00"}}))
+    assert fixed.status_code == 200 and json.loads(fixed.body)["quiet_hours"] == {"start": "22:00", "end": "07:00"}

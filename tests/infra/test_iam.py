@@ -99,3 +99,29 @@ def test_sweep_role_is_narrower_than_the_api_role(stack):
     assert {a for a in sweep if a.startswith("dynamodb:")} < {a for a in api if a.startswith("dynamodb:")}
     queue_id = stack.one("AWS::SQS::Queue", "OperationsSweepDeadLetters")[0]
     assert sweep["sqs:SendMessage"] == [{"Fn::GetAtt": [queue_id, "Arn"]}]
+
+
+def test_every_resource_a_channel_grant_may_name_has_arns_here():
+    from types import SimpleNamespace
+
+    from chalicelib import channels
+    from emotipal_infra import permissions
+
+    resources = SimpleNamespace(ses_identity_arn="arn:ses-identity", ses_configuration_set_arn="arn:ses-set",
+                                push_platform_arns=("arn:aws:sns:eu-west-2:111122223333:app/GCM/emotipal",))
+    arns = permissions.channel_resource_arns(None, resources)
+    assert set(arns) == set(channels.RESOURCES)
+    assert arns["push_endpoints"] == ["arn:aws:sns:eu-west-2:111122223333:endpoint/GCM/emotipal/*"]
+
+
+def test_each_role_has_what_the_reminder_channels_declare(stack):
+    from chalicelib import channels
+
+    for prefix, function in (("ApiRole", "api"), ("SweepRole", "sweep")):
+        actions = _role_actions(stack, prefix)
+        for grant in channels.grants(function):
+            if set(grant.resources) <= {"push_applications", "push_endpoints"}:
+                continue  # no push platform applications in these stages' context
+            for action in grant.actions:
+                assert action in actions, (prefix, action)
+    assert _role_actions(stack, "SweepRole")["ses:SendEmail"]

@@ -49,7 +49,12 @@ _PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>Emotipal reminders</title></head>
 <body style="font-family: system-ui, sans-serif; max-width: 32rem; margin: 3rem auto; padding: 0 1rem; color: #1d2330">
 <h1 style="font-size: 1.3rem">Emotipal reminders</h1>{content}</body></html>"""
-_NAMES = {"email": "email", "sms": "text message", "push": "push"}
+
+
+def _label(channel: str) -> str:
+    from chalicelib import channels
+
+    return channels.get(channel).label
 
 
 def _html(status: int, content: str) -> Response:
@@ -74,7 +79,7 @@ def _read(call: Call):
 def unsubscribe_page(call: Call) -> Response:
     found = _read(call)
     token = escape(call.query.token, quote=True)
-    return _html(200, f"<p>Stop {escape(_NAMES[found.channel])} reminders from Emotipal?</p>"
+    return _html(200, f"<p>Stop {escape(_label(found.channel))} reminders from Emotipal?</p>"
                       f'<form method="post" action="?token={token}">'
                       '<button type="submit" style="padding: .6rem 1rem">Stop these reminders</button></form>'
                       "<p>You can turn them back on in Emotipal's settings at any time.</p>")
@@ -89,7 +94,7 @@ def unsubscribe(call: Call) -> Response:
     if "application/json" in (call.header("accept") or ""):
         return Response(body=json.dumps({"unsubscribed": found.channel if done else None}), status_code=200,
                         headers={"Content-Type": "application/json"})
-    return _html(200, f"<p>Done: Emotipal will send you no more {escape(_NAMES[found.channel])} reminders.</p>"
+    return _html(200, f"<p>Done: Emotipal will send you no more {escape(_label(found.channel))} reminders.</p>"
                       "<p>You can turn them back on in Emotipal's settings at any time.</p>")
 
 

@@ -1,9 +1,9 @@
-"""Message content, unsubscribe tokens and the retry policy, without AWS."""
+"""Message content, unsubscribe tokens and how a failed send is classified, without AWS."""
 from __future__ import annotations
 
 import pytest
 
-from chalicelib.notifications import channels, messages, unsubscribe
+from chalicelib.notifications import messages, outcomes, unsubscribe
 
 
 @pytest.fixture(autouse=True)
@@ -50,21 +50,33 @@ def test_sms_is_short_and_carries_the_link():
     assert "https://x/client/" in text and "…" in text and len(text) < 200
 
 
-def test_throttling_is_retried_and_a_rejection_is_not():
+def test_what_outlasts_botocores_retries_waits_for_a_later_sweep_and_a_rejection_is_final():
     from botocore.exceptions import ClientError
 
-    calls = []
-
-    def throttled_twice():
-        calls.append(1)
-        if len(calls) < 3:
-            raise ClientError({"Error": {"Code": "ThrottlingException"}, "ResponseMetadata": {"HTTPStatusCode": 400}},
-                              "SendEmail")
-        return "ok"
-
-    assert channels.with_retries(throttled_twice, sleep=lambda s: None) == "ok" and len(calls) == 3
+    throttled = ClientError({"Error": {"Code": "TooManyRequestsException"}, "ResponseMetadata": {"HTTPStatusCode": 429}},
+                            "SendEmail")
+    assert outcomes.outcome_of(throttled) == outcomes.Outcome("retry", "temporarily_unavailable")
     rejected = ClientError({"Error": {"Code": "MessageRejected"}, "ResponseMetadata": {"HTTPStatusCode": 400}},
                            "SendEmail")
-    assert channels._outcome_of(rejected) == channels.Outcome("failed", "message_rejected")
+    assert outcomes.outcome_of(rejected) == outcomes.Outcome("failed", "message_rejected")
     server = ClientError({"Error": {"Code": "Oops"}, "ResponseMetadata": {"HTTPStatusCode": 503}}, "SendEmail")
-    assert channels._outcome_of(server).state == "retry"
+    assert outcomes.outcome_of(server).state == "retry"
+    # One call, no retry loop of its own: botocore's standard mode is the retry layer.
+    calls = []
+
+    def throttled_call():
+        calls.append(1)
+        raise throttled
+
+    assert outcomes.sending(throttled_call).state == "retry" and len(calls) == 1
+    unknown = ClientError({"Error": {"Code": "AccessDenied"}, "ResponseMetadata": {"HTTPStatusCode": 403}}, "SendEmail")
+    with pytest.raises(ClientError):
+        outcomes.outcome_of(unknown)
+
+
+def test_tokens_name_only_channels_the_registry_knows():
+    from chalicelib import channels
+
+    for name in channels.NAMES:
+        assert unsubscribe.read_token(unsubscribe.make_token("CLIENT1", name)).channel == name
+    assert unsubscribe.read_token(unsubscribe.make_token("CLIENT1", "fax")) is None

@@ -70,3 +70,26 @@ def test_a_due_reminder_is_dropped_once_the_occurrence_is_done_or_closed():
     assert still_due(assignment, _profile(), "2027-01-11", evening + timedelta(hours=5))[0] is False
     done = _assignment(occurrences={"2027-01-11": {"state": "skipped"}})
     assert still_due(done, _profile(), "2027-01-11", evening)[0] is False
+
+
+def test_a_stored_record_whose_quiet_hours_start_and_end_alike_plans_as_if_it_had_none():
+    # Saved before the client models refused it: it must not fail every later write.
+    legacy = _profile(quiet_hours={"start": "18:30", "end": "18:30"})
+    planned = next_reminder(_assignment(), legacy, not_before=NOW)
+    assert planned.send_at == datetime(2027, 1, 11, 18, 30, tzinfo=timezone.utc)
+    # Real quiet hours still move the reminder.
+    quiet = _profile(quiet_hours={"start": "18:00", "end": "19:00"})
+    assert next_reminder(_assignment(), quiet, not_before=NOW).send_at == datetime(2027, 1, 11, 19, 0,
+                                                                                  tzinfo=timezone.utc)
+
+
+def test_the_client_models_refuse_what_the_plan_would_read_as_no_quiet_hours():
+    import pytest
+    from pydantic import ValidationError
+
+    from chalicelib.clients.models import ClientPreferencesUpdate, QuietHours
+
+    with pytest.raises(ValidationError) as raised:
+        ClientPreferencesUpdate.model_validate({"quiet_hours": {"start": "22:00", "end": "22:00"}})
+    assert [(e["loc"], e["type"]) for e in raised.value.errors()] == [(("quiet_hours",), "quiet_hours_empty")]
+    assert QuietHours(start="22:00", end="07:00").end == "07:00"
