@@ -1,6 +1,6 @@
 # Proof by fuzzing and under load, each against a fresh local stack of its own (free ports,
 # its own state directory, its own practice; never the demo data).
-#   make fuzz   schemathesis, every phase including stateful, 5,000+ requests (about 20 min)
+#   make fuzz   schemathesis, every phase including stateful, 5,000+ requests (about 15 min)
 #   make load   concurrent clients autosaving and submitting (LOAD_SECONDS, LOAD_CLIENTS)
 # `make test` runs a short deterministic fuzz run (about a minute).
 .PHONY: test-fuzz-short fuzz load

@@ -61,7 +61,7 @@ PROFILES = {
                      workers=1),
     # Every phase; fuzzing and stateful repeat until the time budget is spent.
     "full": Profile(max_examples=60, phases="examples,coverage,fuzzing,stateful", seed=None, min_requests=5000,
-                    max_time=1000),
+                    max_time=750),
 }
 
 
@@ -70,14 +70,17 @@ class FuzzData:
     """What the fuzzer may aim at: the ids it created and the tokens that open them."""
 
     clinician_token: str
-    owner_token: str
+    # The owner of a second practice: managing clinicians (deactivating one among them) must
+    # never lock out the clinician whose token the rest of the run uses.
+    manager_token: str
     client_token: str
     ids: dict[str, list[str]] = field(default_factory=dict)
-    # Operations that would revoke the client's own link or erase its data get spare ids only.
+    # Operations that would revoke the client's own link, erase it or end its homework get
+    # spare ids (tests/fuzz/hooks.py keeps them off the first client whatever the fuzzer picks).
     spare: dict[str, list[str]] = field(default_factory=dict)
 
 
-def seed_data(practice: Practice) -> FuzzData:
+def seed_data(practice: Practice, managed: Practice) -> FuzzData:
     clinician = practice.clinician
     client_id = practice.new_client("Fuzz Client")
     client_token = practice.new_link(client_id)
@@ -102,7 +105,7 @@ def seed_data(practice: Practice) -> FuzzData:
         spare_clients.append(spare)
         spare_assignments.append(practice.new_assignment(spare, "gad-7"))
     return FuzzData(
-        clinician_token=practice.clinician_token, owner_token=practice.owner_token, client_token=client_token,
+        clinician_token=practice.clinician_token, manager_token=managed.owner_token, client_token=client_token,
         ids={
             "client_id": [client_id, *spare_clients],
             "assignment_id": [open_one, done_one, daily],
@@ -110,6 +113,7 @@ def seed_data(practice: Practice) -> FuzzData:
             "alert_id": [alert["alert_id"] for alert in alerts],
             "template_id": [template["template_id"], "phq-9", "thought-record"],
             "export_id": [export["export_id"]],
+            "clinician_id": [managed.clinician_id],
         },
         spare={"client_id": spare_clients, "assignment_id": spare_assignments},
     )
@@ -141,19 +145,24 @@ def write_config(data: FuzzData, path: Path) -> None:
         lines += [f"[dictionaries.{name}s]", f"values = {_toml_list(values)}"]
     for name, values in data.spare.items():
         lines += [f"[dictionaries.spare_{name}s]", f"values = {_toml_list(values)}"]
+    # Methods the API does not serve must be refused. Not TRACE: `chalice local`'s http.server
+    # answers it 501 by itself, and API Gateway never passes it to the function.
+    lines += ["[phases.coverage]",
+              'unexpected-methods = ["get", "put", "post", "delete", "options", "patch", "query"]']
     lines.append("[parameters]")
     # Often the ids we made (deep into the handlers), sometimes generated ones (the 404 paths).
     lines += [f'"path.{name}" = {{ dictionary = "{name}s", probability = 0.75 }}' for name in data.ids]
     for regex, name in SPARE_ONLY:
         lines += ["[[operations]]", f"include-name-regex = {json.dumps(regex)}",
                   f'parameters = {{ "path.{name}" = {{ dictionary = "spare_{name}s", probability = 0.75 }} }}']
-    # Managing clinicians is for owners and admins.
+    # Managing clinicians is for owners and admins: the second practice's owner.
     lines += ["[[operations]]", 'include-path-regex = "^/v1/clinicians"',
-              'headers = { Authorization = "Bearer ${EMOTIPAL_FUZZ_OWNER_TOKEN}" }']
+              'headers = { Authorization = "Bearer ${EMOTIPAL_FUZZ_MANAGER_TOKEN}" }']
     path.write_text("\n".join(lines) + "\n")
 
 
 def run_schemathesis(api: str, data: FuzzData, profile: Profile, work_dir: Path) -> dict[str, Any]:
+    work_dir = work_dir.resolve()
     config = work_dir / "schemathesis.toml"
     write_config(data, config)
     counts_path = work_dir / "requests.json"
@@ -168,12 +177,14 @@ def run_schemathesis(api: str, data: FuzzData, profile: Profile, work_dir: Path)
     if profile.max_time:
         command += ["--max-time", str(profile.max_time)]
     env = {**os.environ, "EMOTIPAL_FUZZ_CLINICIAN_TOKEN": data.clinician_token,
-           "EMOTIPAL_FUZZ_OWNER_TOKEN": data.owner_token, "EMOTIPAL_FUZZ_CLIENT_TOKEN": data.client_token,
-           "EMOTIPAL_FUZZ_COUNTS": str(counts_path), "PYTHONPATH": str(REPO_ROOT)}
+           "EMOTIPAL_FUZZ_MANAGER_TOKEN": data.manager_token, "EMOTIPAL_FUZZ_CLIENT_TOKEN": data.client_token,
+           "EMOTIPAL_FUZZ_COUNTS": str(counts_path),
+           "EMOTIPAL_FUZZ_PROTECTED": json.dumps({"client_id": data.ids["client_id"][0], "spare": data.spare}), "PYTHONPATH": str(REPO_ROOT)}
     output_path = work_dir / "schemathesis.out"
     started = time.monotonic()
     with output_path.open("w") as output:
-        completed = subprocess.run(command, cwd=REPO_ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
+        # In the work dir: schemathesis and Hypothesis keep their caches in the current directory.
+        completed = subprocess.run(command, cwd=work_dir, env=env, stdout=output, stderr=subprocess.STDOUT,
                                    text=True, check=False)
     elapsed = time.monotonic() - started
     reports = sorted(report_dir.glob("json-*.json"))
@@ -212,6 +223,7 @@ def print_summary(result: dict[str, Any], profile_name: str) -> None:
         print(f"     {check:<30} {count:>4}" + (f"  ({'; '.join(operations)})" if operations else ""))
     if result["errors"]:
         print(f"   errors: {len(result['errors'])} (see {result['output']})")
+    print(f"   the fuzzed client's link after the run: GET /v1/client/me → {result.get('client_link_status_after')}")
     print(f"   full schemathesis output (reproductions as curl): {result['output']}")
 
 
@@ -219,8 +231,13 @@ def fuzz(profile_name: str, work_dir: Path) -> dict[str, Any]:
     profile = PROFILES[profile_name]
     with local_stack(work_dir) as running:
         practice = provision(running, "Fuzz Practice")
-        data = seed_data(practice)
+        managed = provision(running, "Fuzz Managed Practice")
+        data = seed_data(practice, managed)
         result = run_schemathesis(running.stack["api"], data, profile, work_dir)
+        # The guard in hooks.py kept the fuzzed client's link alive: its token still opens it.
+        still = Api(running.stack["api"], data.client_token).session.get(f"{running.stack['api']}/v1/client/me",
+                                                                          timeout=30)
+        result["client_link_status_after"] = still.status_code
     result["min_requests"] = profile.min_requests
     return result
 

@@ -19,6 +19,7 @@ def test_short_fuzz_run_of_the_api_finds_no_failure(tmp_path):
     assert succeeded >= result["requests"] // 5, f"too few requests got past validation and auth: {summary}"
     assert result["phases"]["stateful"]["status"] != "skip", summary
     assert set(result["failures"]) >= set(CHECKS)
+    assert result["client_link_status_after"] == 200, summary
 
     assert not result["errors"], summary
     assert not any(result["failures"].values()), summary

@@ -9,9 +9,11 @@ clients, each with an access link and a PHQ-9 assignment. Then one session per c
 all at once, for LOAD_SECONDS on 127.0.0.1:
 
     autosave a draft twice (PUT …/draft, carrying the version the last save returned)
-    submit (POST …/submissions with an Idempotency-Key; on a network error or a 5xx the
-            same request is sent again with the same key)
+    submit (POST …/submissions with an Idempotency-Key)
     the clinician assigns the next one
+
+Each request, as the web pages do, is sent again after a network error or a 5xx (waiting
+Retry-After): a submission with the same Idempotency-Key.
 
 A one-off assignment is used because an occurrence takes one submission, and only
 occurrences that fall due after an assignment was created count (chalicelib/homework/
@@ -43,7 +45,7 @@ import requests
 from tests.fuzz.stack import PHQ9_ITEMS, Practice, local_stack, phq9_answers, provision
 
 REQUEST_TIMEOUT = 30
-SUBMIT_ATTEMPTS = 5
+ATTEMPTS = 5
 
 
 def _env_int(name: str, default: int) -> int:
@@ -63,7 +65,7 @@ class Stats:
     statuses: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     acknowledged: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     assignments: list[str] = field(default_factory=list)
-    retries: int = 0
+    retries: Counter = field(default_factory=Counter)
 
     def record(self, kind: str, seconds: float, status: str) -> None:
         with self.lock:
@@ -78,7 +80,7 @@ class Session:
         self.base = practice.api_base
         self.client_id = client_id
         self.stats = stats
-        self.assignment_id = assignment_id
+        self.first_assignment = assignment_id
         self.client = requests.Session()
         self.client.headers["Authorization"] = f"Bearer {token}"
         self.clinician = requests.Session()
@@ -95,53 +97,68 @@ class Session:
         self.stats.record(kind, time.perf_counter() - started, str(response.status_code))
         return response
 
-    def autosave(self) -> None:
+    def _send_retrying(self, session: requests.Session, kind: str, method: str, path: str,
+                       **kwargs) -> requests.Response | None:
+        """As the web page does: on a network error or a 5xx, wait (Retry-After) and send the
+        same request again; the submission's Idempotency-Key rides along in `kwargs`."""
+        response = None
+        for attempt in range(ATTEMPTS):
+            if attempt:
+                with self.stats.lock:
+                    self.stats.retries[kind] += 1
+                wait = response.headers.get("Retry-After", "") if response is not None else ""
+                time.sleep(min(float(wait), 2.0) if wait.isdigit() else 0.2 * attempt)
+            response = self._send(session, kind, method, path, **kwargs)
+            if response is not None and response.status_code < 500:
+                return response
+        return response
+
+    def autosave(self, assignment_id: str) -> None:
         version = None
         answered: dict[str, str] = {}
         for item in PHQ9_ITEMS[:2]:
             answered[item] = self.rng.choice(("not_at_all", "several_days"))
-            response = self._send(self.client, "draft", "PUT", f"/v1/client/assignments/{self.assignment_id}/draft",
-                                  json={"answers": answered, "version": version})
-            if response is not None and response.status_code == 200:
+            response = self._send_retrying(self.client, "draft", "PUT",
+                                           f"/v1/client/assignments/{assignment_id}/draft",
+                                           json={"answers": answered, "version": version})
+            if response is None:
+                continue
+            if response.status_code == 200:
                 version = response.json()["version"]
+            elif response.status_code == 409:
+                # Saved elsewhere (or by an attempt whose answer was lost): carry on from the stored one.
+                version = (response.json().get("current") or {}).get("version")
 
-    def submit(self) -> None:
+    def submit(self, assignment_id: str) -> None:
         key = f"load-{uuid.uuid4()}"
         body = {"answers": phq9_answers(self.rng.choice), "rating": self.rng.randint(1, 5)}
-        for attempt in range(SUBMIT_ATTEMPTS):
-            if attempt:
-                with self.stats.lock:
-                    self.stats.retries += 1
-                time.sleep(0.2 * attempt)
-            response = self._send(self.client, "submit", "POST",
-                                  f"/v1/client/assignments/{self.assignment_id}/submissions",
-                                  json=body, headers={"Idempotency-Key": key})
-            if response is None or response.status_code >= 500:
-                continue  # the same key again: a stored first attempt answers with its receipt
-            if response.status_code == 201:
-                with self.stats.lock:
-                    self.stats.acknowledged[self.assignment_id].add(response.json()["submission_id"])
-            return
+        response = self._send_retrying(self.client, "submit", "POST",
+                                       f"/v1/client/assignments/{assignment_id}/submissions",
+                                       json=body, headers={"Idempotency-Key": key})
+        if response is not None and response.status_code == 201:
+            with self.stats.lock:
+                self.stats.acknowledged[assignment_id].add(response.json()["submission_id"])
 
-    def next_assignment(self) -> bool:
-        response = self._send(self.clinician, "assign", "POST", f"/v1/clients/{self.client_id}/assignments",
-                              json={"template_id": "phq-9", "recurrence": {"frequency": "once"},
-                                    "due_time": "23:59", "reminders": {"enabled": False}})
+    def next_assignment(self) -> str | None:
+        response = self._send_retrying(self.clinician, "assign", "POST", f"/v1/clients/{self.client_id}/assignments",
+                                       json={"template_id": "phq-9", "recurrence": {"frequency": "once"},
+                                             "due_time": "23:59", "reminders": {"enabled": False}})
         if response is None or response.status_code != 201:
-            return False
-        self.assignment_id = response.json()["assignment_id"]
+            return None
+        assignment_id = response.json()["assignment_id"]
         with self.stats.lock:
-            self.stats.assignments.append(self.assignment_id)
-        return True
+            self.stats.assignments.append(assignment_id)
+        return assignment_id
 
     def run(self, deadline: float) -> None:
+        assignment_id: str | None = self.first_assignment
         while time.monotonic() < deadline:
-            self.autosave()
-            self.submit()
-            if time.monotonic() >= deadline:
-                break
-            if not self.next_assignment():
-                time.sleep(0.5)
+            if assignment_id is None:
+                assignment_id = self.next_assignment()
+                continue
+            self.autosave(assignment_id)
+            self.submit(assignment_id)
+            assignment_id = None
 
 
 def set_up(practice: Practice, clients: int, stats: Stats) -> list[Session]:
@@ -153,7 +170,7 @@ def set_up(practice: Practice, clients: int, stats: Stats) -> list[Session]:
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         sessions = list(pool.map(one, range(clients)))
-    stats.assignments.extend(s.assignment_id for s in sessions)
+    stats.assignments.extend(s.first_assignment for s in sessions)
     return sessions
 
 
@@ -194,7 +211,8 @@ def report(stats: Stats, seconds: float, clients: int) -> None:
             if status == "network-error" or int(status) >= 400:
                 errors[f"{kind} {status}"] += n
     print("   errors by status: " + (", ".join(f"{k}: {n}" for k, n in sorted(errors.items())) or "none"))
-    print(f"   submit retries (same Idempotency-Key): {stats.retries}")
+    print("   retries after a network error or 5xx: " + (", ".join(
+        f"{kind} {n}" for kind, n in sorted(stats.retries.items())) or "none") + " (submissions with the same Idempotency-Key)")
 
 
 def verify(practice: Practice, stats: Stats) -> bool:
