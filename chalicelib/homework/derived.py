@@ -13,29 +13,31 @@ from pydantic import Field
 from chalicelib.homework.items.base import ItemId, ItemType, Model, Score, ShortLabel, Unit, is_empty, score_of
 
 
-class DerivedChecks(Protocol):
-    """What a derived kind may ask of the template checker (`templates._TemplateChecker`)."""
+if TYPE_CHECKING:  # only for type checkers: building a Protocol class costs at import
 
-    top: dict[str, ItemType]
+    class DerivedChecks(Protocol):
+        """What a derived kind may ask of the template checker (`templates._TemplateChecker`)."""
 
-    def add(self, loc: tuple[Any, ...], kind: str, message: str) -> None: ...
+        top: dict[str, ItemType]
 
-    def operand(self, ref: str, loc: tuple[Any, ...]) -> None:
-        """Report unless `ref` is a scorable top-level item or a derived value defined earlier."""
+        def add(self, loc: tuple[Any, ...], kind: str, message: str) -> None: ...
 
-    def clock_item(self, ref: str, loc: tuple[Any, ...]) -> str | None:
-        """The clock kind of a top-level time or datetime item; reports anything else."""
+        def operand(self, ref: str, loc: tuple[Any, ...]) -> None:
+            """Report unless `ref` is a scorable top-level item or a derived value defined earlier."""
+
+        def clock_item(self, ref: str, loc: tuple[Any, ...]) -> str | None:
+            """The clock kind of a top-level time or datetime item; reports anything else."""
 
 
-class DerivedInputs(Protocol):
-    """What a derived kind reads while scoring (see `scoring._derived`)."""
+    class DerivedInputs(Protocol):
+        """What a derived kind reads while scoring (see `scoring._derived`)."""
 
-    def item(self, ref: str) -> ItemType: ...
+        def item(self, ref: str) -> ItemType: ...
 
-    def answer(self, ref: str) -> Any: ...
+        def answer(self, ref: str) -> Any: ...
 
-    def operand(self, ref: str) -> Score | None:
-        """An earlier derived value, or the score of a top-level item's answer."""
+        def operand(self, ref: str) -> Score | None:
+            """An earlier derived value, or the score of a top-level item's answer."""
 
 
 class DerivedRule(Model):

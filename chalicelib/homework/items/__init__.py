@@ -13,6 +13,7 @@ failing on some later request.
 from __future__ import annotations
 
 import inspect
+import sys
 from typing import TYPE_CHECKING, Annotated, Union
 
 from pydantic import Field
@@ -66,8 +67,10 @@ else:
     # Any item at the top level of a template.
     Item = Annotated[Union[_TYPES], Field(discriminator="type")]  # noqa: UP007
 
+# A container's `items: list[FieldItem]` is resolved in its own module when pydantic first
+# builds its schema (models defer that to first use, which keeps `import app` cheap).
 for _cls in _TYPES:
     if _cls.container:
-        _cls.model_rebuild(force=True, _types_namespace={"FieldItem": FieldItem})
+        vars(sys.modules[_cls.__module__])["FieldItem"] = FieldItem
 
 __all__ = ["ITEM_TYPES", "FieldItem", "Item", "ItemType", *(cls.__name__ for cls in _TYPES)]

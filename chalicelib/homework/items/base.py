@@ -76,11 +76,12 @@ def tidy(value: float) -> Score:
 
 # --------------------------------------------------------------------------- answer values
 
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_TIME = re.compile(r"^\d{2}:\d{2}(:\d{2})?$")
-_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})?$")
+# Patterns as strings: `re` compiles (and caches) them on first use, not at `import app`.
+_DATE = r"^\d{4}-\d{2}-\d{2}$"
+_TIME = r"^\d{2}:\d{2}(:\d{2})?$"
+_DATETIME = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})?$"
 # Control characters other than tab and newlines have no place in an answer.
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
 
 
 def is_empty(value: Any) -> bool:
@@ -113,7 +114,7 @@ def describe_range(low: float | None, high: float | None) -> str:
 
 
 def parse_date(value: Any) -> date | None:
-    if not isinstance(value, str) or not _DATE.match(value):
+    if not isinstance(value, str) or not re.match(_DATE, value):
         return None
     try:
         return date.fromisoformat(value)
@@ -122,7 +123,7 @@ def parse_date(value: Any) -> date | None:
 
 
 def parse_time(value: Any) -> time | None:
-    if not isinstance(value, str) or not _TIME.match(value):
+    if not isinstance(value, str) or not re.match(_TIME, value):
         return None
     try:
         return time.fromisoformat(value)
@@ -132,7 +133,7 @@ def parse_time(value: Any) -> time | None:
 
 def parse_datetime(value: Any) -> datetime | None:
     """ISO 8601 date and time; with an offset or Z, or local wall-clock time without."""
-    if not isinstance(value, str) or not _DATETIME.match(value):
+    if not isinstance(value, str) or not re.match(_DATETIME, value):
         return None
     try:
         return datetime.fromisoformat(value)
@@ -277,7 +278,7 @@ def check_text(item: Any, value: Any, path: str, checker: AnswerChecker) -> None
         checker.add(path, "wrong_type", "Answer with text.")
     elif len(value) > item.max_length:
         checker.add(path, "too_long", f"Keep this to {item.max_length} characters or fewer.")
-    elif CONTROL.search(value):
+    elif re.search(_CONTROL, value):
         checker.add(path, "invalid_characters", "This answer contains characters that cannot be stored.")
 
 
