@@ -44,10 +44,42 @@ def create_practice(args: argparse.Namespace) -> int:
     except cognito.UserExists:
         print(f"error: a user with the email {email} already exists", file=sys.stderr)
         return 1
+    except cognito.ProviderRejected as error:
+        print(f"error: Cognito refused {error.field}: {error.message}", file=sys.stderr)
+        return 1
     print(f"practice_id:        {practice['practice_id']}")
     print(f"owner:              {email} (clinician_id {owner['sub']})")
     print(f"temporary password: {temporary}")
     print("The owner signs in with it and chooses a new password at the first sign-in.")
+    return 0
+
+
+def set_clinician_status(args: argparse.Namespace) -> int:
+    """Offboard (or restore) a clinician when no owner can: the same rules as the API."""
+    from chalicelib.errors import DomainError
+    from chalicelib.identity import cognito, practices
+    from chalicelib.identity.principals import Clinician, Role
+    from chalicelib.store import practices as practice_store
+
+    email = args.email.strip().lower()
+    sub = cognito.find_user_sub(email)
+    member = practice_store.get_membership(sub) if sub else None
+    if not member:
+        print(f"error: no clinician with the email {email}", file=sys.stderr)
+        return 1
+    operator = Clinician(sub="operator", practice_id=member["practice_id"], role=Role.owner, email="",
+                         display_name="operator")
+    action = practices.deactivate if args.command == "deactivate-clinician" else practices.reactivate
+    try:
+        updated = action(operator, sub)
+    except practices.CaseloadNotEmpty as error:
+        print(f"error: {error.detail} Client ids: {', '.join(c['client_id'] for c in error.clients)}"
+              + (" (and more)" if error.more else ""), file=sys.stderr)
+        return 1
+    except (DomainError, cognito.ProviderRejected) as error:
+        print(f"error: {getattr(error, 'detail', None) or error}", file=sys.stderr)
+        return 1
+    print(f"{email} (clinician_id {sub}) is now {updated['status']}")
     return 0
 
 
@@ -61,6 +93,11 @@ def main(argv: list[str] | None = None) -> int:
     create.add_argument("--owner-email", required=True)
     create.add_argument("--owner-name", help="the owner's display name (default: from the email)")
     create.set_defaults(handler=create_practice)
+    for name, summary in (("deactivate-clinician", "disable a clinician's sign-in and end their sessions"),
+                          ("reactivate-clinician", "let a deactivated clinician sign in again")):
+        command = commands.add_parser(name, help=summary)
+        command.add_argument("--email", required=True, help="the clinician's sign-in email")
+        command.set_defaults(handler=set_clinician_status)
     args = parser.parse_args(argv)
     _load_env_file(args.env_file)
     return args.handler(args)

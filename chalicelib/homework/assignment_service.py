@@ -63,7 +63,7 @@ def _load_stats(client_id: str) -> dict[str, Any]:
 
 def create(actor: Clinician, client_id: str, body: AssignmentCreate) -> AssignmentView:
     profile = clients.get_for_clinician(actor, client_id, consistent=True)
-    template, _facts = template_service.resolve(actor, body.template_id, body.template_version)
+    template, _facts = template_service.resolve_for_new_assignment(actor, body.template_id, body.template_version)
     now = utc_now()
     start = body.start_date or rules.local_today(profile["timezone"], now)
     ulid = new_id()

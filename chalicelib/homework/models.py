@@ -69,6 +69,7 @@ class TemplateDetail(ResponseModel):
     shared: bool = True
     owner_id: str | None = None
     based_on: str | None = None
+    archived: bool = Field(default=False, description="Hidden from the list and refused for new assignments.")
     content: dict[str, Any]
 
 

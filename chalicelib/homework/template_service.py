@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.errors import Conflict, Forbidden, NotFound
+from chalicelib.errors import Conflict, FieldErrors, Forbidden, NotFound
 from chalicelib.fields import iso, new_id, utc_now
 from chalicelib.homework.library import get_library_template, list_library
 from chalicelib.homework.models import TemplateCreate, TemplateDetail, TemplateSummary, TemplateUpdate
@@ -29,7 +29,7 @@ def _visible(actor: Clinician, head: dict[str, Any] | None) -> bool:
 def list_templates(actor: Clinician) -> list[TemplateSummary]:
     items = [_library_summary(t) for t in list_library()]
     for head in store.list_practice_templates(actor.practice_id):
-        if _visible(actor, head):
+        if _visible(actor, head) and not head.get("archived"):
             items.append(TemplateSummary(template_id=head["template_id"], version=head["version"],
                                          title=head["title"], kind=head["kind"],
                                          description=head.get("description", ""), source="practice",
@@ -54,7 +54,17 @@ def resolve(actor: Clinician, template_id: str, version: int | None = None) -> t
         raise NotFound("No such version of this template.")
     template = Template.model_validate({**stored["content"], "id": template_id, "version": wanted})
     return template, {"source": "practice", "latest_version": head["version"], "shared": head.get("shared", True),
-                      "owner_id": head.get("owner_id"), "based_on": head.get("based_on")}
+                      "owner_id": head.get("owner_id"), "based_on": head.get("based_on"),
+                      "archived": bool(head.get("archived"))}
+
+
+def resolve_for_new_assignment(actor: Clinician, template_id: str,
+                               version: int | None = None) -> tuple[Template, dict[str, Any]]:
+    """`resolve`, refusing an archived template (assignments made before keep working)."""
+    template, facts = resolve(actor, template_id, version)
+    if facts.get("archived"):
+        raise FieldErrors.one("template_id", "this template is archived; restore it or choose another", "archived")
+    return template, facts
 
 
 def detail(template: Template, facts: dict[str, Any]) -> TemplateDetail:
@@ -94,4 +104,27 @@ def update(actor: Clinician, template_id: str, body: TemplateUpdate) -> Template
         store.add_template_version(changed, body.content.model_dump(mode="json"))
     except ConditionFailed:
         raise Conflict("This template has a newer version; reload it first.") from None
+    return detail(*resolve(actor, template_id))
+
+
+def set_archived(actor: Clinician, template_id: str, archived: bool) -> TemplateDetail:
+    """Archive (hide from the list, refuse for new assignments) or restore a custom template.
+
+    Its author and the practice's owners and admins may; existing assignments are untouched.
+    """
+    if get_library_template(template_id) is not None:
+        raise Forbidden("Library templates cannot be archived.")
+    head = store.get_template_head(template_id)
+    if not _visible(actor, head):
+        raise NotFound("No such template.")
+    if head["owner_id"] != actor.sub and not actor.manages_practice:
+        raise Forbidden("Only the template's author or a practice admin can archive it.")
+    if bool(head.get("archived")) != archived:
+        now = iso(utc_now())
+        changes = {"archived_at": now, "archived_by": actor.sub} if archived else {"archived_at": None,
+                                                                                   "archived_by": None}
+        try:
+            store.set_template_archived(head, archived, {**changes, "updated_at": now})
+        except ConditionFailed:
+            raise Conflict("This template changed at the same time; reload it and try again.") from None
     return detail(*resolve(actor, template_id))

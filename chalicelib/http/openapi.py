@@ -13,8 +13,9 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import GenerateJsonSchema, models_json_schema
 
-from chalicelib.http.framework import (HEADER_PARAMETERS, MAX_NUMBER_MAGNITUDE, PROBLEM_CONTENT_TYPE, ROUTES,
-                                       RouteSpec, path_parameter_shape)
+from chalicelib.http.framework import (HEADER_PARAMETERS, MAX_JSON_DEPTH, MAX_NUMBER_MAGNITUDE, MAX_SIGNIFICANT_DIGITS,
+                                       MIN_NUMBER_MAGNITUDE, PROBLEM_CONTENT_TYPE, ROUTES, RouteSpec,
+                                       path_parameter_shape)
 
 _SECURITY = {"clinician": [{"clinicianToken": []}], "client": [{"clientLink": []}], "public": []}
 
@@ -119,6 +120,18 @@ def declared_statuses(method: str, path: str) -> set[int]:
     return {int(s) for s in document()["paths"][path][method.lower()]["responses"]}
 
 
+_DESCRIPTION = (
+    "Therapy homework: clinicians assign, clients complete, clinicians review.\n\n"
+    "Errors are `application/problem+json` with per-field `errors`. A request body is a JSON object sent as "
+    "`Content-Type: application/json` in UTF-8 (RFC 8259; any other type or charset is 415) with no duplicate "
+    f"keys (400), at most {MAX_JSON_DEPTH} levels deep, and numbers that are finite, at most "
+    f"{MAX_NUMBER_MAGNITUDE:.0e} and, unless zero, at least {MIN_NUMBER_MAGNITUDE:.0e} in size, with at most "
+    f"{MAX_SIGNIFICANT_DIGITS} significant digits (422 naming each). Strings hold no control characters but tab "
+    "and line breaks; one-line fields not those either. Integers are JSON integers (not true, \"3\" or 3.0). "
+    "A malformed path id is simply not found (404). Answers carry `Cache-Control: no-store`."
+)
+
+
 @lru_cache(maxsize=1)
 def document() -> dict[str, Any]:
     models = []
@@ -136,10 +149,7 @@ def document() -> dict[str, Any]:
     return {
         "openapi": "3.1.0",
         "info": {"title": "Emotipal API", "version": "1.0.0",
-                 "description": "Therapy homework: clinicians assign, clients complete, clinicians review. "
-                                "Errors are application/problem+json with per-field `errors`. Request bodies "
-                                "are UTF-8 JSON objects: no duplicate keys, at most 16 levels deep, numbers "
-                                "finite with at most 15 significant digits and |x| <= 1e15."},
+                 "description": _DESCRIPTION},
         "paths": paths,
         "components": {
             "schemas": schemas,

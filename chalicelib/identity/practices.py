@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.config import get_settings
+from chalicelib.errors import Conflict, Forbidden, NotFound
 from chalicelib.fields import iso, new_id, utc_now
 from chalicelib.identity import cognito
 from chalicelib.identity.principals import Clinician, Role
@@ -61,3 +62,90 @@ def create_practice_with_owner(name: str, owner_email: str, owner_name: str) -> 
 
 def list_members(practice_id: str, *, limit: int, next_token: str | None):
     return practice_store.list_members(practice_id, limit=limit, next_token=next_token)
+
+
+# -- offboarding ---------------------------------------------------------------------------
+
+class CaseloadNotEmpty(Conflict):
+    """The clinician still has clients: they must be reassigned first (PATCH /v1/clients/{id})."""
+
+    def __init__(self, clients: list[dict[str, str]], more: bool):
+        super().__init__("Reassign this clinician's clients before deactivating them.")
+        self.clients, self.more = clients, more
+
+
+_CASELOAD_SHOWN = 50
+
+
+def _manageable(actor: Clinician, clinician_id: str) -> dict[str, Any]:
+    """The member `actor` may offboard or restore; another practice's member is a 404."""
+    member = practice_store.get_membership(clinician_id)
+    if not member or member.get("practice_id") != actor.practice_id:
+        raise NotFound("No such clinician.")
+    if clinician_id == actor.sub:
+        raise Forbidden("You cannot deactivate or reactivate your own account.")
+    if member.get("role") in (Role.owner.value, Role.admin.value) and actor.role != Role.owner:
+        raise Forbidden("Only the owner can deactivate or reactivate owners and admins.")
+    return member
+
+
+def _active_owners(practice_id: str) -> int:
+    count, token = 0, None
+    while True:
+        page = practice_store.list_members(practice_id, limit=100, next_token=token)
+        count += sum(1 for m in page.items
+                     if m.get("role") == Role.owner.value and m.get("status", "active") == "active")
+        token = page.next_token
+        if not token:
+            return count
+
+
+def deactivate(actor: Clinician, clinician_id: str) -> dict[str, Any]:
+    """Offboard a clinician: our membership goes inactive (their next request is a 401, even
+    with an unexpired access token), then Cognito disables the account and revokes its
+    refresh tokens. Refused while they still have clients, and for the last owner."""
+    from chalicelib.store import clients as client_store
+    from chalicelib.store.table import ConditionFailed
+
+    member = _manageable(actor, clinician_id)
+    if member.get("status", "active") != "active":
+        _disable_sign_in(member)  # a repeat finishes what a failed Cognito call left undone
+        return member
+    caseload = client_store.list_caseload(clinician_id, limit=_CASELOAD_SHOWN, next_token=None)
+    if caseload.items:
+        raise CaseloadNotEmpty([{"client_id": c["client_id"], "display_name": c.get("display_name", "")}
+                                for c in caseload.items], more=caseload.next_token is not None)
+    if member.get("role") == Role.owner.value and _active_owners(actor.practice_id) <= 1:
+        raise Conflict("A practice keeps at least one active owner.")
+    try:
+        updated = practice_store.set_membership_status(clinician_id, "inactive", "active", {
+            "deactivated_at": iso(utc_now()), "deactivated_by": actor.sub})
+    except ConditionFailed:
+        raise Conflict("This clinician was changed at the same time; reload and try again.") from None
+    _disable_sign_in(member)
+    return updated
+
+
+def _disable_sign_in(member: dict[str, Any]) -> None:
+    try:
+        cognito.disable_user(member["email"])
+    except cognito.UserMissing:
+        pass  # no sign-in account left to disable; the membership alone already locks them out
+
+
+def reactivate(actor: Clinician, clinician_id: str) -> dict[str, Any]:
+    """Restore a deactivated clinician: Cognito account enabled, membership active again."""
+    from chalicelib.store.table import ConditionFailed
+
+    member = _manageable(actor, clinician_id)
+    if member.get("status", "active") == "active":
+        return member
+    try:
+        cognito.enable_user(member["email"])
+    except cognito.UserMissing:
+        raise Conflict("The clinician's sign-in account no longer exists; invite them again.") from None
+    try:
+        return practice_store.set_membership_status(clinician_id, "active", "inactive", {
+            "reactivated_at": iso(utc_now()), "reactivated_by": actor.sub})
+    except ConditionFailed:
+        raise Conflict("This clinician was changed at the same time; reload and try again.") from None

@@ -139,3 +139,13 @@ def erase_client(client_id: str) -> int:
     doomed = [k for k in doomed if k != profile_key]
     table.batch_write(deletes=doomed)
     return len(doomed)
+
+
+def set_template_archived(head: dict[str, Any], archived: bool, changes: dict[str, Any]) -> dict[str, Any]:
+    """Archive or restore a custom template: the head only, while its version is still the one read
+    (ConditionFailed otherwise). Versions and assignments' snapshots stay as they are."""
+    template_id, practice_id = head["template_id"], head["practice_id"]
+    item = {**keys.template_head(template_id).as_dict(), **head, **changes, "archived": archived,
+            "gsi1pk": keys.practice_templates_index(practice_id), "gsi1sk": f"TEMPLATE#{template_id}"}
+    table.put(item, condition="#v = :v", names={"#v": "version"}, values={":v": head["version"]})
+    return strip(item)

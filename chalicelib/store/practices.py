@@ -38,3 +38,11 @@ def get_membership(sub: str) -> dict[str, Any] | None:
 def list_members(practice_id: str, *, limit: int, next_token: str | None) -> table.Page:
     index_pk, prefix = keys.practice_members_index(practice_id)
     return table.query(index_pk, index="gsi1", sk_prefix=prefix, limit=limit, next_token=next_token)
+
+
+def set_membership_status(sub: str, status: str, expected: str, attributes: dict[str, Any]) -> dict[str, Any]:
+    """Move a membership from status `expected` to `status` (ConditionFailed if it was not `expected`)."""
+    item = {**(get_membership(sub) or {}), **attributes, "status": status}
+    table.put(item, condition="attribute_exists(pk) AND #s = :expected", names={"#s": "status"},
+              values={":expected": expected})
+    return item

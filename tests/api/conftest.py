@@ -222,4 +222,5 @@ def victim_homework(api, w: World) -> dict[str, str]:
     export = post(api, "/v1/exports", w.headers("a1"), {"client_id": client_id, "format": "csv"})
     return {"client_id": client_id, "assignment_id": assignment["assignment_id"],
             "submission_id": receipt["submission_id"], "alert_id": alert["alert_id"],
-            "template_id": template["template_id"], "export_id": export["export_id"]}
+            "template_id": template["template_id"], "export_id": export["export_id"],
+            "clinician_id": w.sub("a1")}

@@ -229,11 +229,37 @@ async function showClinicians(who) {
     h("h1", { text: "Clinicians" }),
     h("div", { class: "table-scroll", tabindex: "0", role: "region", "aria-labelledby": "clinicians-caption" },
       h("table", {}, h("caption", { id: "clinicians-caption", text: "Clinicians in your practice" }),
-        h("thead", {}, h("tr", {}, ["Name", "Email", "Role", "Status"].map((label) => h("th", { scope: "col", text: label })))),
+        h("thead", {}, h("tr", {}, ["Name", "Email", "Role", "Status", "Actions"].map((label) => h("th", { scope: "col", text: label })))),
         h("tbody", {}, list.items.map((clinician) => h("tr", {},
           h("th", { scope: "row", text: clinician.display_name }), h("td", { text: clinician.email }),
-          h("td", { text: clinician.role }), h("td", { text: clinician.status })))))),
+          h("td", { text: clinician.role }), h("td", { text: clinician.status }),
+          h("td", {}, clinician.clinician_id === who.clinician_id ? null : offboardButton(clinician, who, status))))))),
     form);
+}
+
+// Offboarding: the API refuses (409) while the clinician still has clients and names them,
+// so they can be reassigned from each client's page first.
+function offboardButton(clinician, who, status) {
+  const deactivating = clinician.status === "active";
+  const verb = deactivating ? "Deactivate" : "Reactivate";
+  const button = h("button", { type: "button", class: "button button-secondary", text: verb, "aria-label": `${verb} ${clinician.display_name}` });
+  button.addEventListener("click", async () => {
+    if (deactivating && !window.confirm(`Deactivate ${clinician.display_name}? They are signed out everywhere and cannot sign in until reactivated.`)) return;
+    button.disabled = true;
+    try {
+      await adminApi("POST", `/v1/clinicians/${encodeURIComponent(clinician.clinician_id)}/${verb.toLowerCase()}`);
+      await showClinicians(who);
+      announce(`${clinician.display_name} ${deactivating ? "deactivated" : "reactivated"}.`);
+    } catch (error) {
+      button.disabled = false;
+      const clients = error instanceof ApiError && Array.isArray(error.problem.clients) ? error.problem.clients : [];
+      clear(status, notice("error", h("p", { text: describeError(error) }), clients.length
+        ? h("ul", {}, clients.map((client) => h("li", {}, h("a", { href: `#/clients/${encodeURIComponent(client.client_id)}`, text: client.display_name }))))
+        : null));
+      focusElement(status.firstElementChild);
+    }
+  });
+  return button;
 }
 
 start();

@@ -51,6 +51,7 @@ export async function showTemplateEditor(main, templateId) {
       version: copying ? null : detail.version,
       basedOn: copying ? detail.template_id : detail.based_on,
       shared: detail.shared ?? true,
+      archived: !copying && Boolean(detail.archived),
       content: { ...content, title: copying ? `${content.title} (adapted)` : content.title },
     };
   } else {
@@ -164,7 +165,7 @@ function renderEditor(main, state) {
       h("div", { class: "field" }, h("label", { class: "field-label", for: scoring.id, text: "Scoring rules as JSON" }),
         h("p", { class: "field-help", id: "template-scoring-help", text: "Totals, bands and risk rules, in the same form as the library's questionnaires. Leave empty for none." }), scoring)),
     h("div", { class: "choice" }, shared, h("label", { for: shared.id, text: "Share with everyone in the practice" })),
-    h("div", { class: "actions" }, save, h("a", { href: "#/templates", text: "Cancel" })));
+    h("div", { class: "actions" }, save, state.templateId ? archiveButton(state, status) : null, h("a", { href: "#/templates", text: "Cancel" })));
 
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -207,4 +208,28 @@ function renderEditor(main, state) {
       h("section", { class: "card preview-pane", "aria-labelledby": "preview-title" },
         h("h2", { id: "preview-title", text: "Preview: what the client sees" }), preview)));
   renderItems();
+}
+
+// Archiving hides a practice template from the list and from new assignments; assignments
+// already made with it keep working. Restoring brings it back.
+function archiveButton(state, status) {
+  const button = h("button", { type: "button", class: "button button-secondary" });
+  const label = () => { button.textContent = state.archived ? "Restore template" : "Archive template"; };
+  label();
+  button.addEventListener("click", async () => {
+    button.disabled = true;
+    try {
+      const saved = await adminApi("POST", `/v1/templates/${encodeURIComponent(state.templateId)}/${state.archived ? "unarchive" : "archive"}`);
+      state.archived = saved.archived;
+      label();
+      clear(status, notice("success", h("p", { text: saved.archived
+        ? "Archived. It no longer appears in the list or for new assignments; existing assignments keep working."
+        : "Restored. It appears in the template list again." })));
+    } catch (error) {
+      clear(status, notice("error", h("p", { text: describeError(error) })));
+    }
+    button.disabled = false;
+    focusElement(status.firstElementChild);
+  });
+  return button;
 }

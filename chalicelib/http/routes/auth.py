@@ -216,3 +216,38 @@ def invite_clinician(call: Call) -> ClinicianView:
     except cognito.ProviderRejected as error:
         raise provider_problem(error) from None
     return _clinician_view(member, temporary)
+
+
+def _offboarding(action, call: Call) -> ClinicianView:
+    from chalicelib.identity import cognito, practices
+    from chalicelib.observability import logger
+
+    try:
+        member = action(call.principal, call.params["clinician_id"])
+    except practices.CaseloadNotEmpty as error:
+        raise Problem(409, "Conflict", error.detail, extra={"clients": error.clients, "more_clients": error.more},
+                      errors=[{"field": "clinician_id", "type": "caseload_not_empty",
+                               "message": "reassign their clients first (PATCH /v1/clients/{client_id})"}]) from None
+    except cognito.ProviderRejected as error:
+        raise provider_problem(error) from None
+    logger.info("clinician status changed", extra={"actor_sub": call.principal.sub, "clinician_sub": member["sub"],
+                                                   "status": member.get("status")})
+    return _clinician_view(member)
+
+
+@router.route("/v1/clinicians/{clinician_id}/deactivate", "POST", auth="clinician", roles=_MANAGERS,
+              response=ClinicianView, summary="Offboard a clinician: sign-in disabled, sessions revoked, "
+              "refused while they have clients (owners and admins)", tags=("clinicians",))
+def deactivate_clinician(call: Call) -> ClinicianView:
+    from chalicelib.identity import practices
+
+    return _offboarding(practices.deactivate, call)
+
+
+@router.route("/v1/clinicians/{clinician_id}/reactivate", "POST", auth="clinician", roles=_MANAGERS,
+              response=ClinicianView, summary="Restore a deactivated clinician (owners and admins)",
+              tags=("clinicians",))
+def reactivate_clinician(call: Call) -> ClinicianView:
+    from chalicelib.identity import practices
+
+    return _offboarding(practices.reactivate, call)

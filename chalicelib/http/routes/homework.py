@@ -54,6 +54,23 @@ def update_template(call: Call) -> TemplateDetail:
     return template_service.update(call.principal, call.params["template_id"], call.body)
 
 
+@router.route("/v1/templates/{template_id}/archive", "POST", auth="clinician", response=TemplateDetail,
+              summary="Archive a custom template: hidden from the list, refused for new assignments "
+              "(existing ones keep working); its author, owners and admins", tags=("templates",))
+def archive_template(call: Call) -> TemplateDetail:
+    from chalicelib.homework import template_service
+
+    return template_service.set_archived(call.principal, call.params["template_id"], True)
+
+
+@router.route("/v1/templates/{template_id}/unarchive", "POST", auth="clinician", response=TemplateDetail,
+              summary="Restore an archived custom template", tags=("templates",))
+def unarchive_template(call: Call) -> TemplateDetail:
+    from chalicelib.homework import template_service
+
+    return template_service.set_archived(call.principal, call.params["template_id"], False)
+
+
 # -- assignments -----------------------------------------------------------------------------
 
 @router.route("/v1/clients/{client_id}/assignments", "GET", auth="clinician", response=AssignmentList,
