@@ -34,10 +34,6 @@ def get_library_template(slug: str) -> Template | None:
     return _templates().get(slug)
 
 
-def library_slugs() -> list[str]:
-    return list(_templates())
-
-
 def _templates() -> dict[str, Template]:
     global _cache
     if _cache is None:
