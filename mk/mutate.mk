@@ -18,6 +18,7 @@ MUTATE_GUARDS ?= \
 	'chalicelib.homework.template_service.x__visible__mutmut_*' \
 	'chalicelib.homework.scoring.*' \
 	'chalicelib.homework.submission_service.x__own__mutmut_*' \
+	'chalicelib.homework.submission_service.x__load__mutmut_*' \
 	'chalicelib.homework.submission_service.x_submit__mutmut_*' \
 	'chalicelib.homework.submission_service.x__replay__mutmut_*' \
 	'chalicelib.homework.submission_service.x__request_hash__mutmut_*' \

@@ -11,7 +11,7 @@ live, so a pass means the guard worked.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
@@ -19,8 +19,8 @@ import time_machine
 from tests.api.conftest import use_table
 from tests.api.reminder_support import SIGNING_SECRET, Recorder, new_practice, verify_sender
 
-SETUP = datetime(2027, 2, 8, 12, 0, tzinfo=timezone.utc)  # a Monday; London is on GMT
-DUE = datetime(2027, 2, 8, 18, 30, tzinfo=timezone.utc)
+SETUP = datetime(2027, 2, 8, 12, 0, tzinfo=UTC)  # a Monday; London is on GMT
+DUE = datetime(2027, 2, 8, 18, 30, tzinfo=UTC)
 FIRST_SWEEP = DUE + timedelta(minutes=1)
 
 
