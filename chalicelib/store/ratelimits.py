@@ -5,15 +5,11 @@ moto / DynamoDB Local never do.
 """
 from __future__ import annotations
 
-from typing import Any
-
-from chalicelib.aws import client
-from chalicelib.config import get_settings
 from chalicelib.store import keys, table
 
 
-def _ddb() -> Any:
-    return client("dynamodb")
+class _StillContended(Exception):
+    """Every attempt met a concurrent writer starting a new window."""
 
 
 def current(scope: str, subject_hash: str, *, now: int) -> tuple[int, int]:
@@ -26,28 +22,24 @@ def current(scope: str, subject_hash: str, *, now: int) -> tuple[int, int]:
 
 def record_failure(scope: str, subject_hash: str, *, now: int, window_seconds: int) -> tuple[int, int]:
     """Count one failure; a window that has ended starts afresh. Returns (failures, window end)."""
-    from botocore.exceptions import ClientError
+    key = keys.sign_in_attempts(scope, subject_hash).as_dict()
 
-    key = table.serialize(keys.sign_in_attempts(scope, subject_hash).as_dict())
-    for _ in range(3):  # a concurrent writer may start the new window first: count into theirs
+    def count_one() -> tuple[int, int]:
         try:
-            response = _ddb().update_item(
-                TableName=get_settings().table_name, Key=key,
-                UpdateExpression="ADD failures :one", ConditionExpression="expires_at > :now",
-                ExpressionAttributeValues=table.serialize({":one": 1, ":now": now}), ReturnValues="ALL_NEW")
-            item = table.deserialize(response["Attributes"])
+            item = table.update(key, add={"failures": 1}, condition="expires_at > :now", values={":now": now},
+                                return_item=True)
             return int(item["failures"]), int(item["expires_at"])
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
-                raise
-        try:
-            table.put({**keys.sign_in_attempts(scope, subject_hash).as_dict(), "failures": 1,
-                       "expires_at": now + window_seconds},
-                      condition="attribute_not_exists(pk) OR expires_at <= :now", values={":now": now})
-            return 1, now + window_seconds
         except table.ConditionFailed:
-            continue
-    return current(scope, subject_hash, now=now)
+            pass  # no live window: start one
+        # A concurrent writer may start the new window first (ConditionFailed): count into theirs.
+        table.put({**key, "failures": 1, "expires_at": now + window_seconds},
+                  condition="attribute_not_exists(pk) OR expires_at <= :now", values={":now": now})
+        return 1, now + window_seconds
+
+    try:
+        return table.retry_on_conflict(count_one, give_up=_StillContended)
+    except _StillContended:
+        return current(scope, subject_hash, now=now)
 
 
 def clear(scope: str, subject_hash: str) -> None:
