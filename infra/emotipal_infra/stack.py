@@ -25,6 +25,7 @@ from .messaging import Messaging
 from .monitoring import Alarms, Operations
 from .settings import StageSettings
 from .storage import Buckets
+from .waf import API_STAGE, ApiFirewall, EdgeFirewallStack
 from .web import StaticSite
 
 # The name API Gateway gives the REST API (Chalice's app_name); alarms select on it.
@@ -37,7 +38,7 @@ class EmotipalStack(Stack):
     ) -> None:
         # The construct id is the Chalice stage name, so `.chalice/config.json`'s
         # stage settings apply to the packaged functions.
-        super().__init__(scope, settings.stage, stack_name=settings.prefix, **kwargs)
+        super().__init__(scope, settings.stage, stack_name=settings.prefix, cross_region_references=True, **kwargs)
         Tags.of(self).add("product", "emotipal")
         Tags.of(self).add("stage", settings.stage)
 
@@ -112,6 +113,11 @@ class EmotipalStack(Stack):
 
         harden_rest_api(self, self.app, settings, operations.key)
         rest_api_id = self.app.get_resource(REST_API).ref
+        ApiFirewall(self, "ApiFirewall", settings=settings, rest_api_id=rest_api_id,
+                    stage_resource_id=f"{REST_API}{API_STAGE}Stage")
+        # CloudFront's web ACL must live in us-east-1: a small stack of its own, deployed with this one.
+        # (The cross-region reference below makes this stack deploy after it.)
+        self.edge = EdgeFirewallStack(scope, settings=settings, account=kwargs["env"].account if "env" in kwargs else None)
         api_origin = f"https://{rest_api_id}.execute-api.{self.region}.{self.url_suffix}"
         api_url = f"{api_origin}/api/"
         # The pages' CSP names the API, so they are made after it; the functions
@@ -123,6 +129,7 @@ class EmotipalStack(Stack):
             site_bucket=buckets.site,
             log_bucket=buckets.cdn_logs,
             api_origin=api_origin,
+            web_acl_arn=self.edge.acl.attr_arn,
         )
         site.deploy_pages(source_dir / "web", {"api": api_url, "stage": settings.stage}, buckets.site)
         web_origin = f"https://{site.domain_name}"

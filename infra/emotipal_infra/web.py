@@ -55,6 +55,7 @@ class StaticSite(Construct):
         site_bucket: s3.IBucket,
         log_bucket: s3.IBucket,
         api_origin: str,
+        web_acl_arn: str | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         self.headers = cloudfront.ResponseHeadersPolicy(
@@ -132,6 +133,7 @@ class StaticSite(Construct):
             enable_logging=True,
             log_bucket=log_bucket,
             log_file_prefix="cloudfront/",
+            web_acl_id=web_acl_arn,
         )
         self.domain_name = settings.web_domain or self.distribution.distribution_domain_name
 
