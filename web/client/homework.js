@@ -142,6 +142,9 @@ async function submitHomework({ main, detail, template, form, closing, saver, su
   const body = { answers, occurrence_id: occurrenceId, ...extras };
   submitButton.disabled = true;
   submitButton.textContent = "Sending…";
+  // A draft save still under way (e.g. from leaving the last question) must land before the
+  // submission clears the draft, or it arrives after and is refused as a conflict (409).
+  await saver.flush();
   saver.pause();
   try {
     const receipt = await sendWithRetries(detail.assignment_id, body, idempotencyKey, submitStatus);
