@@ -102,7 +102,7 @@ def test_a_clinician_reaches_only_clients_in_scope(practice):
     assert service.get_for_clinician(practice.clinician, mine["client_id"])["client_id"] == mine["client_id"]
     assert service.get_for_clinician(owner, mine["client_id"])["client_id"] == mine["client_id"]
     for intruder in (colleague, stranger):
-        with pytest.raises(NotFound):
+        with pytest.raises(NotFound, match=r"^No such client\.$"):
             service.get_for_clinician(intruder, mine["client_id"])
     with pytest.raises(NotFound):
         service.get_for_clinician(practice.clinician, "no-such-client")
@@ -114,6 +114,13 @@ def test_a_clinician_reaches_only_clients_in_scope(practice):
     assert listed(colleague) == []
     assert listed(owner) == [mine["client_id"]]
     assert listed(stranger) == []
+    # Both kinds of list page on.
+    for actor in (practice.clinician, owner):
+        practice.add_client(timezone="Europe/London")
+        first = service.list_for_clinician(actor, limit=1, next_token=None)
+        second = service.list_for_clinician(actor, limit=1, next_token=first.next_token)
+        assert first.next_token and len(first.items) == len(second.items) == 1
+        assert first.items[0]["client_id"] != second.items[0]["client_id"]
 
 
 def test_only_managers_assign_clients_and_only_to_active_members_of_their_practice(practice):
@@ -155,8 +162,10 @@ def test_a_link_opens_its_own_client_until_it_expires_or_is_revoked(practice):
     principal = links.authenticate_client(token)
     assert principal == ClientPrincipal(client_id=profile["client_id"], practice_id=profile["practice_id"])
     assert service.get_for_client(principal)["client_id"] == profile["client_id"]
-    with pytest.raises(NotFound):
+    with pytest.raises(NotFound, match=r"^No such client\.$"):
         service.get_for_client(ClientPrincipal(client_id=profile["client_id"], practice_id="practice-other"))
+    with pytest.raises(NotFound, match=r"^No such client\.$"):
+        service.get_for_client(ClientPrincipal(client_id="no-such-client", practice_id=profile["practice_id"]))
     for wrong in ("", token[:-1], token + "x", "x" * 128, "x" * 129):
         assert links.authenticate_client(wrong) is None
     expiry = datetime.fromtimestamp(record["expires_at"], UTC)
@@ -200,3 +209,13 @@ def test_a_client_touches_only_its_own_assignments(practice):
         submission_service._load(ClientPrincipal(client_id=mine["client_id"], practice_id="practice-other"), ulid)
     with pytest.raises(NotFound):
         submission_service._load(me, "01ARZ3NDEKTSV4RRFFQ69G5FAV")
+
+
+def test_an_idempotency_key_reused_for_another_submission_is_refused_by_name():
+    from chalicelib.errors import FieldErrors
+    from chalicelib.homework import submission_service
+
+    with pytest.raises(FieldErrors) as refused:
+        submission_service._replay({"request_hash": "hash-of-the-first", "receipt": {}}, "hash-of-another")
+    assert refused.value.errors == [{"field": "Idempotency-Key", "type": "idempotency_key_reused",
+                                     "message": "this key was already used for a different submission"}]

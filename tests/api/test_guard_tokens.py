@@ -97,14 +97,18 @@ def _jwks_document() -> bytes:
 
 @pytest.fixture
 def served(monkeypatch, verify):
-    """urlopen answering with a JWKS; records the URLs fetched."""
+    """urlopen answering with `.document[0]` (a JWKS); a list of the URLs fetched."""
     import urllib.request
 
-    fetched = []
+    class Fetched(list):
+        document = [_jwks_document()]
+
+    fetched = Fetched()
 
     def urlopen(url, timeout):
+        assert timeout == 5, "a bounded wait for the identity provider"
         fetched.append(url)
-        return io.BytesIO(_jwks_document())
+        return io.BytesIO(fetched.document[0])
 
     monkeypatch.setattr(urllib.request, "urlopen", urlopen)
     return fetched
@@ -130,6 +134,12 @@ def test_only_rsa_keys_with_an_id_are_kept(verify, served):
     cache = verify.JwksCache("https://cognito.test/jwks.json")
     cache.key("kid-1")
     assert list(cache._keys) == ["kid-1"]
+
+
+def test_a_key_set_without_keys_knows_no_key(verify, served):
+    served.document[0] = b"{}"
+    with pytest.raises(verify.InvalidToken, match="^unknown signing key$"):
+        verify.JwksCache("https://cognito.test/jwks.json").key("kid-1")
 
 
 def test_an_unknown_key_id_refetches_at_most_every_five_minutes(verify, served, monkeypatch):
