@@ -31,6 +31,7 @@ from chalicelib.homework.items.base import ItemType, score_of, tidy
 from chalicelib.homework.templates import Scoring, TemplateContent
 
 Number = Union[int, float]
+_tidy = tidy  # whole numbers as int, so they read (and serialise) as 6, not 6.0
 
 
 class RiskFlag(BaseModel):
@@ -209,5 +210,3 @@ def _round(value: float, decimals: int) -> Number:
         rounded = Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP)
     return int(rounded) if decimals == 0 else _tidy(float(rounded))
 
-
-_tidy = tidy
