@@ -23,14 +23,14 @@ Rules worth knowing:
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, localcontext
-from typing import Any, Literal, TypedDict, Union
+from typing import Any, Literal, TypedDict
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from chalicelib.homework.items.base import ItemType, score_of, tidy
 from chalicelib.homework.templates import Scoring, TemplateContent
 
-Number = Union[int, float]
+Number = int | float
 _tidy = tidy  # whole numbers as int, so they read (and serialise) as 6, not 6.0
 
 
