@@ -91,8 +91,8 @@ class Session:
         started = time.perf_counter()
         try:
             response = session.request(method, self.base + path, timeout=REQUEST_TIMEOUT, **kwargs)
-        except requests.RequestException:
-            self.stats.record(kind, time.perf_counter() - started, "network-error")
+        except requests.RequestException as error:
+            self.stats.record(kind, time.perf_counter() - started, f"network-error ({type(error).__name__})")
             return None
         self.stats.record(kind, time.perf_counter() - started, str(response.status_code))
         return response
@@ -208,7 +208,7 @@ def report(stats: Stats, seconds: float, clients: int) -> None:
     errors = Counter()
     for kind, counter in stats.statuses.items():
         for status, n in counter.items():
-            if status == "network-error" or int(status) >= 400:
+            if status.startswith("network-error") or int(status) >= 400:
                 errors[f"{kind} {status}"] += n
     print("   errors by status: " + (", ".join(f"{k}: {n}" for k, n in sorted(errors.items())) or "none"))
     print("   retries after a network error or 5xx: " + (", ".join(
