@@ -52,7 +52,10 @@ def _env_int(name: str, default: int) -> int:
     raw = os.environ.get(name, "").strip()
     if not raw:
         return default
-    value = int(raw)
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SystemExit(f"{name} must be a positive integer, not {raw!r}") from None
     if value < 1:
         raise SystemExit(f"{name} must be a positive integer, not {raw!r}")
     return value
