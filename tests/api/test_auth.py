@@ -176,3 +176,21 @@ def test_algorithm_is_pinned_to_rs256(api, world):
 def test_wrong_issuer_is_refused(api, world):
     token = world.token("a1", issuer="https://cognito-idp.eu-west-2.amazonaws.com/eu-west-2_other")
     assert api.http.get("/v1/me", headers=world.headers(token=token)).status_code == 401
+
+
+def test_a_deactivated_account_looks_like_an_unknown_address(api, world):
+    """Offboarding must not tell a caller that the address has (had) an account."""
+    import uuid
+
+    from chalicelib.identity import cognito, practices
+    from chalicelib.identity.principals import Role
+
+    email = f"gone-{uuid.uuid4().hex[:6]}@example.com"
+    sub = cognito.create_user(email, "Gone", temporary="Temp-Passw0rd!x", send_invite=False)
+    cognito.set_permanent_password(email, PASSWORD)
+    practices.add_member(world.actors["owner_a"].practice_id, sub, email=email, display_name="Gone", role=Role.clinician)
+    assert api.http.post(f"/v1/clinicians/{sub}/deactivate", headers=world.headers("owner_a")).status_code == 200
+    disabled = _login(api, email, PASSWORD)
+    unknown = _login(api, f"x-{email}", PASSWORD)
+    assert disabled.status_code == unknown.status_code == 401
+    assert _json(disabled) == _json(unknown)
