@@ -65,10 +65,10 @@ def test_only_a_transient_outcome_can_be_claimed_again(store, outcome, claimable
 
 # -- the lease ----------------------------------------------------------------------------------
 
-def _due_entry(store, send_at: datetime = NOW - timedelta(minutes=1)) -> dict:
+def _due_entry(store, send_at: datetime = NOW - timedelta(minutes=1), client_id: str | None = None) -> dict:
     from chalicelib.store import table
 
-    item = store.reminder_item(client_id=f"client{uuid.uuid4().hex[:6]}", assignment_ulid="01ASSIGNMENT",
+    item = store.reminder_item(client_id=client_id or f"client{uuid.uuid4().hex[:6]}", assignment_ulid="01ASSIGNMENT",
                                planned=SimpleNamespace(occurrence_id="2027-02-08", number=0, send_at=send_at),
                                last_sent=None, now=send_at, rev="rev-0")
     table.put(item)
@@ -78,12 +78,12 @@ def _due_entry(store, send_at: datetime = NOW - timedelta(minutes=1)) -> dict:
 def test_a_lease_moves_the_entry_to_the_bucket_of_its_end_in_the_same_shard(store):
     from chalicelib.store import table
 
-    entry = _due_entry(store)
+    entry = _due_entry(store, client_id="client-b")  # its shard differs from a wrong own id's
     until = NOW + timedelta(minutes=10)
     assert store.lease(entry, until=until, now=NOW, rev="rev-1") is True
     leased = table.get({"pk": entry["pk"], "sk": entry["sk"]}, consistent=True)
-    shard = store.shard_of(entry["client_id"], "01ASSIGNMENT")
-    assert leased["gsi3pk"] == f"DUE#2027-02-08T18:40Z#{shard}"
+    assert store.shard_of("client-b", "01ASSIGNMENT") == 2
+    assert leased["gsi3pk"] == "DUE#2027-02-08T18:40Z#2"
     assert leased["gsi3sk"] == entry["gsi3sk"]
     assert (leased["rev"], leased["leased_until"]) == ("rev-1", "2027-02-08T18:41:00Z")
 

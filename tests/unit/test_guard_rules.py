@@ -1,0 +1,41 @@
+"""Guard rules that need no table: the idempotency fingerprint of a submission and the
+direction of a reliable change, at the edges the wider suites do not reach."""
+from __future__ import annotations
+
+import pytest
+
+from chalicelib.homework.models import SubmissionCreate
+from chalicelib.homework.scoring import reliable_change
+from chalicelib.homework.templates import Template
+
+
+def test_a_retry_with_its_answers_in_another_order_is_the_same_request():
+    from chalicelib.homework.submission_service import _request_hash
+
+    first = SubmissionCreate.model_validate({"answers": {"a": 1, "b": "two"}, "completion": "complete"})
+    again = SubmissionCreate.model_validate({"completion": "complete", "answers": {"b": "two", "a": 1}})
+    other = SubmissionCreate.model_validate({"answers": {"a": 2, "b": "two"}, "completion": "complete"})
+    assert _request_hash(first) == _request_hash(again)
+    assert _request_hash(first) != _request_hash(other)
+    assert len(_request_hash(first)) == 64
+
+
+def _template(higher_is_better: bool) -> Template:
+    return Template.model_validate({
+        "id": "edges", "title": "Edges", "kind": "questionnaire",
+        "items": [{"id": "a", "type": "scale", "label": "A", "min": 0, "max": 4}],
+        "scoring": {"total_items": ["a"], "reliable_change": 2, "higher_is_better": higher_is_better}})
+
+
+@pytest.mark.parametrize("higher_is_better, first, latest, direction, reliable", [
+    (False, 10, 11, "worsened", False),
+    (False, 11, 10, "improved", False),
+    (True, 10, 11, "improved", False),
+    (True, 11, 10, "worsened", False),
+    (False, 10, 12, "worsened", True),
+    (True, 12, 10, "worsened", True),
+    (True, 10, 10, "no_change", False),
+])
+def test_a_change_of_one_point_already_has_a_direction(higher_is_better, first, latest, direction, reliable):
+    result = reliable_change(_template(higher_is_better), first, latest)
+    assert (result["change"], result["direction"], result["reliable"]) == (latest - first, direction, reliable)
