@@ -9,7 +9,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 
 
 def _timezone_name(value: str) -> str:
-    from chalicelib.homework.recurrence import load_zone  # the one place zone names are checked
+    from chalicelib.timezones import load_zone  # the one place zone names are checked
 
     load_zone(value)
     return value

@@ -29,6 +29,8 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
+from chalicelib.timezones import load_zone
+
 MAX_OCCURRENCES = 366
 MAX_INTERVAL_DAYS = 365
 MAX_COUNT = 366
@@ -36,36 +38,6 @@ MAX_COUNT = 366
 Frequency = Literal["once", "daily", "weekly", "every_n_days"]
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
-# Files in the tz database that are not places a person lives in.
-_NOT_A_PLACE = frozenset({"Factory", "localtime", "posixrules"})
-_MAX_ZONE_NAME = 64
-
-
-# --------------------------------------------------------------------------- timezones
-
-
-@functools.cache
-def _known_zone_names() -> frozenset[str]:
-    from zoneinfo import available_timezones
-
-    return frozenset(available_timezones() - _NOT_A_PLACE)
-
-
-def load_zone(name: str | ZoneInfo) -> ZoneInfo:
-    """The IANA timezone called ``name``; ValueError with a clear message otherwise.
-
-    Names are checked against the tz database list before loading, so directories
-    ("America/Argentina"), paths and odd casing are refused rather than half-loaded.
-    """
-    if isinstance(name, ZoneInfo):
-        return name
-    if not isinstance(name, str) or not name or len(name) > _MAX_ZONE_NAME:
-        raise ValueError("timezone must be an IANA timezone name such as Europe/London")
-    if name not in _known_zone_names():
-        raise ValueError(f"unknown timezone {name!r}: use an IANA name such as Europe/London")
-    return ZoneInfo(name)
-
 
 def _transition_instant(zone: ZoneInfo, earliest: datetime, latest: datetime) -> datetime:
     """First UTC instant in (earliest, latest] whose offset differs from ``earliest``'s.

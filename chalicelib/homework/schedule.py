@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any, Iterable
 
-from chalicelib.homework.recurrence import Occurrence, Recurrence, load_zone, local_to_utc, occurrences
+from chalicelib.homework.recurrence import Occurrence, Recurrence, local_to_utc, occurrences
+from chalicelib.timezones import load_zone
 
 LATE_GRACE = timedelta(hours=48)
 DONE_STATES = ("submitted", "skipped")

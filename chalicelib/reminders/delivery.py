@@ -11,7 +11,7 @@ from typing import Any
 
 from chalicelib.config import get_settings
 from chalicelib.fields import iso
-from chalicelib.homework.recurrence import load_zone
+from chalicelib.timezones import load_zone
 from chalicelib import channels
 from chalicelib.notifications import messages
 from chalicelib.notifications.outcomes import Outcome

@@ -18,7 +18,8 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from chalicelib.homework.recurrence import load_zone, local_to_utc
+from chalicelib.homework.recurrence import local_to_utc
+from chalicelib.timezones import load_zone
 
 
 def _minute_precision_local_time(value: time) -> time:
