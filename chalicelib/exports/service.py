@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 from typing import Any
 
 from chalicelib.clients import service as clients
@@ -65,7 +65,7 @@ def _download_url(record: dict[str, Any]) -> str:
 def _view(record: dict[str, Any]) -> ExportView:
     return ExportView(**{k: record.get(k) for k in ("export_id", "client_id", "format", "assignment_id",
                                                      "submissions", "size_bytes", "created_at")},
-                      expires_at=iso(datetime.fromtimestamp(record["expires_at"], timezone.utc)),
+                      expires_at=iso(datetime.fromtimestamp(record["expires_at"], UTC)),
                       download_url=_download_url(record))
 
 

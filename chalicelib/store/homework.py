@@ -146,6 +146,6 @@ def set_template_archived(head: dict[str, Any], archived: bool, changes: dict[st
     (ConditionFailed otherwise). Versions and assignments' snapshots stay as they are."""
     template_id, practice_id = head["template_id"], head["practice_id"]
     item = {**keys.template_head(template_id).as_dict(), **head, **changes, "archived": archived,
-            "gsi1pk": keys.practice_templates_index(practice_id), "gsi1sk": f"TEMPLATE#{template_id}"}
+            "gsi1pk": keys.practice_templates_index(practice_id), "gsi1sk": keys.template_index_sort(template_id)}
     table.put(item, condition="#v = :v", names={"#v": "version"}, values={":v": head["version"]})
     return strip(item)
