@@ -12,7 +12,7 @@ deadline, so a stalled service answers 503 quickly instead of hanging.
 from __future__ import annotations
 
 import threading
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from chalicelib.config import get_settings
@@ -21,14 +21,14 @@ _lock = threading.Lock()
 MAX_ATTEMPTS = 4
 
 
-@lru_cache(maxsize=None)
+@cache
 def _session() -> Any:
     import boto3.session  # deferred: keeps `import app` cheap
 
     return boto3.session.Session(region_name=get_settings().region)
 
 
-@lru_cache(maxsize=None)
+@cache
 def client(service: str) -> Any:
     """A cached boto3 client for `service` with the stage's endpoint override."""
     from botocore.config import Config

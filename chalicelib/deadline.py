@@ -22,7 +22,8 @@ from __future__ import annotations
 import time
 from contextlib import contextmanager
 from contextvars import ContextVar, Token
-from typing import Any, Iterator
+from typing import Any
+from collections.abc import Iterator
 
 # Per attempt, while a request waits: long enough for any healthy DynamoDB/SES/SNS/S3
 # call, short enough that a stalled one leaves time for a retry within the deadline.

@@ -46,7 +46,7 @@ class FieldErrors(DomainError):
         self.errors = errors
 
     @classmethod
-    def one(cls, field: str, message: str, type_: str = "invalid") -> "FieldErrors":
+    def one(cls, field: str, message: str, type_: str = "invalid") -> FieldErrors:
         return cls([{"field": field, "message": message, "type": type_}])
 
 

@@ -19,9 +19,10 @@ import email.policy
 import json
 import logging
 import threading
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from html.parser import HTMLParser
-from typing import Any, Callable, Iterable
+from typing import Any
+from collections.abc import Callable, Iterable
 
 OUTBOX_PATH = "/_outbox"
 # The replay handler calls back into this server, so it must not hold the lock.
@@ -75,9 +76,9 @@ def _looks_like_html(body: str) -> bool:
 def _request_time(environ: dict[str, Any]) -> str:
     stamp = environ.get("HTTP_X_AMZ_DATE", "")
     try:
-        moment = datetime.strptime(stamp, "%Y%m%dT%H%M%SZ").replace(tzinfo=timezone.utc)
+        moment = datetime.strptime(stamp, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
     except ValueError:
-        moment = datetime.now(timezone.utc)
+        moment = datetime.now(UTC)
     return moment.isoformat().replace("+00:00", "Z")
 
 

@@ -18,7 +18,8 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Callable, Mapping
+from typing import IO
+from collections.abc import Callable, Mapping
 
 from devstack.moto_service import OUTBOX_PATH
 
@@ -145,7 +146,7 @@ def spawn(name: str, command: list[str], *, url: str, env: Mapping[str, str] | N
     log_file = None
     if log_path is not None:
         log_path.parent.mkdir(parents=True, exist_ok=True)
-        log_file = open(log_path, "ab")
+        log_file = open(log_path, "ab")  # noqa: SIM115 - handed to the child process, closed when it is stopped
     process = subprocess.Popen(
         command,
         cwd=str(cwd or REPO_ROOT),

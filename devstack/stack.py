@@ -15,7 +15,8 @@ import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 from devstack import moto_state
 from devstack.processes import (
@@ -33,6 +34,7 @@ from devstack.processes import (
 )
 from devstack.resources import LocalResources, ensure_resources
 from devstack.webserver import WebServer, make_web_server
+from datetime import UTC
 
 logger = logging.getLogger("emotipal.devstack")
 
@@ -52,7 +54,7 @@ class StackConfig:
     local_dir: Path
 
     @classmethod
-    def from_environment(cls, environ: dict[str, str] | None = None) -> "StackConfig":
+    def from_environment(cls, environ: dict[str, str] | None = None) -> StackConfig:
         environ = dict(os.environ if environ is None else environ)
 
         def port(name: str, default: int) -> int:
@@ -137,13 +139,13 @@ def _sweep_seconds() -> float:
 def _run_reminder_sweep() -> None:
     # The unsubscribe links in messages point at this stack's API.
     os.environ.setdefault("EMOTIPAL_API_URL", StackConfig.from_environment().api_url)
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from app import reminder_sweep
 
     # The shape of EventBridge's scheduled event, as Lambda would pass it.
     reminder_sweep({"version": "0", "id": "local", "detail-type": "Scheduled Event", "source": "aws.events",
-                    "account": "000000000000", "time": datetime.now(timezone.utc).isoformat(), "region": REGION,
+                    "account": "000000000000", "time": datetime.now(UTC).isoformat(), "region": REGION,
                     "resources": [], "detail": {}}, None)
 
 

@@ -13,7 +13,7 @@ import threading
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from chalicelib import web_policy
@@ -51,7 +51,7 @@ class _Handler(BaseHTTPRequestHandler):
     # Set per server by make_web_server().
     web_root: Path = WEB_ROOT
     api_url: str = ""
-    outbox_source: Callable[[], list[dict]] = staticmethod(lambda: [])
+    outbox_source: Callable[[], list[dict]] = staticmethod(list)
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002
         # Request lines are not logged: query strings are the client's business.
@@ -154,7 +154,7 @@ class WebServer:
         host, port = self._server.server_address[:2]
         return f"http://{host}:{port}"
 
-    def start(self) -> "WebServer":
+    def start(self) -> WebServer:
         self._thread.start()
         return self
 

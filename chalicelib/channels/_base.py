@@ -3,7 +3,8 @@ package (in a virtualenv without boto3 or pydantic) to read each channel's IAM g
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping
+from typing import Any
+from collections.abc import Callable, Mapping
 
 # The two functions that send; a grant names the ones that need it.
 FUNCTIONS = ("api", "sweep")

@@ -1,7 +1,7 @@
 """Client rules: who may see and change a client, and how a profile changes."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from typing import Any
 
 from chalicelib.clients.models import (AccessLinkIssued, AccessLinkStatus, ClientCreate, ClientPreferencesUpdate,
@@ -52,7 +52,7 @@ def view(profile: dict[str, Any], stats: dict[str, Any] | None | bool = False) -
         delivery=delivery_status(profile),
         access_link=AccessLinkStatus(
             active=active,
-            expires_at=iso(datetime.fromtimestamp(expires, timezone.utc)) if active else None,
+            expires_at=iso(datetime.fromtimestamp(expires, UTC)) if active else None,
         ),
         **figures,
     )
@@ -208,7 +208,7 @@ def issue_link(actor: Clinician, client_id: str, ttl_days: int | None,
 
     contact, token, record = retry_on_conflict(attempt, give_up=_busy)
     issued = AccessLinkIssued(url=links.link_url(token),
-                              expires_at=iso(datetime.fromtimestamp(record["expires_at"], timezone.utc)))
+                              expires_at=iso(datetime.fromtimestamp(record["expires_at"], UTC)))
     if send_via:
         outcome = _send_link(actor, send_via, contact, issued)
         issued.sent_via, issued.delivery, issued.delivery_reason = send_via, \

@@ -18,11 +18,10 @@ walks an open-ended series from its start.
 """
 from __future__ import annotations
 
-import functools
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta, UTC
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
@@ -67,12 +66,12 @@ def local_to_utc(local_date: date, local_time: time, zone: str | ZoneInfo) -> da
     zone = load_zone(zone)
     wall = datetime.combine(local_date, local_time)
     first = wall.replace(tzinfo=zone, fold=0)
-    as_utc = first.astimezone(timezone.utc)
+    as_utc = first.astimezone(UTC)
     if as_utc.astimezone(zone).replace(tzinfo=None) == wall:
         return as_utc
     # The wall time does not exist. zoneinfo reads it with the offset from before the
     # change (fold=0) or after it (fold=1); the change itself lies between the two.
-    after_change = wall.replace(tzinfo=zone, fold=1).astimezone(timezone.utc)
+    after_change = wall.replace(tzinfo=zone, fold=1).astimezone(UTC)
     earliest, latest = sorted((as_utc, after_change))
     return _transition_instant(zone, earliest, latest)
 

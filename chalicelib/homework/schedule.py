@@ -10,8 +10,9 @@ created, are not counted as due at all.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
-from typing import Any, Iterable
+from datetime import date, datetime, time, timedelta, UTC
+from typing import Any
+from collections.abc import Iterable
 
 from chalicelib.homework.recurrence import Occurrence, Recurrence, local_to_utc, occurrences
 from chalicelib.timezones import load_zone
@@ -190,7 +191,7 @@ def local_today(timezone_name: str, now: datetime) -> date:
 
 
 def utc(moment: datetime) -> datetime:
-    return moment.astimezone(timezone.utc)
+    return moment.astimezone(UTC)
 
 
 def caseload_figures(stats: dict[str, Any] | None, timezone_name: str, now: datetime) -> dict[str, Any]:

@@ -12,7 +12,8 @@ path, as one pydantic ``ValidationError``.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Iterator, Literal
+from typing import Annotated, Any, Literal
+from collections.abc import Iterator
 
 from pydantic import Field, model_validator
 

@@ -13,7 +13,8 @@ import math
 import re
 import traceback
 from dataclasses import dataclass, field
-from typing import Any, Callable, Literal
+from typing import Any, Literal
+from collections.abc import Callable
 
 from chalice import Blueprint, Response
 from pydantic import BaseModel, ValidationError
@@ -306,7 +307,7 @@ def _check_path(params: dict[str, str]) -> None:
             raise Problem(404, "Not found", f"No such {name.removesuffix('_id')}.")
 
 
-def _check_headers(spec: "RouteSpec", headers: dict[str, str]) -> None:
+def _check_headers(spec: RouteSpec, headers: dict[str, str]) -> None:
     for name in spec.headers:
         value = headers.get(name.lower())
         if not value:

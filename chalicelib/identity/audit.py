@@ -1,7 +1,7 @@
 """Audit events for every clinician read or write of client data."""
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from chalicelib.fields import iso, new_id, utc_now
 from chalicelib.identity.principals import Clinician

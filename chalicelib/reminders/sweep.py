@@ -23,7 +23,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from threading import Lock
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 from chalicelib.fields import iso, new_id, utc_now
 from chalicelib.observability import logger

@@ -12,7 +12,7 @@ wraps midnight and a time in its evening part, that is the next morning.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta, UTC
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -102,7 +102,7 @@ def _out_of_quiet_hours(instant: datetime, prefs: ReminderPreferences) -> dateti
     # two passes settle any real timezone, the third is a guard.
     for _ in range(3):
         if quiet is None or not quiet.contains(instant.astimezone(zone).time()):
-            return instant.astimezone(timezone.utc)
+            return instant.astimezone(UTC)
         local = instant.astimezone(zone)
         end_date = local.date()
         if quiet.wraps_midnight and local.time() >= quiet.start:

@@ -10,8 +10,9 @@ buckets that have come due and nothing else.
 from __future__ import annotations
 
 import zlib
-from datetime import datetime, timedelta, timezone
-from typing import Any, Iterator
+from datetime import datetime, timedelta, UTC
+from typing import Any
+from collections.abc import Iterator
 
 from chalicelib.fields import iso
 from chalicelib.store import keys, table
@@ -20,22 +21,22 @@ BUCKET = timedelta(minutes=5)
 SHARDS = 4
 INDEX = "gsi3"
 SEND_RECORD_TTL = timedelta(days=90)
-_EPOCH = datetime(2000, 1, 1, tzinfo=timezone.utc)
+_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 # -- due-index geometry ---------------------------------------------------------------
 
 def bucket_start(moment: datetime) -> datetime:
-    moment = moment.astimezone(timezone.utc)
+    moment = moment.astimezone(UTC)
     return moment - ((moment - _EPOCH) % BUCKET)
 
 
 def bucket_name(start: datetime) -> str:
-    return start.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%MZ")
+    return start.astimezone(UTC).strftime("%Y-%m-%dT%H:%MZ")
 
 
 def parse_bucket(name: str) -> datetime:
-    return datetime.strptime(name, "%Y-%m-%dT%H:%MZ").replace(tzinfo=timezone.utc)
+    return datetime.strptime(name, "%Y-%m-%dT%H:%MZ").replace(tzinfo=UTC)
 
 
 def shard_of(client_id: str, own_id: str) -> int:

@@ -64,7 +64,7 @@ class ChaliceApp(Chalice):
     def has_resource(self, logical_id: str) -> bool:
         try:
             self.get_resource(logical_id)
-        except Exception:  # CfnInclude raises a jsii error for unknown ids
+        except Exception:  # noqa: BLE001 - CfnInclude raises a jsii error for unknown ids
             return False
         return True
 
