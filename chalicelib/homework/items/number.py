@@ -6,22 +6,18 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
+from chalicelib.homework.items._numeric import NumericItem
 from chalicelib.homework.items.base import (
     AnswerChecker,
-    ItemType,
     Number,
-    Score,
     Unit,
     check_range_and_step,
     is_number,
-    numeric_score,
-    plain_text,
     raise_problems,
-    whole_if_whole,
 )
 
 
-class NumberItem(ItemType):
+class NumberItem(NumericItem):
     type: Literal["number"]
     min: Number | None = None
     max: Number | None = None
@@ -38,9 +34,6 @@ class NumberItem(ItemType):
             )
         return self
 
-    def is_scorable(self) -> bool:
-        return True
-
     def score_range(self) -> tuple[float, float] | None:
         if self.min is None or self.max is None:
             return None
@@ -51,15 +44,3 @@ class NumberItem(ItemType):
             checker.add(path, "wrong_type", "Answer with a number.")
             return
         check_range_and_step(value, self.min, self.max, self.step, path, checker)
-
-    def normalise(self, value: Any) -> Any:
-        return whole_if_whole(value)
-
-    def score_value(self, value: Any) -> Score | None:
-        return numeric_score(value)
-
-    def readable(self, value: Any) -> str:
-        return plain_text(value)
-
-    def fhir_answers(self, value: Any) -> list[dict[str, Any]]:
-        return [{"valueInteger": value} if isinstance(value, int) else {"valueDecimal": value}]

@@ -6,18 +6,14 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
+from chalicelib.homework.items._numeric import NumericItem
 from chalicelib.homework.items.base import (
     AnswerChecker,
-    ItemType,
     Model,
     Problem,
-    Score,
     check_range_and_step,
     is_number,
-    numeric_score,
-    plain_text,
     raise_problems,
-    whole_if_whole,
 )
 
 
@@ -26,7 +22,7 @@ class Anchor(Model):
     label: Annotated[str, Field(min_length=1, max_length=100)]
 
 
-class ScaleItem(ItemType):
+class ScaleItem(NumericItem):
     type: Literal["scale"]
     min: int = Field(ge=-1_000, le=1_000)
     max: int = Field(ge=-1_000, le=1_000)
@@ -54,9 +50,6 @@ class ScaleItem(ItemType):
         raise_problems("ScaleItem", problems, self.anchors)
         return self
 
-    def is_scorable(self) -> bool:
-        return True
-
     def score_range(self) -> tuple[float, float] | None:
         return (self.min, self.max)
 
@@ -65,15 +58,3 @@ class ScaleItem(ItemType):
             checker.add(path, "wrong_type", "Answer with a whole number on the scale.")
             return
         check_range_and_step(value, self.min, self.max, self.step, path, checker)
-
-    def normalise(self, value: Any) -> Any:
-        return whole_if_whole(value)
-
-    def score_value(self, value: Any) -> Score | None:
-        return numeric_score(value)
-
-    def readable(self, value: Any) -> str:
-        return plain_text(value)
-
-    def fhir_answers(self, value: Any) -> list[dict[str, Any]]:
-        return [{"valueInteger": value} if isinstance(value, int) else {"valueDecimal": value}]
