@@ -48,7 +48,7 @@ AnswerErrorCode = Literal[
 
 
 class AnswerError(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)  # built on first use: keeps `import app` cheap
 
     item: str  # path, e.g. "emotions[1].intensity"; "" for the answer set as a whole
     code: AnswerErrorCode

@@ -35,7 +35,7 @@ _tidy = tidy  # whole numbers as int, so they read (and serialise) as 6, not 6.0
 
 
 class RiskFlag(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)  # built on first use: keeps `import app` cheap
 
     item: str
     value: Number
@@ -44,7 +44,7 @@ class RiskFlag(BaseModel):
 
 
 class ScoreResult(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     total: Number | None = None
     band: str | None = None

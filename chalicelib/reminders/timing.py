@@ -36,7 +36,8 @@ LocalTime = Annotated[time, AfterValidator(_minute_precision_local_time)]
 class QuietHours(BaseModel):
     """A daily period without reminders, in local time; it may wrap midnight."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Schemas build on first use (defer_build), which keeps `import app` cheap.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     start: LocalTime = Field(description="Local time quiet hours begin (inclusive).", examples=["22:00"])
     end: LocalTime = Field(description="Local time quiet hours end (exclusive).", examples=["07:00"])
@@ -62,7 +63,7 @@ class QuietHours(BaseModel):
 class ReminderPreferences(BaseModel):
     """A client's reminder timing: their timezone, preferred local time and quiet hours."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     timezone: str = Field(description="IANA timezone name.", examples=["Europe/London"])
     reminder_time: LocalTime = Field(description="Preferred local time for reminders (HH:MM).", examples=["18:30"])
