@@ -39,7 +39,8 @@ def main(patterns: list[str]) -> int:
         for name, code in sorted(codes.items()):
             if code in KILLED:
                 continue
-            state = "survived" if code in SURVIVED else "no tests" if code in NO_TESTS else f"exit {code}"
+            state = ("survived" if code in SURVIVED else "no tests" if code in NO_TESTS
+                     else "unchecked" if code is None else f"exit {code}")
             equivalent = name in documented
             print(f"  {state:9} {name}{'  (equivalent: tests/MUTATION.md)' if equivalent else ''}")
             if not equivalent:
