@@ -152,7 +152,7 @@ PHQ9_ITEMS = [f"phq9_{n}" for n in range(1, 10)]
 
 def phq9_answers(rng_choice=None, risk: bool = False) -> dict[str, str]:
     """A complete PHQ-9; item 9 answered 'several_days' only when `risk` (that opens an alert)."""
-    answers = {item: "not_at_all" for item in PHQ9_ITEMS}
+    answers = dict.fromkeys(PHQ9_ITEMS, "not_at_all")
     if rng_choice:
         answers.update({item: rng_choice(("not_at_all", "several_days")) for item in PHQ9_ITEMS[:8]})
     if risk:
