@@ -38,8 +38,8 @@ def _renderer(fmt: str):
 def gather(profile: dict[str, Any], assignment_id: str | None) -> ExportContent:
     client_id = profile["client_id"]
     partition = keys.client_partition(client_id)
-    wanted_ulid = keys.split_child_id(assignment_id)[1] if assignment_id and keys.split_child_id(assignment_id) \
-        else None
+    wanted_parts = keys.split_child_id(assignment_id) if assignment_id else None
+    wanted_ulid = wanted_parts[1] if wanted_parts else None
     if assignment_id and (wanted_ulid is None or not assignment_id.startswith(client_id)):
         raise NotFound("No such assignment.")
     assignments = {a["assignment_id"]: a for a in table.query_all(partition, sk_prefix=keys.ASSIGNMENT_PREFIX)

@@ -135,7 +135,7 @@ def progress(actor: Clinician, client_id: str) -> dict[str, Any]:
         total = (item.get("score") or {}).get("total")
         if total is None:
             continue
-        assignment_ulid = keys.split_child_id(item["assignment_id"])[1]
+        assignment_ulid = keys.child_parts(item["assignment_id"])[1]
         template = _template_for(snapshots, assignment_ulid)
         measure = measures.setdefault(item["template_id"], {
             "template_id": item["template_id"], "title": template.title if template else item["title"],

@@ -46,7 +46,7 @@ def _deliver(key: keys.Key, now: datetime, detail: dict[str, Any], send) -> str:
 def remind(profile: dict[str, Any], assignment: dict[str, Any], occurrence_id: str, number: int,
            on: tuple[str, ...], now: datetime) -> dict[str, str]:
     client_id = profile["client_id"]
-    ulid = keys.split_child_id(assignment["assignment_id"])[1]
+    ulid = keys.child_parts(assignment["assignment_id"])[1]
     outcomes: dict[str, str] = {}
     for channel in on:
         key = keys.reminder_send(client_id, ulid, occurrence_id, number, channel)
@@ -80,7 +80,7 @@ def _note_delivery(profile: dict[str, Any], channel: str, state: str, key: keys.
 
 def alert_clinician(alert: dict[str, Any], membership: dict[str, Any], now: datetime) -> dict[str, str]:
     """Tell the clinician a risk alert is waiting: a link to the admin page, no client data."""
-    ulid = keys.split_child_id(alert["alert_id"])[1]
+    ulid = keys.child_parts(alert["alert_id"])[1]
     link = admin_url()
     sends = {c.name: (lambda c=c: c.send_alert(c.contact_of(membership), admin_url=link))
              for c in channels.all_channels() if c.send_alert and c.reachable(membership)}

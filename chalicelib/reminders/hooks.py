@@ -24,7 +24,7 @@ def reminder_put_action(assignment: dict[str, Any], profile: dict[str, Any], now
     last reminder sent keeps that one from being planned again. Without it, a reminder
     planned again is still sent only once (send records guard every send).
     """
-    client_id, ulid = keys.split_child_id(assignment["assignment_id"])
+    client_id, ulid = keys.child_parts(assignment["assignment_id"])
     last_sent = (stored or {}).get("last_sent")
     after = (last_sent["occurrence_id"], int(last_sent["number"])) if last_sent else None
     planned = next_reminder(assignment, profile, not_before=now - WRITE_GRACE, after=after, now=now)

@@ -118,7 +118,7 @@ def _process_page(page: list[dict[str, Any]], now: datetime, pool: ThreadPoolExe
     for entry in page:
         wanted.append({"pk": entry["pk"], "sk": entry["sk"]})
         if entry.get("kind") == "reminder":
-            client_id, ulid = keys.split_child_id(entry["assignment_id"])
+            client_id, ulid = keys.child_parts(entry["assignment_id"])
             wanted += [keys.client_profile(client_id).as_dict(), keys.assignment(client_id, ulid).as_dict()]
         elif entry.get("kind") == "alert":
             wanted.append(keys.membership(entry["clinician_id"]).as_dict())
@@ -152,7 +152,7 @@ def _process_entry(entry: dict[str, Any], found: dict, now: datetime, report: Sw
 
 
 def _reminder(item: dict[str, Any], found: dict, now: datetime, rev: str, report: SweepReport) -> None:
-    client_id, ulid = keys.split_child_id(item["assignment_id"])
+    client_id, ulid = keys.child_parts(item["assignment_id"])
     profile = found.get(tuple(keys.client_profile(client_id)))
     assignment = found.get(tuple(keys.assignment(client_id, ulid)))
     if not profile or not assignment:
@@ -203,7 +203,7 @@ class _Same:
 
 
 def _reminder_after(item: dict[str, Any], now: datetime, *, rev: str, planned: _Same) -> dict[str, Any]:
-    client_id, ulid = keys.split_child_id(item["assignment_id"])
+    client_id, ulid = keys.child_parts(item["assignment_id"])
     return store.reminder_item(client_id=client_id, assignment_ulid=ulid, planned=planned,
                                last_sent=item.get("last_sent"), now=now, rev=rev)
 

@@ -1,7 +1,7 @@
 """Clients: profiles and caseloads."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, overload
 
 from chalicelib.store import keys, table
 
@@ -20,6 +20,12 @@ def _with_keys(profile: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+@overload
+def _strip(item: dict[str, Any]) -> dict[str, Any]: ...
+@overload
+def _strip(item: None) -> None: ...
+@overload
+def _strip(item: dict[str, Any] | None) -> dict[str, Any] | None: ...
 def _strip(item: dict[str, Any] | None) -> dict[str, Any] | None:
     if item is None:
         return None

@@ -2,13 +2,19 @@
 caseload summary. Items are plain dicts; the domain decides what goes in them."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, overload
 
 from chalicelib.store import keys, table
 
 _KEY_FIELDS = {"pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk"}
 
 
+@overload
+def strip(item: dict[str, Any]) -> dict[str, Any]: ...
+@overload
+def strip(item: None) -> None: ...
+@overload
+def strip(item: dict[str, Any] | None) -> dict[str, Any] | None: ...
 def strip(item: dict[str, Any] | None) -> dict[str, Any] | None:
     return None if item is None else {k: v for k, v in item.items() if k not in _KEY_FIELDS}
 
@@ -76,7 +82,7 @@ def stats_put_action(profile: dict[str, Any], stats: dict[str, Any]) -> tuple[di
 
 def assignment_put_action(assignment: dict[str, Any], expected_version: int | None):
     client_id = assignment["client_id"]
-    ulid = keys.split_child_id(assignment["assignment_id"])[1]
+    ulid = keys.child_parts(assignment["assignment_id"])[1]
     return table.versioned_put_action({**keys.assignment(client_id, ulid).as_dict(), **assignment}, expected_version)
 
 
@@ -112,12 +118,14 @@ def list_alerts(*, clinician_sub: str | None = None, practice_id: str | None = N
     if clinician_sub:
         return table.query(keys.clinician_alerts_index(clinician_sub), index="gsi1", sk_prefix=prefix, limit=limit,
                            next_token=next_token, forward=False)
+    if not practice_id:
+        raise TypeError("list_alerts needs clinician_sub or practice_id")
     return table.query(keys.practice_alerts_index(practice_id), index="gsi2", sk_prefix=prefix, limit=limit,
                        next_token=next_token, forward=False)
 
 
 def alert_item(alert: dict[str, Any]) -> dict[str, Any]:
-    ulid = keys.split_child_id(alert["alert_id"])[1]
+    ulid = keys.child_parts(alert["alert_id"])[1]
     sort = keys.alert_index_sort(alert["status"], alert["created_at"], ulid)
     return {**alert, **keys.alert(alert["client_id"], ulid).as_dict(),
             "gsi1pk": keys.clinician_alerts_index(alert["clinician_id"]), "gsi1sk": sort,

@@ -109,6 +109,14 @@ def split_child_id(child: str) -> tuple[str, str] | None:
     return parent, own
 
 
+def child_parts(child: str) -> tuple[str, str]:
+    """(parent id, own ulid) of an id this service made and stored; a malformed one is a bug, not bad input."""
+    parts = split_child_id(child)
+    if parts is None:
+        raise ValueError("not a child id")  # the id itself stays out of the message: it may reach a log
+    return parts
+
+
 def client_stats(client_id: str) -> Key:
     return Key(client_partition(client_id), "STATS")
 

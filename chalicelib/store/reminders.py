@@ -176,7 +176,7 @@ def disable_device(device: dict[str, Any], now: datetime) -> None:
 # -- risk alerts waiting for their clinician notification ------------------------------------------
 
 def alert_due_keys(alert: dict[str, Any], now: datetime) -> dict[str, str]:
-    ulid = keys.split_child_id(alert["alert_id"])[1]
+    ulid = keys.child_parts(alert["alert_id"])[1]
     return due_keys(now, now, alert["client_id"], f"ALERT{ulid}")
 
 
