@@ -64,7 +64,7 @@ def set_clinician_status(args: argparse.Namespace) -> int:
     email = args.email.strip().lower()
     sub = cognito.find_user_sub(email)
     member = practice_store.get_membership(sub) if sub else None
-    if not member:
+    if not sub or not member:
         print(f"error: no clinician with the email {email}", file=sys.stderr)
         return 1
     operator = Clinician(sub="operator", practice_id=member["practice_id"], role=Role.owner, email="",

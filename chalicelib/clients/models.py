@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import time
 from enum import Enum
-from typing import Literal
+from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from pydantic import ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_core import PydanticCustomError
@@ -12,10 +12,16 @@ from chalicelib import channels
 from chalicelib.fields import (REQUEST_CONFIG, DisplayName, Email, Identifier, LocalTime, PhoneE164, RequestModel,
                                ResponseModel, TimeZoneName)
 
-# The reminder channels the registry knows (chalicelib/channels), in its order.
-Channel = Enum("Channel", [(name, name) for name in channels.NAMES], type=str, module=__name__)
-# Channels that can carry a client's access link (`send_via`).
-LinkChannel = Literal[tuple(c.name for c in channels.all_channels() if c.send_link)]  # type: ignore[valid-type]
+if TYPE_CHECKING:  # built from the registry at run time; a type checker sees a str enum / any channel name
+    class Channel(str, Enum):
+        pass
+
+    LinkChannel: TypeAlias = str
+else:
+    # The reminder channels the registry knows (chalicelib/channels), in its order.
+    Channel = Enum("Channel", [(name, name) for name in channels.NAMES], type=str, module=__name__)
+    # Channels that can carry a client's access link (`send_via`).
+    LinkChannel = Literal[tuple(c.name for c in channels.all_channels() if c.send_link)]
 MAX_CHANNELS = len(channels.NAMES)
 
 

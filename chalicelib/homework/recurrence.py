@@ -216,7 +216,7 @@ def _local_dates(
     if recurrence.count is not None:
         # rrule refuses count together with until (RFC 5545): bound the counted series here.
         rule = _rrule_for(recurrence, datetime.combine(first, time()), None, recurrence.count)
-        dates = (moment.date() for moment in rule)
+        dates: Iterator[date] = (moment.date() for moment in rule)
         if last_allowed is not None:
             dates = itertools.takewhile(lambda day: day <= last_allowed, dates)
     else:

@@ -49,9 +49,7 @@ def _load(principal: ClientPrincipal, ulid: str, *extra: keys.Key) -> dict[str, 
     return found
 
 
-def _draft_view(draft: dict[str, Any] | None) -> DraftView | None:
-    if not draft:
-        return None
+def _draft_view(draft: dict[str, Any]) -> DraftView:
     return DraftView(occurrence_id=draft.get("occurrence_id"), answers=draft.get("answers", {}),
                      version=draft["version"], saved_at=draft["saved_at"])
 
@@ -83,8 +81,8 @@ def list_assignments(principal: ClientPrincipal) -> ClientAssignmentList:
         summaries.append(ClientAssignmentSummary(
             assignment_id=item["assignment_id"], title=item["title"], kind=item["kind"],
             instructions=item["instructions"], status=item["status"],
-            current=occurrence_view(current, rules.state_of(schedule, current, done, draft and draft.get(
-                "occurrence_id"), now), done) if current else None,
+            current=occurrence_view(current, rules.state_of(schedule, current, done, draft.get(
+                "occurrence_id") if draft else None, now), done) if current else None,
             next_due_at=iso(upcoming.due_at) if upcoming else None, has_draft=draft is not None))
     summaries.sort(key=lambda s: (s.current is None, s.current.due_at if s.current else s.next_due_at or "~"))
     return ClientAssignmentList(items=summaries)
@@ -105,9 +103,9 @@ def get_assignment(principal: ClientPrincipal, assignment_id: str) -> ClientAssi
     return ClientAssignmentDetail(
         assignment_id=assignment_id, title=assignment["title"], instructions=assignment["instructions"],
         status=assignment["status"], template=snapshot,
-        current=occurrence_view(current, rules.state_of(schedule, current, done, draft and draft.get(
-            "occurrence_id"), now), done) if current else None,
-        next_due_at=iso(upcoming.due_at) if upcoming else None, draft=_draft_view(draft))
+        current=occurrence_view(current, rules.state_of(schedule, current, done, draft.get(
+            "occurrence_id") if draft else None, now), done) if current else None,
+        next_due_at=iso(upcoming.due_at) if upcoming else None, draft=_draft_view(draft) if draft else None)
 
 
 # -- drafts ------------------------------------------------------------------------------
@@ -250,8 +248,9 @@ def _submit_once(principal, ulid, body: SubmissionCreate, found, idempotency_key
 
     assignment_id = assignment["assignment_id"]
     submission_id = keys.child_id(assignment_id, new_id())
-    submission_ulid = keys.split_child_id(submission_id)[1]
-    alert_id = keys.child_id(client_id, new_id()) if result and result.risk_flags else None
+    submission_ulid = keys.child_parts(submission_id)[1]
+    risk_flags = result.risk_flags if result else []
+    alert_id = keys.child_id(client_id, new_id()) if risk_flags else None
     submission = {
         **keys.submission(client_id, ulid, submission_ulid).as_dict(),
         "submission_id": submission_id, "assignment_id": assignment_id, "client_id": client_id,
@@ -266,7 +265,7 @@ def _submit_once(principal, ulid, body: SubmissionCreate, found, idempotency_key
         submission_id=submission_id, assignment_id=assignment_id, occurrence_id=occurrence.occurrence_id,
         submitted_at=iso(now),
         crisis_resources=[CrisisResources(message=m) for m in
-                          dict.fromkeys(f.message for f in (result.risk_flags if result else []))])
+                          dict.fromkeys(f.message for f in risk_flags)])
     updated = {**assignment, "occurrences": {**done, occurrence.occurrence_id: {
         "state": "submitted", "submission_id": submission_id, "at": iso(now)}}, "updated_at": iso(now)}
     stats = found.get(keys.client_stats(client_id).sk) or {}
@@ -294,7 +293,7 @@ def _submit_once(principal, ulid, body: SubmissionCreate, found, idempotency_key
             "clinician_id": profile["clinician_id"], "assignment_id": assignment_id,
             "submission_id": submission_id, "template_title": template.title, "status": "open",
             "created_at": iso(now),
-            "items": [{"item": f.item, "label": f.label, "value": f.value} for f in result.risk_flags],
+            "items": [{"item": f.item, "label": f.label, "value": f.value} for f in risk_flags],
         }
         # The alert also waits in the due-index until the clinician has been told: at once
         # after this transaction, or by the next sweep if that fails (a retried submission

@@ -26,6 +26,14 @@ def _visible(actor: Clinician, head: dict[str, Any] | None) -> bool:
     return head.get("shared", True) or head.get("owner_id") == actor.sub or actor.manages_practice
 
 
+def _visible_head(actor: Clinician, template_id: str) -> dict[str, Any]:
+    """The practice template's head, or NotFound if it is missing or not for this clinician's eyes."""
+    head = store.get_template_head(template_id)
+    if head is None or not _visible(actor, head):
+        raise NotFound("No such template.")
+    return head
+
+
 def list_templates(actor: Clinician) -> list[TemplateSummary]:
     items = [_library_summary(t) for t in list_library()]
     for head in store.list_practice_templates(actor.practice_id):
@@ -45,9 +53,7 @@ def resolve(actor: Clinician, template_id: str, version: int | None = None) -> t
             raise NotFound("No such version of this template.")
         return library, {"source": "library", "latest_version": library.version, "shared": True,
                          "owner_id": None, "based_on": None}
-    head = store.get_template_head(template_id)
-    if not _visible(actor, head):
-        raise NotFound("No such template.")
+    head = _visible_head(actor, template_id)
     wanted = version or head["version"]
     stored = store.get_template_version(template_id, wanted)
     if stored is None:
@@ -89,9 +95,7 @@ def create(actor: Clinician, body: TemplateCreate) -> TemplateDetail:
 def update(actor: Clinician, template_id: str, body: TemplateUpdate) -> TemplateDetail:
     if get_library_template(template_id) is not None:
         raise Forbidden("Library templates cannot be changed; adapt a copy instead.")
-    head = store.get_template_head(template_id)
-    if not _visible(actor, head):
-        raise NotFound("No such template.")
+    head = _visible_head(actor, template_id)
     if head["owner_id"] != actor.sub and not actor.manages_practice:
         raise Forbidden("Only the template's author or a practice admin can change it.")
     if body.version != head["version"]:
@@ -114,9 +118,7 @@ def set_archived(actor: Clinician, template_id: str, archived: bool) -> Template
     """
     if get_library_template(template_id) is not None:
         raise Forbidden("Library templates cannot be archived.")
-    head = store.get_template_head(template_id)
-    if not _visible(actor, head):
-        raise NotFound("No such template.")
+    head = _visible_head(actor, template_id)
     if head["owner_id"] != actor.sub and not actor.manages_practice:
         raise Forbidden("Only the template's author or a practice admin can archive it.")
     if bool(head.get("archived")) != archived:

@@ -11,13 +11,14 @@ from functools import lru_cache
 from typing import Any
 
 from pydantic import BaseModel
-from pydantic.json_schema import GenerateJsonSchema, models_json_schema
+from pydantic.json_schema import GenerateJsonSchema, JsonSchemaMode, models_json_schema
 
 from chalicelib.http.framework import (HEADER_PARAMETERS, MAX_JSON_DEPTH, MAX_NUMBER_MAGNITUDE, MAX_SIGNIFICANT_DIGITS,
                                        MIN_NUMBER_MAGNITUDE, PROBLEM_CONTENT_TYPE, ROUTES, RouteSpec,
                                        path_parameter_shape)
 
-_SECURITY = {"clinician": [{"clinicianToken": []}], "client": [{"clientLink": []}], "public": []}
+_SECURITY: dict[str, list[dict[str, list[str]]]] = {
+    "clinician": [{"clinicianToken": []}], "client": [{"clientLink": []}], "public": []}
 
 _PROBLEM_SCHEMA = {
     "type": "object",
@@ -134,7 +135,7 @@ _DESCRIPTION = (
 
 @lru_cache(maxsize=1)
 def document() -> dict[str, Any]:
-    models = []
+    models: list[tuple[type[BaseModel], JsonSchemaMode]] = []
     for spec in ROUTES:
         if spec.body is not None:
             models.append((spec.body, "validation"))

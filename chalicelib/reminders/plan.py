@@ -115,8 +115,11 @@ def _in_window(schedule: rules.Schedule, occurrence, moment: datetime, only_whil
 def _sends_of(schedule: rules.Schedule, occurrence, settings: AssignmentReminders) -> list[Planned]:
     first = reminder_instant(occurrence.local_date, settings.preferences)
     planned = [Planned(first, occurrence.occurrence_id, 0)]
+    delay = settings.follow_up_delay
+    if delay is None:  # no delay, no follow-ups (max_follow_ups is 0 then)
+        return planned
     for number in range(1, settings.max_follow_ups + 1):
-        planned.append(Planned(follow_up_instant(first, settings.follow_up_delay * number, settings.preferences),
+        planned.append(Planned(follow_up_instant(first, delay * number, settings.preferences),
                                occurrence.occurrence_id, number))
     return planned
 
