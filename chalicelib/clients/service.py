@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime, UTC
-from typing import Any
+from typing import Any, Literal
 
 from chalicelib.clients.models import (AccessLinkIssued, AccessLinkStatus, ClientCreate, ClientPreferencesUpdate,
                                        ClientSelfView, ClientUpdate, ClientView, DeliveryStatus)
@@ -35,7 +35,7 @@ def _check_assignee(actor: Clinician, clinician_id: str) -> None:
         raise FieldErrors.one("clinician_id", "no such clinician in this practice", "unknown_clinician")
 
 
-def view(profile: dict[str, Any], stats: dict[str, Any] | None | bool = False) -> ClientView:
+def view(profile: dict[str, Any], stats: dict[str, Any] | None | Literal[False] = False) -> ClientView:
     """The clinician's view of a client; with `stats` (the STATS item, or None if there is
     none yet) it carries completion over 7 and 28 days and open alerts."""
     figures = {}
@@ -43,8 +43,8 @@ def view(profile: dict[str, Any], stats: dict[str, Any] | None | bool = False) -
         from chalicelib.homework.schedule import caseload_figures
 
         figures = caseload_figures(stats, profile["timezone"], utc_now())
-    expires = profile.get("link_expires_at")
-    active = bool(profile.get("link_hash")) and bool(expires) and expires > utc_now().timestamp()
+    expires = profile.get("link_expires_at") or 0  # none stored: an expiry long past
+    active = bool(profile.get("link_hash")) and expires > utc_now().timestamp()
     return ClientView(
         **{k: profile.get(k) for k in ("client_id", "display_name", "email", "phone", "timezone",
                                        "reminder_channels", "reminder_time", "quiet_hours", "clinician_id",
@@ -221,8 +221,9 @@ def _send_link(actor: Clinician, channel: str, contact: str, issued: AccessLinkI
     from chalicelib.store import practices as practice_store
 
     practice = (practice_store.get_practice(actor.practice_id) or {}).get("name") or "Your clinician"
-    return channels.get(channel).send_link(contact, practice=practice, link_url=issued.url,
-                                           expires=issued.expires_at[:10])
+    send_link = channels.get(channel).send_link
+    assert send_link is not None  # `send_via` was validated against the channels that send links
+    return send_link(contact, practice=practice, link_url=issued.url, expires=issued.expires_at[:10])
 
 
 def revoke_link(actor: Clinician, client_id: str) -> None:

@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass
 from decimal import Decimal
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar, overload
 
 from chalicelib.aws import client
 from chalicelib.config import get_settings
@@ -153,6 +153,14 @@ def delete(key: dict[str, str], *, condition: str | None = None,
         raise
 
 
+@overload
+def update(key: dict[str, str], *, set: dict[str, Any] | None = ..., add: dict[str, Any] | None = ...,
+           remove: Iterable[str] = ..., condition: str | None = ..., names: dict[str, str] | None = ...,
+           values: dict[str, Any] | None = ..., return_item: Literal[False] = ...) -> None: ...
+@overload
+def update(key: dict[str, str], *, set: dict[str, Any] | None = ..., add: dict[str, Any] | None = ...,
+           remove: Iterable[str] = ..., condition: str | None = ..., names: dict[str, str] | None = ...,
+           values: dict[str, Any] | None = ..., return_item: Literal[True]) -> dict[str, Any]: ...
 def update(key: dict[str, str], *, set: dict[str, Any] | None = None, add: dict[str, Any] | None = None,
            remove: Iterable[str] = (), condition: str | None = None, names: dict[str, str] | None = None,
            values: dict[str, Any] | None = None, return_item: bool = False) -> dict[str, Any] | None:
@@ -258,8 +266,10 @@ def transact(actions: list[dict[str, Any]]) -> None:
 # -- many items -----------------------------------------------------------------
 
 def encode_page_token(last_key: dict[str, Any] | None) -> str | None:
-    if not last_key:
-        return None
+    return _encode_key(last_key) if last_key else None
+
+
+def _encode_key(last_key: dict[str, Any]) -> str:
     raw = json.dumps(deserialize(last_key), separators=(",", ":"), sort_keys=True).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
@@ -269,7 +279,7 @@ def page_token_for(item: dict[str, Any], index: str | None = None) -> str:
     from chalicelib.store.schema import GLOBAL_SECONDARY_INDEXES
 
     names = ["pk", "sk", *(GLOBAL_SECONDARY_INDEXES[index] if index else ())]
-    return encode_page_token(serialize({name: item[name] for name in names}))
+    return _encode_key(serialize({name: item[name] for name in names}))
 
 
 def _sane_key_value(value: Any) -> bool:
@@ -408,7 +418,7 @@ def batch_get(keys: list[dict[str, str]], *, consistent: bool = False) -> list[d
     return found
 
 
-def batch_write(puts: list[dict[str, Any]] = (), deletes: list[dict[str, str]] = ()) -> None:
+def batch_write(puts: Iterable[dict[str, Any]] = (), deletes: Iterable[dict[str, str]] = ()) -> None:
     """Unconditional puts and deletes, 25 at a time, retrying unprocessed items."""
     requests = [{"PutRequest": {"Item": serialize(i)}} for i in puts]
     requests += [{"DeleteRequest": {"Key": serialize(k)}} for k in deletes]

@@ -39,7 +39,8 @@ def save_draft(call: Call) -> DraftView:
               response=SubmissionReceipt, status=201, headers=("Idempotency-Key",),
               summary="Submit homework; send the same Idempotency-Key when retrying", tags=TAGS)
 def submit(call: Call) -> SubmissionReceipt:
-    key = call.header("Idempotency-Key")  # present and well-formed: the framework checks declared headers
+    key = call.header("Idempotency-Key")
+    assert key is not None  # present and well-formed: the framework checks declared headers
     from chalicelib.homework import submission_service
 
     return submission_service.submit(call.principal, call.params["assignment_id"], call.body, key)
