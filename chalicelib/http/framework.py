@@ -8,6 +8,8 @@ Every route answers errors as `application/problem+json` with per-field details.
 """
 from __future__ import annotations
 
+import functools
+import importlib
 import json
 import math
 import re
@@ -61,6 +63,30 @@ def path_parameter_shape(name: str) -> tuple[str, int]:
     return PATH_PARAMETERS.get(name, DEFAULT_PATH_PARAMETER)
 
 
+# A route's body, query or response model, or "package.module:Name" naming one: route
+# modules name their models so that `import app` (a Lambda cold start) does not build
+# every model module; a model is imported when a request or the OpenAPI document needs it.
+ModelRef = type[BaseModel] | str | None
+
+
+def model_refs(module: str, *names: str) -> tuple[str, ...]:
+    """References to the models `names` of `module`, for `Router.route`."""
+    return tuple(f"{module}:{name}" for name in names)
+
+
+@functools.cache
+def _import_model(ref: str) -> type[BaseModel]:
+    module, _, name = ref.partition(":")
+    model = getattr(importlib.import_module(module), name)
+    if not (isinstance(model, type) and issubclass(model, BaseModel)):
+        raise TypeError(f"{ref} is not a pydantic model")
+    return model
+
+
+def resolve_model(ref: ModelRef) -> type[BaseModel] | None:
+    return _import_model(ref) if isinstance(ref, str) else ref
+
+
 @dataclass(frozen=True)
 class RouteSpec:
     path: str
@@ -68,9 +94,9 @@ class RouteSpec:
     auth: Auth
     handler: Callable[..., Any]
     summary: str
-    body: type[BaseModel] | None = None
-    query: type[BaseModel] | None = None
-    response: type[BaseModel] | None = None
+    body_ref: ModelRef = None
+    query_ref: ModelRef = None
+    response_ref: ModelRef = None
     status: int = 200
     roles: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
@@ -79,6 +105,18 @@ class RouteSpec:
     produces: tuple[str, ...] = ("application/json",)
     # Statuses the rules in `error_statuses` cannot know about, with why.
     errors: tuple[tuple[int, str], ...] = ()
+
+    @property
+    def body(self) -> type[BaseModel] | None:
+        return resolve_model(self.body_ref)
+
+    @property
+    def query(self) -> type[BaseModel] | None:
+        return resolve_model(self.query_ref)
+
+    @property
+    def response(self) -> type[BaseModel] | None:
+        return resolve_model(self.response_ref)
 
     @property
     def path_params(self) -> list[str]:
@@ -406,14 +444,13 @@ class Router:
         self.blueprint = Blueprint(f"chalicelib.http.{name}")
 
     def route(self, path: str, method: str, *, auth: Auth, summary: str,
-              body: type[BaseModel] | None = None, query: type[BaseModel] | None = None,
-              response: type[BaseModel] | None = None, status: int = 200,
+              body: ModelRef = None, query: ModelRef = None, response: ModelRef = None, status: int = 200,
               roles: tuple[str, ...] = (), tags: tuple[str, ...] = (),
               headers: tuple[str, ...] = (), produces: tuple[str, ...] = ("application/json",),
               errors: dict[int, str] | None = None) -> Callable:
         def register(handler: Callable[[Call], Any]) -> Callable:
             spec = RouteSpec(path=path, method=method, auth=auth, handler=handler, summary=summary,
-                             body=body, query=query, response=response, status=status, roles=roles,
+                             body_ref=body, query_ref=query, response_ref=response, status=status, roles=roles,
                              tags=tags, headers=headers, produces=produces,
                              errors=tuple(sorted((errors or {}).items())))
             ROUTES.append(spec)

@@ -57,3 +57,36 @@ def test_the_packaged_list_is_part_of_the_full_list():
     packaged = timezones._packaged_zone_names()
     assert "Europe/London" in packaged
     assert packaged <= timezones._known_zone_names()
+
+
+def test_importing_the_app_loads_route_tables_not_models_or_services():
+    code = ("import sys, app\n"
+            "print(' '.join(sorted(m for m in sys.modules if m.startswith('chalicelib.'))))\n")
+    loaded = set(_run(code).split())
+    assert "chalicelib.http.routes.client_homework" in loaded  # the routes themselves are registered
+    heavy = {"chalicelib.homework.models", "chalicelib.clients.models", "chalicelib.exports.models",
+             "chalicelib.clients.service", "chalicelib.identity.audit", "chalicelib.homework.items"}
+    assert loaded & heavy == set()
+
+
+def test_every_named_route_model_resolves_to_a_pydantic_model():
+    from pydantic import BaseModel
+
+    import app  # noqa: F401 - registers the routes
+    from chalicelib.http.framework import ROUTES
+
+    named = [(s, ref) for s in ROUTES for ref in (s.body_ref, s.query_ref, s.response_ref) if isinstance(ref, str)]
+    assert len(named) > 30
+    for spec, ref in named:
+        model = {spec.body_ref: spec.body, spec.query_ref: spec.query, spec.response_ref: spec.response}[ref]
+        assert isinstance(model, type) and issubclass(model, BaseModel), (spec.method, spec.path, ref)
+        assert ref.endswith(":" + model.__name__)
+
+
+def test_a_misspelt_model_name_fails_loudly():
+    from chalicelib.http.framework import resolve_model
+
+    with pytest.raises(AttributeError):
+        resolve_model("chalicelib.homework.models:NoSuchModel")
+    with pytest.raises(TypeError):
+        resolve_model("chalicelib.http.framework:ROUTES")

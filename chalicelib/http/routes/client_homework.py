@@ -1,10 +1,20 @@
 """Clients' routes for their homework: list, open, autosave, submit, skip, history."""
 from __future__ import annotations
 
-from chalicelib.homework.models import (ClientAssignmentDetail, ClientAssignmentList, ClientSubmissionList, DraftSave,
-                                        DraftView, SkipCreate, SkipReceipt, SubmissionCreate, SubmissionReceipt)
+from typing import TYPE_CHECKING
+
 from chalicelib.http.common import ListQuery, page_token_errors
-from chalicelib.http.framework import Call, Router
+from chalicelib.http.framework import Call, Router, model_refs
+
+if TYPE_CHECKING:
+    from chalicelib.homework.models import (ClientAssignmentDetail, ClientAssignmentList, ClientSubmissionList, DraftSave,
+                                            DraftView, SkipCreate, SkipReceipt, SubmissionCreate, SubmissionReceipt)
+else:  # named, not imported: a model loads with the first request that needs it (cold start)
+    (ClientAssignmentDetail, ClientAssignmentList, ClientSubmissionList, DraftSave, DraftView, SkipCreate,
+     SkipReceipt, SubmissionCreate, SubmissionReceipt) = model_refs(
+        "chalicelib.homework.models", "ClientAssignmentDetail", "ClientAssignmentList",
+        "ClientSubmissionList", "DraftSave", "DraftView", "SkipCreate", "SkipReceipt", "SubmissionCreate",
+        "SubmissionReceipt")
 
 router = Router("client_homework")
 TAGS = ("client",)

@@ -1,14 +1,20 @@
 """Clinicians' routes for clients, their access links and audit trail."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from chalicelib.fields import ResponseModel
 
-from chalicelib.clients import erasure, service
-from chalicelib.clients.models import (AccessLinkCreate, AccessLinkIssued, ClientCreate, ClientList, ClientUpdate,
-                                       ClientView)
 from chalicelib.http.common import ListQuery, page_token_errors
-from chalicelib.http.framework import Call, Router
-from chalicelib.identity import audit
+from chalicelib.http.framework import Call, Router, model_refs
+
+if TYPE_CHECKING:
+    from chalicelib.clients.models import (AccessLinkCreate, AccessLinkIssued, ClientCreate, ClientList, ClientUpdate,
+                                           ClientView)
+else:  # named, not imported: a model loads with the first request that needs it (cold start)
+    (AccessLinkCreate, AccessLinkIssued, ClientCreate, ClientList, ClientUpdate, ClientView) = model_refs(
+        "chalicelib.clients.models", "AccessLinkCreate", "AccessLinkIssued", "ClientCreate", "ClientList",
+        "ClientUpdate", "ClientView")
 
 router = Router("clients")
 TAGS = ("clients",)
@@ -30,12 +36,17 @@ class AuditList(ResponseModel):
 
 
 def _audit(call: Call, action: str, *client_ids: str) -> None:
+    from chalicelib.identity import audit
+
     audit.record(call.principal, action, client_ids, request_id=call.request_id)
 
 
 @router.route("/v1/clients", "GET", auth="clinician", query=ListQuery, response=ClientList,
               summary="Your caseload (owners and admins: the whole practice)", tags=TAGS)
 def list_clients(call: Call) -> ClientList:
+    from chalicelib.clients import service
+    from chalicelib.clients.models import ClientList
+
     with page_token_errors():
         page = service.list_for_clinician(call.principal, limit=call.query.limit, next_token=call.query.next_token)
     if page.items:
@@ -46,6 +57,8 @@ def list_clients(call: Call) -> ClientList:
 @router.route("/v1/clients", "POST", auth="clinician", body=ClientCreate, response=ClientView, status=201,
               summary="Add a client", tags=TAGS)
 def create_client(call: Call) -> ClientView:
+    from chalicelib.clients import service
+
     profile = service.create(call.principal, call.body)
     _audit(call, "client.create", profile["client_id"])
     return service.view(profile)
@@ -54,6 +67,8 @@ def create_client(call: Call) -> ClientView:
 @router.route("/v1/clients/{client_id}", "GET", auth="clinician", response=ClientView,
               summary="One client", tags=TAGS)
 def get_client(call: Call) -> ClientView:
+    from chalicelib.clients import service
+
     profile = service.get_for_clinician(call.principal, call.params["client_id"])
     _audit(call, "client.read", profile["client_id"])
     return service.view(profile, service.stats_of(profile["client_id"]))
@@ -62,6 +77,8 @@ def get_client(call: Call) -> ClientView:
 @router.route("/v1/clients/{client_id}", "PATCH", auth="clinician", body=ClientUpdate, response=ClientView,
               summary="Change a client's details or preferences", tags=TAGS)
 def update_client(call: Call) -> ClientView:
+    from chalicelib.clients import service
+
     profile = service.update(call.principal, call.params["client_id"], call.body)
     _audit(call, "client.update", profile["client_id"])
     return service.view(profile)
@@ -70,6 +87,8 @@ def update_client(call: Call) -> ClientView:
 @router.route("/v1/clients/{client_id}", "DELETE", auth="clinician", status=204,
               summary="Erase a client and all of their data", tags=TAGS)
 def delete_client(call: Call) -> None:
+    from chalicelib.clients import erasure
+
     erasure.erase(call.principal, call.params["client_id"])
     _audit(call, "client.erase", call.params["client_id"])
 
@@ -78,6 +97,8 @@ def delete_client(call: Call) -> None:
               response=AccessLinkIssued, status=201,
               summary="Issue a new access link (the previous one stops working)", tags=TAGS)
 def create_access_link(call: Call) -> AccessLinkIssued:
+    from chalicelib.clients import service
+
     issued = service.issue_link(call.principal, call.params["client_id"], call.body.ttl_days, call.body.send_via)
     _audit(call, "link.issue", call.params["client_id"])
     if issued.sent_via:
@@ -88,6 +109,8 @@ def create_access_link(call: Call) -> AccessLinkIssued:
 @router.route("/v1/clients/{client_id}/access-link", "DELETE", auth="clinician", status=204,
               summary="Revoke the client's access link", tags=TAGS)
 def revoke_access_link(call: Call) -> None:
+    from chalicelib.clients import service
+
     service.revoke_link(call.principal, call.params["client_id"])
     _audit(call, "link.revoke", call.params["client_id"])
 
@@ -95,6 +118,8 @@ def revoke_access_link(call: Call) -> None:
 @router.route("/v1/clients/{client_id}/audit", "GET", auth="clinician", query=ListQuery, response=AuditList,
               summary="Who read or changed this client's data, newest first", tags=TAGS)
 def client_audit(call: Call) -> AuditList:
+    from chalicelib.clients import service
+
     with page_token_errors():
         page = service.audit_trail(call.principal, call.params["client_id"], limit=call.query.limit,
                                    next_token=call.query.next_token)

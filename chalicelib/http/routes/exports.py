@@ -1,9 +1,15 @@
 """Exported worksheets for clinicians (any client of theirs) and clients (their own)."""
 from __future__ import annotations
 
-from chalicelib.exports.models import ClientExportCreate, ExportCreate, ExportView
-from chalicelib.http.framework import Call, Router
-from chalicelib.identity import audit
+from typing import TYPE_CHECKING
+
+from chalicelib.http.framework import Call, Router, model_refs
+
+if TYPE_CHECKING:
+    from chalicelib.exports.models import ClientExportCreate, ExportCreate, ExportView
+else:  # named, not imported: a model loads with the first request that needs it (cold start)
+    (ClientExportCreate, ExportCreate, ExportView) = model_refs(
+        "chalicelib.exports.models", "ClientExportCreate", "ExportCreate", "ExportView")
 
 router = Router("exports")
 
@@ -11,6 +17,8 @@ router = Router("exports")
 @router.route("/v1/exports", "POST", auth="clinician", body=ExportCreate, response=ExportView, status=201,
               summary="Export a client's homework as PDF, CSV or FHIR R4", tags=("exports",))
 def create_export(call: Call) -> ExportView:
+    from chalicelib.identity import audit
+
     from chalicelib.exports import service
 
     made = service.create(call.principal, call.body.client_id, call.body.format, call.body.assignment_id)
@@ -22,6 +30,8 @@ def create_export(call: Call) -> ExportView:
 @router.route("/v1/exports/{export_id}", "GET", auth="clinician", response=ExportView,
               summary="An export with a fresh short-lived download link", tags=("exports",))
 def get_export(call: Call) -> ExportView:
+    from chalicelib.identity import audit
+
     from chalicelib.exports import service
 
     found = service.get(call.principal, call.params["export_id"])

@@ -1,21 +1,32 @@
 """Clinicians' routes for templates, assignments, submissions, reviews, alerts and progress."""
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.fields import ResponseModel
-from chalicelib.homework.models import (AlertAcknowledge, AlertList, AlertQuery, AlertView, AssignmentCreate,
-                                        AssignmentList, AssignmentUpdate, AssignmentView, ReviewCreate,
-                                        SubmissionList, SubmissionView, TemplateCreate, TemplateDetail,
-                                        TemplateList, TemplateQuery, TemplateUpdate)
 from chalicelib.http.common import ListQuery, page_token_errors
-from chalicelib.http.framework import Call, Router
-from chalicelib.identity import audit
+from chalicelib.http.framework import Call, Router, model_refs
+
+if TYPE_CHECKING:
+    from chalicelib.homework.models import (AlertAcknowledge, AlertList, AlertQuery, AlertView, AssignmentCreate,
+                                            AssignmentList, AssignmentUpdate, AssignmentView, ReviewCreate,
+                                            SubmissionList, SubmissionView, TemplateCreate, TemplateDetail,
+                                            TemplateList, TemplateQuery, TemplateUpdate)
+else:  # named, not imported: a model loads with the first request that needs it (cold start)
+    (AlertAcknowledge, AlertList, AlertQuery, AlertView, AssignmentCreate, AssignmentList, AssignmentUpdate,
+     AssignmentView, ReviewCreate, SubmissionList, SubmissionView, TemplateCreate, TemplateDetail,
+     TemplateList, TemplateQuery, TemplateUpdate) = model_refs(
+        "chalicelib.homework.models", "AlertAcknowledge", "AlertList", "AlertQuery", "AlertView",
+        "AssignmentCreate", "AssignmentList", "AssignmentUpdate", "AssignmentView", "ReviewCreate",
+        "SubmissionList", "SubmissionView", "TemplateCreate", "TemplateDetail", "TemplateList",
+        "TemplateQuery", "TemplateUpdate")
 
 router = Router("homework")
 
 
 def _audit(call: Call, action: str, client_id: str, detail: str | None = None) -> None:
+    from chalicelib.identity import audit
+
     audit.record(call.principal, action, [client_id], detail=detail, request_id=call.request_id)
 
 
@@ -24,6 +35,8 @@ def _audit(call: Call, action: str, client_id: str, detail: str | None = None) -
 @router.route("/v1/templates", "GET", auth="clinician", response=TemplateList,
               summary="The library and the practice's own templates", tags=("templates",))
 def list_templates(call: Call) -> TemplateList:
+    from chalicelib.homework.models import TemplateList
+
     from chalicelib.homework import template_service
 
     return TemplateList(items=template_service.list_templates(call.principal))
@@ -76,6 +89,8 @@ def unarchive_template(call: Call) -> TemplateDetail:
 @router.route("/v1/clients/{client_id}/assignments", "GET", auth="clinician", response=AssignmentList,
               summary="A client's assignments with their current occurrence", tags=("assignments",))
 def list_assignments(call: Call) -> AssignmentList:
+    from chalicelib.homework.models import AssignmentList
+
     from chalicelib.homework import assignment_service
 
     items = assignment_service.list_for_client(call.principal, call.params["client_id"])
@@ -128,6 +143,8 @@ def cancel_assignment(call: Call) -> AssignmentView:
 @router.route("/v1/assignments/{assignment_id}/submissions", "GET", auth="clinician", query=ListQuery,
               response=SubmissionList, summary="Submissions for an assignment, newest first", tags=("review",))
 def list_submissions(call: Call) -> SubmissionList:
+    from chalicelib.homework.models import SubmissionList
+
     from chalicelib.homework import assignment_service, review_service
 
     with page_token_errors():
@@ -181,6 +198,8 @@ def client_progress(call: Call) -> Progress:
               summary="Risk alerts for your clients (owners and admins: the practice), newest first",
               tags=("alerts",))
 def list_alerts(call: Call) -> AlertList:
+    from chalicelib.homework.models import AlertList
+
     from chalicelib.homework import review_service
 
     with page_token_errors():

@@ -101,7 +101,7 @@ def unsubscribe(call: Call) -> Response:
 def _register_form_route() -> None:
     spec = RouteSpec(path="/v1/unsubscribe", method="POST", auth="public", handler=unsubscribe,
                      summary="Stop one kind of reminder (one-click, signed link from a message)",
-                     query=UnsubscribeQuery, tags=("client",), produces=("text/html", "application/json"))
+                     query_ref=UnsubscribeQuery, tags=("client",), produces=("text/html", "application/json"))
     ROUTES.append(spec)
     blueprint = router.blueprint
 
