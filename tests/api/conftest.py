@@ -26,7 +26,6 @@ def aws(tmp_path_factory):
 
         from chalicelib import aws as aws_module
         from chalicelib.config import get_settings
-        from chalicelib.store.schema import ensure_table
 
         idp = boto3.client("cognito-idp", region_name="eu-west-2")
         pool_id = idp.create_user_pool(PoolName=POOL_NAME, UsernameAttributes=["email"])["UserPool"]["Id"]

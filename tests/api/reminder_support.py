@@ -6,7 +6,7 @@ import email
 import email.policy
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from typing import Any
 
 from chalicelib.identity.principals import ClientPrincipal, Clinician, Role
@@ -35,12 +35,12 @@ class Recorder:
         raw = params["Content"]["Raw"]["Data"]
         message = email.message_from_bytes(raw if isinstance(raw, bytes) else raw.encode(), policy=email.policy.default)
         text = message.get_body(preferencelist=("plain",)).get_content()
-        self.sent.append(Sent(datetime.now(timezone.utc), "email", str(message["To"]),
+        self.sent.append(Sent(datetime.now(UTC), "email", str(message["To"]),
                               str(message["Subject"]), text, {k: str(v) for k, v in message.items()}))
 
     def _publish(self, params: dict[str, Any], **_: Any) -> None:
         channel = "sms" if params.get("PhoneNumber") else "push"
-        self.sent.append(Sent(datetime.now(timezone.utc), channel, params.get("PhoneNumber") or params["TargetArn"],
+        self.sent.append(Sent(datetime.now(UTC), channel, params.get("PhoneNumber") or params["TargetArn"],
                               "", params["Message"]))
 
     def attach(self) -> None:

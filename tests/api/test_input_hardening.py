@@ -30,7 +30,7 @@ def _credentials(world, spec) -> dict[str, str]:
         headers = world.headers("owner_a")
     else:
         headers = world.headers()
-    return {**headers, **{name: "hardening-check-0001" for name in spec.headers}}
+    return {**headers, **dict.fromkeys(spec.headers, "hardening-check-0001")}
 
 
 def _send(api, world, spec, raw: bytes | str, *, path: str | None = None, headers: dict | None = None):

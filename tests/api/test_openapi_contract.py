@@ -132,7 +132,7 @@ def _probes(world, spec):
     """(name, headers, path, body) requests a fuzzer would also send, from the route table."""
     from tests.api.test_input_hardening import BAD_IDS
 
-    declared_headers = {name: "contract-check-0001" for name in spec.headers}
+    declared_headers = dict.fromkeys(spec.headers, "contract-check-0001")
     path = fill_path(spec, world.resources)
     example = example_body(spec)
     body = json.dumps(example) if example is not None else b""

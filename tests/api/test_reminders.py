@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import random
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -15,7 +15,7 @@ import time_machine
 from tests.api.conftest import submit_risk_answer, use_table
 from tests.api.reminder_support import SIGNING_SECRET, Recorder, new_practice, verify_sender
 
-NOON = datetime(2026, 12, 7, 12, 0, tzinfo=timezone.utc)  # London is on GMT: local = UTC
+NOON = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)  # London is on GMT: local = UTC
 
 
 @pytest.fixture
@@ -94,7 +94,7 @@ def test_with_30_percent_of_ses_calls_throttled_every_reminder_goes_exactly_once
         ses.meta.events.register("before-call.sesv2.SendEmail", delivered.before)
         ses.meta.events.register("after-call.sesv2.SendEmail", delivered.after)
         try:
-            moment = datetime(2026, 12, 7, 18, 30, tzinfo=timezone.utc)
+            moment = datetime(2026, 12, 7, 18, 30, tzinfo=UTC)
             for _ in range(4):  # the due sweep, then a few more (retries, and nothing twice)
                 clock.move_to(moment)
                 sweep.run(now=moment)
@@ -122,7 +122,7 @@ def test_throttling_is_retried_by_botocore_alone_and_what_outlasts_it_waits_for_
         hook, throttled = _throttle_ses(1.0, seed=1)
         ses = aws.client("sesv2")
         ses.meta.events.register_first("before-send.sesv2.SendEmail", hook)
-        moment = datetime(2026, 12, 7, 18, 30, tzinfo=timezone.utc)
+        moment = datetime(2026, 12, 7, 18, 30, tzinfo=UTC)
         clock.move_to(moment)
         try:
             report = sweep.run(now=moment)
@@ -154,7 +154,7 @@ def test_opted_out_sms_is_recorded_and_shown_to_the_clinician(api, world, env):
                          "reminders": {"time": _now_local_hhmm(), "only_while_open": False}})).body)
     item = _reminder_item(client_id, assignment["assignment_id"])
     assert item["state"] == "pending"
-    sweep.run(now=datetime.now(timezone.utc) + timedelta(minutes=1))
+    sweep.run(now=datetime.now(UTC) + timedelta(minutes=1))
     sms = [s for s in env.sent if s.channel == "sms"]
     assert sms == [], "an opted-out number was texted"
     emails = env.to(world.clients["a1"]["email"])
@@ -244,8 +244,8 @@ def test_a_risk_alert_tells_the_clinician_at_once_and_only_once_with_no_client_d
     assert receipt["crisis_resources"]
     # Told at once, before any sweep runs; later sweeps do not tell again.
     assert len(env.to("a1@example.com")) == 1
-    sweep.run(now=datetime.now(timezone.utc) + timedelta(seconds=5))
-    sweep.run(now=datetime.now(timezone.utc) + timedelta(minutes=6))
+    sweep.run(now=datetime.now(UTC) + timedelta(seconds=5))
+    sweep.run(now=datetime.now(UTC) + timedelta(minutes=6))
     to_clinician = env.to("a1@example.com")
     assert len(to_clinician) == 1
     text = to_clinician[0].text
@@ -266,7 +266,7 @@ def test_the_sweep_tells_the_clinician_when_the_immediate_notice_failed(api, wor
     submit_risk_answer(api, world, "risk-alert-notice-2")
     assert env.to("a1@example.com") == []
     monkeypatch.setattr(email, "send", real)
-    sweep.run(now=datetime.now(timezone.utc) + timedelta(minutes=11))
+    sweep.run(now=datetime.now(UTC) + timedelta(minutes=11))
     assert len(env.to("a1@example.com")) == 1
 
 
@@ -296,7 +296,7 @@ def test_clinicians_opt_into_a_morning_digest_and_alert_texts(api, world, env):
     morning = datetime.now(london).replace(hour=8, minute=5, second=0, microsecond=0)
     if morning <= datetime.now(london):
         morning += timedelta(days=1)
-    morning = morning.astimezone(timezone.utc)
+    morning = morning.astimezone(UTC)
     for later in (timedelta(0), timedelta(minutes=15), timedelta(hours=1)):
         sweep.run(now=morning + later)
     to_clinician = env.to("a1@example.com")

@@ -3,7 +3,7 @@ and the sweep run every SWEEP minutes (as the schedule would), against moto."""
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta, UTC
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -13,10 +13,10 @@ from tests.api.conftest import use_table
 from tests.api.reminder_support import SIGNING_SECRET, Recorder, new_practice, verify_sender
 
 SWEEP = timedelta(minutes=15)
-START = datetime(2026, 9, 30, 12, 0, tzinfo=timezone.utc)
-END = datetime(2026, 11, 4, 12, 0, tzinfo=timezone.utc)
+START = datetime(2026, 9, 30, 12, 0, tzinfo=UTC)
+END = datetime(2026, 11, 4, 12, 0, tzinfo=UTC)
 # The sweep is down for six hours on this day (UTC).
-OUTAGE = (datetime(2026, 10, 20, 12, 0, tzinfo=timezone.utc), datetime(2026, 10, 20, 18, 0, tzinfo=timezone.utc))
+OUTAGE = (datetime(2026, 10, 20, 12, 0, tzinfo=UTC), datetime(2026, 10, 20, 18, 0, tzinfo=UTC))
 
 
 def _local(moment: datetime, zone: str) -> datetime:
@@ -29,14 +29,14 @@ def _wall(day: date, hhmm: str, zone: str) -> datetime:
     tz = ZoneInfo(zone)
     naive = datetime.combine(day, time.fromisoformat(hhmm))
     first = naive.replace(tzinfo=tz, fold=0)
-    if first.astimezone(timezone.utc).astimezone(tz).replace(tzinfo=None) != naive:  # in a gap
+    if first.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != naive:  # in a gap
         # Between the two readings of the missing time lies the change: find its minute.
-        probe = naive.replace(tzinfo=tz, fold=1).astimezone(timezone.utc)
+        probe = naive.replace(tzinfo=tz, fold=1).astimezone(UTC)
         before = probe.astimezone(tz).utcoffset()
         while probe.astimezone(tz).utcoffset() == before:
             probe += timedelta(minutes=1)
         return probe
-    return first.astimezone(timezone.utc)
+    return first.astimezone(UTC)
 
 
 def _sweep_times(expected: list[datetime]) -> list[datetime]:
@@ -155,7 +155,7 @@ def test_a_month_of_daily_reminders_across_daylight_saving(month):
             if day.isoformat() in completed and done_at[day.isoformat()] <= due:
                 assert not got_first, (who, day, "reminded after completion")
                 continue
-            if END < due:
+            if due > END:
                 continue
             assert len(got_first) == 1, (who, day, [s.at for s in mine if _local(s.at, zone).date() == day])
             accounted += 1

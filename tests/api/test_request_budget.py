@@ -34,7 +34,7 @@ def counted():
 def _besides_authentication(calls) -> list[str]:
     def is_auth(name, params):
         key = params.get("Key", {}).get("pk", {}).get("S", "")
-        return name == "GetItem" and (key.startswith("LINK#") or key.startswith("USER#"))
+        return name == "GetItem" and (key.startswith(("LINK#", "USER#")))
 
     assert calls, "the hook saw no request: it is not counting"
     assert any(is_auth(name, params) for name, params in calls), "authentication was not seen"

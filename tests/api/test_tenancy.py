@@ -36,7 +36,7 @@ def shared_victim_resources(shared_world) -> dict[str, str]:
 
 def _call(api, spec, path, headers):
     # Headers a route declares (e.g. Idempotency-Key) are sent, so only the credential is wrong.
-    headers = {**headers, **{name: "tenancy-check-0001" for name in spec.headers}}
+    headers = {**headers, **dict.fromkeys(spec.headers, "tenancy-check-0001")}
     return api.http.request(method=spec.method, path=path, headers=headers, body=body_bytes(spec) or b"")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from typing import Any
 
 from playwright.sync_api import Page, expect
@@ -63,7 +63,7 @@ def test_clinician_and_client_story(stack: dict[str, Any], new_context: Any, che
     checks.step(admin, "admin-caseload")
 
     admin.get_by_label("Name the client goes by").fill(client_name)
-    admin.get_by_label("Client's time zone").fill(midday_time_zone(datetime.now(timezone.utc)))
+    admin.get_by_label("Client's time zone").fill(midday_time_zone(datetime.now(UTC)))
     admin.get_by_label("Email (optional)").fill("robin@client.example.com")
     admin.get_by_role("button", name="Add client").click()
     expect(admin.get_by_role("heading", level=1, name=client_name)).to_be_visible()

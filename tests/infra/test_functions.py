@@ -17,7 +17,7 @@ def _scheduled_handlers(chalice_app) -> set[str]:
 def test_api_function_environment_points_at_this_stage(stack):
     api = _functions(stack)["APIHandler"]["Properties"]
     env = api["Environment"]["Variables"]
-    assert REQUIRED_ENVIRONMENT <= set(env)
+    assert set(env) >= REQUIRED_ENVIRONMENT
     assert env["EMOTIPAL_STAGE"] == stack.stage
     assert env["EMOTIPAL_TABLE"] == {"Ref": stack.one("AWS::DynamoDB::GlobalTable")[0]}
     assert env["EMOTIPAL_EXPORTS_BUCKET"] == {"Ref": stack.one("AWS::S3::Bucket", "BucketsExports")[0]}
@@ -71,7 +71,7 @@ def test_each_scheduled_handler_is_deployed_with_its_schedule_role_and_dead_lett
         assert sweep["Role"] == {"Fn::GetAtt": [stack.one("AWS::IAM::Role", "SweepRole")[0], "Arn"]}
         queue_id = stack.one("AWS::SQS::Queue", "OperationsSweepDeadLetters")[0]
         assert sweep["DeadLetterQueue"] == {"Type": "SQS", "TargetArn": {"Fn::GetAtt": [queue_id, "Arn"]}}
-        assert REQUIRED_ENVIRONMENT <= set(sweep["Environment"]["Variables"])
+        assert set(sweep["Environment"]["Variables"]) >= REQUIRED_ENVIRONMENT
     else:
         assert "ReminderSweep" not in stack.template["Resources"]
 

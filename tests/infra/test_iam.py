@@ -73,7 +73,7 @@ def test_api_role_reaches_only_table_and_its_indexes_without_scan(stack):
 def test_api_role_object_and_key_access_is_scoped(stack):
     actions = _role_actions(stack, "ApiRole")
     exports_id = stack.one("AWS::S3::Bucket", "BucketsExports")[0]
-    assert set(a for a in actions if a.startswith("s3:")) == {"s3:GetObject", "s3:PutObject", "s3:DeleteObject"}
+    assert {a for a in actions if a.startswith("s3:")} == {"s3:GetObject", "s3:PutObject", "s3:DeleteObject"}
     assert all(exports_id in str(r) for r in actions["s3:GetObject"])
     # The ops key only to read the unsubscribe-link secret, through Secrets Manager.
     keys = {stack.one("AWS::KMS::Key", "DataTableKey")[0], stack.one("AWS::KMS::Key", "BucketsExportsKey")[0],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 
 import pytest
 import time_machine
@@ -37,8 +37,8 @@ def test_two_overlapping_sweeps_send_each_reminder_exactly_once(reminders_env):
     from chalicelib.reminders import sweep
 
     run = uuid.uuid4().hex[:8]
-    start = datetime(2027, 1, 11, 9, 0, tzinfo=timezone.utc)
-    due = datetime(2027, 1, 11, 18, 30, tzinfo=timezone.utc)  # London is on GMT
+    start = datetime(2027, 1, 11, 9, 0, tzinfo=UTC)
+    due = datetime(2027, 1, 11, 18, 30, tzinfo=UTC)  # London is on GMT
     with time_machine.travel(start, tick=False):
         practice_id = practices.create_practice(f"Overlap {run}")["practice_id"]
         sub = f"sub-overlap-{run}"

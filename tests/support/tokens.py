@@ -4,7 +4,7 @@ from __future__ import annotations
 import gzip
 import json
 import time
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import jwt
@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 TEST_KID = "test-key"
 
 
-@lru_cache(maxsize=None)
+@cache
 def rsa_key(name: str = "trusted"):
     return rsa.generate_private_key(public_exponent=65537, key_size=2048)
 

@@ -7,7 +7,7 @@ zone's published offsets.
 from __future__ import annotations
 
 import time as time_module
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta, UTC
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -22,7 +22,7 @@ from chalicelib.homework.recurrence import (
     occurrences,
 )
 
-UTC = timezone.utc
+UTC = UTC
 
 
 def utc(*parts: int) -> datetime:

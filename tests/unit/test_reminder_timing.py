@@ -5,7 +5,7 @@ Expected UTC instants are written out by hand from each zone's published offsets
 """
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta, UTC
 
 import pytest
 from pydantic import ValidationError
@@ -18,7 +18,7 @@ from chalicelib.reminders.timing import (
     reminder_instant,
 )
 
-UTC = timezone.utc
+UTC = UTC
 
 
 def utc(*parts: int) -> datetime:

@@ -1,5 +1,5 @@
 """Occurrence states, the current occurrence, completion and streaks, in the client's timezone."""
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 from chalicelib.homework import schedule as rules
 
@@ -11,7 +11,7 @@ def _assignment(**overrides):
 
 
 def _at(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=timezone.utc)
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
 
 
 def test_states_follow_the_local_day_and_due_time_across_the_clock_change():

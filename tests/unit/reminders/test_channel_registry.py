@@ -59,7 +59,7 @@ def test_no_module_outside_the_channels_names_a_channel_in_a_condition():
     import re
 
     names = "|".join(channels.NAMES)
-    pattern = re.compile(r"""(==|!=|\bin)\s*\(?\s*["'](%s)["']|["'](%s)["']\s*(==|!=|in\b|not in\b)""" % (names, names))
+    pattern = re.compile(rf"""(==|!=|\bin)\s*\(?\s*["']({names})["']|["']({names})["']\s*(==|!=|in\b|not in\b)""")
     offenders = []
     for path in (REPO / "chalicelib").rglob("*.py"):
         if "channels" in path.relative_to(REPO / "chalicelib").parts[:1]:

@@ -1,11 +1,11 @@
 """Which reminder comes next: overrides, follow-ups, the open window, pauses, channels."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 
 from chalicelib.reminders.plan import effective_channels, next_reminder, still_due
 
-NOW = datetime(2027, 1, 11, 9, 0, tzinfo=timezone.utc)  # London is on GMT in January
+NOW = datetime(2027, 1, 11, 9, 0, tzinfo=UTC)  # London is on GMT in January
 
 
 def _profile(**overrides):
@@ -24,10 +24,10 @@ def _assignment(**overrides):
 def test_the_first_reminder_is_at_the_clients_time_and_an_override_wins():
     planned = next_reminder(_assignment(), _profile(), not_before=NOW)
     assert (planned.send_at, planned.occurrence_id, planned.number) == (
-        datetime(2027, 1, 11, 18, 30, tzinfo=timezone.utc), "2027-01-11", 0)
+        datetime(2027, 1, 11, 18, 30, tzinfo=UTC), "2027-01-11", 0)
     override = _assignment(reminders={**_assignment()["reminders"], "time": "07:45"})
     planned = next_reminder(override, _profile(), not_before=NOW)
-    assert planned.send_at == datetime(2027, 1, 12, 7, 45, tzinfo=timezone.utc)  # 07:45 today has passed
+    assert planned.send_at == datetime(2027, 1, 12, 7, 45, tzinfo=UTC)  # 07:45 today has passed
 
 
 def test_follow_ups_come_after_the_delay_up_to_the_count_and_only_while_open():
@@ -65,7 +65,7 @@ def test_channels_follow_the_assignment_then_the_client_less_unsubscribed_ones()
 
 def test_a_due_reminder_is_dropped_once_the_occurrence_is_done_or_closed():
     assignment = _assignment()
-    evening = datetime(2027, 1, 11, 18, 35, tzinfo=timezone.utc)
+    evening = datetime(2027, 1, 11, 18, 35, tzinfo=UTC)
     assert still_due(assignment, _profile(), "2027-01-11", evening) == (True, ("email",))
     assert still_due(assignment, _profile(), "2027-01-11", evening + timedelta(hours=5))[0] is False
     done = _assignment(occurrences={"2027-01-11": {"state": "skipped"}})
@@ -76,11 +76,11 @@ def test_a_stored_record_whose_quiet_hours_start_and_end_alike_plans_as_if_it_ha
     # Saved before the client models refused it: it must not fail every later write.
     legacy = _profile(quiet_hours={"start": "18:30", "end": "18:30"})
     planned = next_reminder(_assignment(), legacy, not_before=NOW)
-    assert planned.send_at == datetime(2027, 1, 11, 18, 30, tzinfo=timezone.utc)
+    assert planned.send_at == datetime(2027, 1, 11, 18, 30, tzinfo=UTC)
     # Real quiet hours still move the reminder.
     quiet = _profile(quiet_hours={"start": "18:00", "end": "19:00"})
     assert next_reminder(_assignment(), quiet, not_before=NOW).send_at == datetime(2027, 1, 11, 19, 0,
-                                                                                  tzinfo=timezone.utc)
+                                                                                  tzinfo=UTC)
 
 
 def test_the_client_models_refuse_what_the_plan_would_read_as_no_quiet_hours():
