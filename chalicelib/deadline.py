@@ -29,6 +29,11 @@ from collections.abc import Iterator
 # call, short enough that a stalled one leaves time for a retry within the deadline.
 REQUEST_READ_TIMEOUT_SECONDS = 2.0
 RETRY_AFTER_SECONDS = 2
+# For routes whose work is long by nature (erasing a client, rendering an export): a
+# person still waits, but should rarely see a 503 on a busy machine.
+LONG_WORK_SECONDS = 20.0
+# Kept back from a send (`reserve`) for the writes and the answer that follow it.
+RESERVE_SECONDS = 0.5
 
 _deadline: ContextVar[float | None] = ContextVar("emotipal_request_deadline", default=None)
 
@@ -78,6 +83,32 @@ def remaining() -> float | None:
     """Seconds left for this request, or None outside a request (the sweep, the CLI)."""
     deadline = _deadline.get()
     return None if deadline is None else deadline - now()
+
+
+@contextmanager
+def reserve(seconds: float = RESERVE_SECONDS) -> Iterator[None]:
+    """Within the block, calls stop `seconds` before the request's deadline: a send that
+    may be cut short still leaves time to record what became of it and to answer."""
+    current = _deadline.get()
+    if current is None:
+        yield
+        return
+    token = _deadline.set(current - seconds)
+    try:
+        yield
+    finally:
+        _deadline.reset(token)
+
+
+def seconds_left(cap: float) -> float:
+    """A timeout for a call that is not a boto3 client (urllib and the like): `cap`, or
+    less when the request's deadline is nearer. Raises DeadlineExceeded once it has passed."""
+    left = remaining()
+    if left is None:
+        return cap
+    if left <= 0:
+        raise DeadlineExceeded("request deadline reached before a call")
+    return min(cap, left)
 
 
 # -- botocore hooks --------------------------------------------------------------

@@ -22,7 +22,7 @@ from chalice import Blueprint, Response
 from pydantic import BaseModel, ValidationError
 
 from chalicelib import deadline
-from chalicelib.errors import BadPageToken, Conflict, DomainError, FieldErrors
+from chalicelib.errors import BadPageToken, Conflict, DomainError, FieldErrors, Unavailable
 from chalicelib.fields import IDEMPOTENCY_KEY_PATTERN
 from chalicelib.observability import logger
 
@@ -39,6 +39,8 @@ MAX_JSON_DEPTH = 16
 MAX_NUMBER_MAGNITUDE = 1e15
 MIN_NUMBER_MAGNITUDE = 1e-12
 MAX_SIGNIFICANT_DIGITS = 15
+# A route's own deadline stays under API Gateway's 29 s, with time to answer the 503.
+MAX_DEADLINE_SECONDS = 25.0
 
 ULID_PATTERN = "[0-9A-Z]{26}"
 # What a path parameter may look like, by name: anything else is simply not found
@@ -105,6 +107,9 @@ class RouteSpec:
     produces: tuple[str, ...] = ("application/json",)
     # Statuses the rules in `error_statuses` cannot know about, with why.
     errors: tuple[tuple[int, str], ...] = ()
+    # This route's own request deadline in seconds (None: the configured one), for work
+    # that is long by nature; API Gateway gives up at 29 s.
+    deadline_seconds: float | None = None
 
     @property
     def body(self) -> type[BaseModel] | None:
@@ -425,7 +430,16 @@ def _serialise(result: Any, status: int) -> Response:
     return Response(body=json.dumps(result), status_code=status, headers={"Content-Type": "application/json"})
 
 
+def unavailable_problem(error: BaseException) -> Problem:
+    """The one 503: a service we depend on is unreachable, too slow or busy; retry shortly."""
+    logger.warning("service unavailable", extra={"error_type": type(error).__name__})
+    return Problem(503, "Service unavailable", "Please try again in a moment.",
+                   headers={"Retry-After": str(deadline.RETRY_AFTER_SECONDS)})
+
+
 def domain_problem(error: DomainError) -> Problem:
+    if isinstance(error, Unavailable):
+        return unavailable_problem(error)
     extra = {}
     if isinstance(error, Conflict) and error.current is not None:
         extra["current"] = error.current
@@ -447,12 +461,15 @@ class Router:
               body: ModelRef = None, query: ModelRef = None, response: ModelRef = None, status: int = 200,
               roles: tuple[str, ...] = (), tags: tuple[str, ...] = (),
               headers: tuple[str, ...] = (), produces: tuple[str, ...] = ("application/json",),
-              errors: dict[int, str] | None = None) -> Callable:
+              errors: dict[int, str] | None = None, deadline_seconds: float | None = None) -> Callable:
+        if deadline_seconds is not None and not 0 < deadline_seconds <= MAX_DEADLINE_SECONDS:
+            raise ValueError(f"deadline_seconds must be within API Gateway's limit ({MAX_DEADLINE_SECONDS} s)")
+
         def register(handler: Callable[[Call], Any]) -> Callable:
             spec = RouteSpec(path=path, method=method, auth=auth, handler=handler, summary=summary,
                              body_ref=body, query_ref=query, response_ref=response, status=status, roles=roles,
                              tags=tags, headers=headers, produces=produces,
-                             errors=tuple(sorted((errors or {}).items())))
+                             errors=tuple(sorted((errors or {}).items())), deadline_seconds=deadline_seconds)
             ROUTES.append(spec)
             blueprint = self.blueprint
 
@@ -470,7 +487,7 @@ class Router:
 
 def dispatch(spec: RouteSpec, request: Any, params: dict[str, str]) -> Response:
     headers = {k.lower(): v for k, v in (request.headers or {}).items()}
-    deadline_token = deadline.start()  # AWS calls stop at the deadline: 503, never a hang
+    deadline_token = deadline.start(spec.deadline_seconds)  # AWS calls stop at the deadline: 503, never a hang
     try:
         principal = authenticate(spec.auth, headers)
         if spec.roles and getattr(principal, "role", None) not in spec.roles:
@@ -492,9 +509,7 @@ def dispatch(spec: RouteSpec, request: Any, params: dict[str, str]) -> Response:
         return problem_response(domain_problem(error))
     except Exception as error:  # noqa: BLE001 - the last line of defence: never leak a stack trace
         if deadline.is_unavailable(error):  # AWS unreachable, too slow or busy: the caller may retry
-            logger.warning("service unavailable", extra={"error_type": type(error).__name__})
-            return problem_response(Problem(503, "Service unavailable", "Please try again in a moment.",
-                                            headers={"Retry-After": str(deadline.RETRY_AFTER_SECONDS)}))
+            return problem_response(unavailable_problem(error))
         log_unexpected(error)
         return problem_response(Problem(500, "Internal error", "Something went wrong; it has been logged."))
     finally:

@@ -12,11 +12,14 @@ import time
 import urllib.request
 from typing import Any
 
+from chalicelib import deadline
 from chalicelib.config import get_settings
+from chalicelib.errors import Unavailable
 
 ALGORITHM = "RS256"
 _REFETCH_INTERVAL_SECONDS = 300
 _LEEWAY_SECONDS = 30
+_FETCH_TIMEOUT_SECONDS = 5.0
 
 
 class InvalidToken(Exception):
@@ -35,7 +38,9 @@ class JwksCache:
 
         if not self.url.startswith(("https://", "http://", "file://")):
             raise InvalidToken("JWKS URL scheme not allowed")
-        with urllib.request.urlopen(self.url, timeout=5) as response:  # noqa: S310  # nosec B310  # scheme checked
+        # Within the request's deadline: a slow identity provider answers 503, never a hang.
+        timeout = deadline.seconds_left(_FETCH_TIMEOUT_SECONDS)
+        with urllib.request.urlopen(self.url, timeout=timeout) as response:  # noqa: S310  # nosec B310  # scheme checked
             document = json.load(response)
         keys = {}
         for jwk in document.get("keys", []):
@@ -51,8 +56,9 @@ class JwksCache:
             ):
                 try:
                     self._fetch()
-                except OSError as error:
-                    raise InvalidToken("signing keys unavailable") from error
+                except (OSError, ValueError, deadline.DeadlineExceeded) as error:
+                    # Not the token's fault: no key to judge it by yet, so the caller may retry.
+                    raise Unavailable("The sign-in service is unavailable.") from error
             if kid not in self._keys:
                 raise InvalidToken("unknown signing key")
             return self._keys[kid]

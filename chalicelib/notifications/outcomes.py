@@ -47,7 +47,10 @@ def error_code(error: Exception) -> tuple[str, int]:
 def is_transient(error: Exception) -> bool:
     from botocore.exceptions import ClientError, ConnectionError as BotoConnectionError, HTTPClientError
 
-    if isinstance(error, (BotoConnectionError, HTTPClientError)):
+    from chalicelib.deadline import DeadlineExceeded
+
+    # A request's deadline cut the send short: the service may be fine, the answer came too late.
+    if isinstance(error, (BotoConnectionError, HTTPClientError, DeadlineExceeded)):
         return True
     if isinstance(error, ClientError):
         code, status = error_code(error)

@@ -25,10 +25,12 @@ class ConditionFailed(Exception):
 
 
 from chalicelib.errors import BadPageToken  # noqa: E402 - a `next_token` this query did not hand out (400)
+from chalicelib.errors import Unavailable  # noqa: E402
 
 
-class Unprocessed(RuntimeError):
-    """DynamoDB still left keys or items unprocessed after every retry (sustained throttling)."""
+class Unprocessed(Unavailable):
+    """DynamoDB still left keys or items unprocessed after every retry (sustained throttling):
+    busy, not broken, so the caller may retry (503 + Retry-After)."""
 
 
 T = TypeVar("T")
@@ -392,7 +394,13 @@ def query_all(partition_value: str, **kwargs: Any) -> Iterable[dict[str, Any]]:
 
 def _backoff(attempt: int) -> None:
     """Exponential backoff with full jitter, capped, before retry number `attempt` (1, 2, ...)."""
-    _sleep(random.uniform(0, min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2 ** attempt)))
+    from chalicelib.deadline import DeadlineExceeded, remaining
+
+    pause = random.uniform(0, min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2 ** attempt))
+    left = remaining()
+    if left is not None and pause >= left:  # a person is waiting: answer 503 now, not after the sleep
+        raise DeadlineExceeded("request deadline too close for another batch attempt")
+    _sleep(pause)
 
 
 def batch_get(keys: list[dict[str, str]], *, consistent: bool = False) -> list[dict[str, Any]]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 from urllib.parse import parse_qs
 
 import pytest
@@ -16,11 +16,11 @@ from tests.faults import faults
 from tests.faults.conftest import DEADLINE_SECONDS, LOW_PHQ9, MARGIN_SECONDS, call, expect
 
 
-def _assert_503(response, elapsed: float) -> None:
+def _assert_503(response, elapsed: float, within: float = DEADLINE_SECONDS) -> None:
     assert response.status_code == 503, (response.status_code, response.body)
     assert response.headers["Content-Type"] == "application/problem+json"
     assert int(response.headers["Retry-After"]) >= 1
-    assert elapsed < DEADLINE_SECONDS + MARGIN_SECONDS, f"answered after {elapsed:.2f} s"
+    assert elapsed < within + MARGIN_SECONDS, f"answered after {elapsed:.2f} s"
 
 
 def _timed(api, method, path, headers, body=None):
@@ -107,10 +107,13 @@ def test_an_export_whose_upload_fails_answers_503_and_records_nothing(api, world
     def slow_down():
         return faults.xml_error(503, "SlowDown")
 
+    from chalicelib import deadline
+
     body = {"client_id": world.client_id, "format": "csv"}
     with faults.inject("s3", "PutObject", faults.always(slow_down)) as seen:
         response, elapsed = _timed(api, "POST", "/v1/exports", world.clinician(), body)
-    _assert_503(response, elapsed)
+    # Exports have a longer deadline of their own: botocore's throttling back-off may run its course.
+    _assert_503(response, elapsed, within=deadline.LONG_WORK_SECONDS)
     assert seen.attempts >= 2
     assert _exports(world) == [], "an export was recorded without its file"
     export = expect(call(api, "POST", "/v1/exports", world.clinician(), body), 201)
@@ -150,7 +153,7 @@ class SentSMS:
         if http_response.status_code < 300 and context.get("fault_phone"):
             self.numbers.append(context["fault_phone"])
 
-    def __enter__(self) -> "SentSMS":
+    def __enter__(self) -> SentSMS:
         self.events.register("before-call.sns.Publish", self._note)
         self.events.register("after-call.sns.Publish", self._record)
         return self
@@ -166,7 +169,7 @@ def test_one_clients_sms_failure_never_blocks_another_and_is_sent_later(env, swe
     from chalicelib.reminders import sweep
     from tests.api.reminder_support import new_practice
 
-    noon = datetime(2026, 12, 7, 12, 0, tzinfo=timezone.utc)
+    noon = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
     failing_phone, working_phone = "+447911000001", "+447911000002"
 
     def sns_down_for_one(request, attempt):
@@ -181,7 +184,7 @@ def test_one_clients_sms_failure_never_blocks_another_and_is_sent_later(env, swe
             profile = practice.add_client(timezone="Europe/London", reminder_time="18:30",
                                           reminder_channels=["sms"], phone=phone, email=None)
             practice.assign(profile["client_id"], start_date="2026-12-07", due_time="23:00")
-        moment = datetime(2026, 12, 7, 18, 30, tzinfo=timezone.utc)
+        moment = datetime(2026, 12, 7, 18, 30, tzinfo=UTC)
         with faults.inject("sns", "Publish", sns_down_for_one) as seen:
             clock.move_to(moment)
             first = sweep.run(now=moment)

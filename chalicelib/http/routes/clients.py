@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING
 
 from chalicelib.fields import ResponseModel
 
+from chalicelib import deadline
 from chalicelib.http.common import ListQuery, page_token_errors
 from chalicelib.http.framework import Call, Router, model_refs
 
@@ -85,7 +86,8 @@ def update_client(call: Call) -> ClientView:
 
 
 @router.route("/v1/clients/{client_id}", "DELETE", auth="clinician", status=204,
-              summary="Erase a client and all of their data", tags=TAGS)
+              summary="Erase a client and all of their data", tags=TAGS,
+              deadline_seconds=deadline.LONG_WORK_SECONDS)  # many writes; a retry resumes it
 def delete_client(call: Call) -> None:
     from chalicelib.clients import erasure
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from chalicelib import deadline
 from chalicelib.http.framework import Call, Router, model_refs
 
 if TYPE_CHECKING:
@@ -15,7 +16,8 @@ router = Router("exports")
 
 
 @router.route("/v1/exports", "POST", auth="clinician", body=ExportCreate, response=ExportView, status=201,
-              summary="Export a client's homework as PDF, CSV or FHIR R4", tags=("exports",))
+              summary="Export a client's homework as PDF, CSV or FHIR R4", tags=("exports",),
+              deadline_seconds=deadline.LONG_WORK_SECONDS)  # renders a PDF
 def create_export(call: Call) -> ExportView:
     from chalicelib.identity import audit
 
@@ -41,7 +43,8 @@ def get_export(call: Call) -> ExportView:
 
 
 @router.route("/v1/client/exports", "POST", auth="client", body=ClientExportCreate, response=ExportView, status=201,
-              summary="Download your own homework (PDF, CSV or FHIR R4)", tags=("client",))
+              summary="Download your own homework (PDF, CSV or FHIR R4)", tags=("client",),
+              deadline_seconds=deadline.LONG_WORK_SECONDS)  # renders a PDF
 def create_client_export(call: Call) -> ExportView:
     from chalicelib.exports import service
 

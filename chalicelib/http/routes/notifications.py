@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 from html import escape
-from typing import Literal
+from typing import Any, Literal
 
 from chalice import Response
 from pydantic import ConfigDict, Field
+from pydantic.json_schema import SkipJsonSchema
 
 from chalicelib.fields import REQUEST_CONFIG, Flag, PhoneE164, RequestModel, ResponseModel, TimeZoneName
 from chalicelib.http.framework import ROUTES, Call, Problem, RouteSpec, Router, dispatch
@@ -118,13 +119,20 @@ _register_form_route()
 
 # -- clinicians' own notification settings ------------------------------------------------------------
 
+def _without_default(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)  # None only stands for "not sent": not a value to document
+
+
 class ClinicianNotificationsUpdate(RequestModel):
     model_config = ConfigDict(**REQUEST_CONFIG, json_schema_extra={"examples": [
         {"phone": "+447911123456", "digest": True, "timezone": "Europe/London"}]})
 
-    phone: PhoneE164 | None = Field(default=None, description="Risk alerts also go by SMS when set.")
-    digest: Flag | None = Field(default=None, description="A daily summary email at 08:00 local time.")
-    timezone: TimeZoneName | None = None
+    # null clears phone and timezone; digest is true or false (SkipJsonSchema: the
+    # document says boolean only, and the handler refuses null with 422).
+    phone: PhoneE164 | None = Field(default=None, description="Risk alerts also go by SMS when set; null removes it.")
+    digest: Flag | SkipJsonSchema[None] = Field(default=None, description="A daily summary email at 08:00 local time.",
+                                                json_schema_extra=_without_default)
+    timezone: TimeZoneName | None = Field(default=None, description="null removes it (not while the digest is on).")
 
 
 class ClinicianNotifications(ResponseModel):
@@ -157,9 +165,10 @@ def update_my_notifications(call: Call) -> ClinicianNotifications:
     changes = call.body.model_dump(mode="json", exclude_unset=True)
     if changes.get("digest") is None and "digest" in changes:
         raise FieldErrors.one("digest", "cannot be null")
-    if changes.get("digest"):
+    if changes.get("digest") or ("timezone" in changes and changes["timezone"] is None):
         member = practices.get_membership(call.principal.sub) or {}
-        if not (changes.get("timezone") or member.get("timezone")):
+        timezone = changes["timezone"] if "timezone" in changes else member.get("timezone")
+        if changes.get("digest", member.get("digest")) and not timezone:
             raise FieldErrors.one("timezone", "the daily digest needs your timezone", "missing")
     if not changes:
         return my_notifications(call)
