@@ -11,7 +11,8 @@ import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
+from collections.abc import Iterator
 
 REGION = "eu-west-2"
 TABLE = "emotipal-bench"
@@ -58,6 +59,7 @@ def local_stack() -> Iterator[dict[str, str]]:
             resources = ensure_resources(table_name=TABLE, exports_bucket=BUCKET, ses_sender=SENDER, region=REGION)
             env["EMOTIPAL_COGNITO_POOL_ID"] = resources.user_pool_id
             env["EMOTIPAL_COGNITO_CLIENT_ID"] = resources.app_client_id
+            env["EMOTIPAL_FCM_PLATFORM_ARN"] = _push_platform()  # so a device registration can succeed
             os.environ.update(env)
             _reset()
             yield env
@@ -65,6 +67,14 @@ def local_stack() -> Iterator[dict[str, str]]:
             moto.stop()
     finally:
         dynamodb.stop()
+
+
+def _push_platform() -> str:
+    from chalicelib import aws
+
+    return aws.client("sns").create_platform_application(
+        Name="emotipal-bench-fcm", Platform="GCM", Attributes={"PlatformCredential": "bench-server-key"},
+    )["PlatformApplicationArn"]
 
 
 def _reset() -> None:
@@ -152,12 +162,18 @@ def phq9(*scores: int) -> dict[str, str]:
     return {f"phq9_{n}": PHQ9_OPTIONS[v] for n, v in enumerate(scores, start=1)} | {"difficulty": "somewhat_difficult"}
 
 
+# A clinician who signs in with a password (Cognito in moto), for the sign-in routes.
+SIGN_IN_PASSWORD = "Bench-password-0123!"  # noqa: S105 - a local stand-in, never a real credential
+
+
 @dataclass
 class World:
     clinician_token: str
     link_token: str
     resources: dict[str, str]
     spare: list[str] = field(default_factory=list)
+    sign_in_email: str = ""
+    refresh_token: str = ""
 
     def headers(self, auth: str) -> dict[str, str]:
         if auth == "clinician":
@@ -219,4 +235,49 @@ def seed(app: Any, spare_assignments: int = 0) -> World:
     world.resources.update(client_id=client_id, assignment_id=assignment["assignment_id"],
                            submission_id=receipt["submission_id"], alert_id=alert["alert_id"],
                            template_id=template["template_id"], export_id=export["export_id"])
+    world.sign_in_email = f"signin-{run}@example.com"
+    new_user(world.sign_in_email, permanent=SIGN_IN_PASSWORD)
+    from chalicelib.identity import cognito
+
+    world.refresh_token = cognito.login(world.sign_in_email, SIGN_IN_PASSWORD)["refresh_token"]
     return world
+
+
+def new_user(email: str, *, permanent: str | None = None) -> str:
+    """A Cognito user; with `permanent` it signs in at once, else it has a temporary password
+    (returned) and its first sign-in is a NEW_PASSWORD_REQUIRED challenge."""
+    from chalicelib.identity import cognito
+
+    temporary = cognito.temporary_password()
+    cognito.create_user(email, "Dr Bench", temporary=temporary, send_invite=False)
+    if permanent:
+        cognito.set_permanent_password(email, permanent)
+        return permanent
+    return temporary
+
+
+def new_challenge() -> dict[str, str]:
+    """The body of a NEW_PASSWORD_REQUIRED answer for a fresh user (a challenge answers once)."""
+    from chalicelib.identity import cognito
+
+    email = f"challenge-{uuid.uuid4().hex[:12]}@example.com"
+    started = cognito.login(email, new_user(email))
+    assert started.get("challenge") == "NEW_PASSWORD_REQUIRED", started
+    return {"challenge": "NEW_PASSWORD_REQUIRED", "session": started["session"], "email": email,
+            "new_password": SIGN_IN_PASSWORD}
+
+
+def new_client(app: Any, world: World) -> str:
+    """A client with a link and a daily PHQ-9 (something to erase), made through the app."""
+    def post(resource: str, body: dict, params: dict | None = None) -> dict:
+        status, out = answer(app, proxy_event("POST", resource, params, world.headers("clinician"), body))
+        assert status in (200, 201), (resource, status, out)
+        return out
+
+    client_id = post("/v1/clients", {"display_name": "Bench Erasure", "email": f"erase-{uuid.uuid4().hex[:12]}@example.com",
+                                     "timezone": "Europe/London", "reminder_channels": ["email"],
+                                     "reminder_time": "18:30"})["client_id"]
+    post("/v1/clients/{client_id}/access-link", {}, {"client_id": client_id})
+    post("/v1/clients/{client_id}/assignments", {"template_id": "phq-9", "recurrence": {"frequency": "daily"},
+                                                 "due_time": "23:59"}, {"client_id": client_id})
+    return client_id
