@@ -177,6 +177,17 @@ def test_a_link_opens_its_own_client_until_it_expires_or_is_revoked(practice):
     assert links.authenticate_client(token) is None
 
 
+def test_a_link_record_without_an_expiry_opens_nothing(practice):
+    from chalicelib.identity import links
+    from chalicelib.store import keys, table
+
+    profile = practice.add_client(timezone="Europe/London")
+    token = "a-token-whose-record-lost-its-expiry-0123456789"
+    table.put({**keys.access_link(links.hash_token(token)).as_dict(),
+               "client_id": profile["client_id"], "practice_id": profile["practice_id"]})
+    assert links.authenticate_client(token) is None
+
+
 def test_a_new_link_lasts_the_configured_days_and_replaces_the_old_one(practice):
     from chalicelib.config import get_settings
     from chalicelib.identity import links
@@ -202,7 +213,7 @@ def test_a_client_touches_only_its_own_assignments(practice):
     me = practice.principal(mine)
     ulid = keys.split_child_id(assignment["assignment_id"])[1]
     assert submission_service._own(me, assignment["assignment_id"]) == ulid
-    with pytest.raises(NotFound):
+    with pytest.raises(NotFound, match=r"^No such assignment\.$"):
         submission_service._own(practice.principal(theirs), assignment["assignment_id"])
     assert submission_service._load(me, ulid)
     with pytest.raises(NotFound):
