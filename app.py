@@ -4,6 +4,13 @@ Kept cheap to import: boto3, JWT and other heavy modules load on first use.
 """
 from __future__ import annotations
 
+import os
+
+# The product uses no pydantic plugins; looking for them reads the metadata of every
+# installed distribution when the first model is built, on the cold-start path.
+# Set PYDANTIC_DISABLE_PLUGINS="" in the environment to look again.
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+
 from chalice import Chalice, CORSConfig, Rate
 
 from chalicelib.config import get_settings

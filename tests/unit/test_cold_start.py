@@ -90,3 +90,25 @@ def test_a_misspelt_model_name_fails_loudly():
         resolve_model("chalicelib.homework.models:NoSuchModel")
     with pytest.raises(TypeError):
         resolve_model("chalicelib.http.framework:ROUTES")
+
+
+def test_the_app_skips_the_pydantic_plugin_search_unless_told_otherwise():
+    """The search reads every installed distribution's metadata when the first model is built."""
+    code = ("import os\n"
+            "os.environ.pop('PYDANTIC_DISABLE_PLUGINS', None)\n"
+            "import importlib.metadata as metadata\n"
+            "def refuse(*a, **k):\n"
+            "    raise AssertionError('searched for plugins')\n"
+            "metadata.entry_points = refuse\n"
+            "import app\n"
+            "from chalicelib.homework.recurrence import Recurrence\n"
+            "print(Recurrence.model_validate({'frequency': 'daily'}).frequency)\n")
+    assert _run(code) == "daily"
+
+
+def test_an_operator_may_turn_the_plugin_search_back_on():
+    code = ("import os\n"
+            "os.environ['PYDANTIC_DISABLE_PLUGINS'] = ''\n"
+            "import app\n"
+            "print(repr(os.environ['PYDANTIC_DISABLE_PLUGINS']))\n")
+    assert _run(code) == "''"
