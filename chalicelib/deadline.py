@@ -172,7 +172,10 @@ def is_unavailable(error: BaseException) -> bool:
     """True when `error` means AWS was unreachable, too slow or too busy: worth retrying later."""
     from botocore.exceptions import ClientError, ConnectionError as BotoConnectionError, HTTPClientError
 
-    if isinstance(error, (DeadlineExceeded, BotoConnectionError, HTTPClientError)):
+    from chalicelib.errors import Unavailable
+
+    # Unavailable: our own word for it (e.g. DynamoDB still holding back part of a batch).
+    if isinstance(error, (DeadlineExceeded, BotoConnectionError, HTTPClientError, Unavailable)):
         return True
     if not isinstance(error, ClientError):
         return False

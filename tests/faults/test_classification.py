@@ -29,6 +29,7 @@ def cancelled(*reasons: str) -> ClientError:
     ConnectTimeoutError(endpoint_url="http://127.0.0.1:1"),
     ReadTimeoutError(endpoint_url="http://127.0.0.1:1"),
     deadline.DeadlineExceeded(),
+    table.Unprocessed("DynamoDB left 3 keys unprocessed after 8 attempts"),
     client_error("ProvisionedThroughputExceededException"),
     client_error("ThrottlingException"),
     client_error("RequestLimitExceeded"),
