@@ -91,7 +91,7 @@ def main() -> int:
         event = proxy_event("GET", "/v1/client/assignments", headers=world.headers("client"))
         recorder.take()
         status, _ = answer(app, event)
-        calls = [c for c in recorder.take()]
+        calls = list(recorder.take())
         assert status == 200 and calls, (status, calls)
         assert all(c.service == "dynamodb" for c in calls), [c.service for c in calls]
         workdir = Path(tempfile.mkdtemp(prefix="emotipal-cold-"))

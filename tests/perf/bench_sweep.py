@@ -14,7 +14,7 @@ import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 from pathlib import Path
 
 ASSIGNMENTS = int(os.environ.get("BENCH_ASSIGNMENTS", "100000"))
@@ -111,7 +111,7 @@ def main() -> int:
         get_settings.cache_clear()
         aws.reset()
         aws.client("ses").verify_email_identity(EmailAddress=SENDER)
-        now = datetime.now(timezone.utc).replace(hour=12, minute=0, second=0, microsecond=0)
+        now = datetime.now(UTC).replace(hour=12, minute=0, second=0, microsecond=0)
         due = set(range(0, ASSIGNMENTS, max(1, ASSIGNMENTS // DUE)))
         _say(f"Filling a table with {ASSIGNMENTS:,} assignments ({len(due):,} due)...")
         big_fill = _fill("bench-sweep-big", list(range(ASSIGNMENTS)), due, now)
