@@ -89,6 +89,9 @@ def test_a_token_counts_only_through_an_active_membership(practice):
     assert practices.clinician_for(owner.sub) is None
     table.put({k: v for k, v in record.items() if k != "status"})  # written before statuses existed
     assert practices.clinician_for(owner.sub) == owner
+    table.put({k: v for k, v in record.items() if k not in ("email", "display_name")})
+    bare = practices.clinician_for(owner.sub)
+    assert (bare.email, bare.display_name) == ("", "")
 
 
 def test_a_clinician_reaches_only_clients_in_scope(practice):
@@ -216,9 +219,9 @@ def test_a_client_touches_only_its_own_assignments(practice):
     with pytest.raises(NotFound, match=r"^No such assignment\.$"):
         submission_service._own(practice.principal(theirs), assignment["assignment_id"])
     assert submission_service._load(me, ulid)
-    with pytest.raises(NotFound):
+    with pytest.raises(NotFound, match=r"^No such assignment\.$"):
         submission_service._load(ClientPrincipal(client_id=mine["client_id"], practice_id="practice-other"), ulid)
-    with pytest.raises(NotFound):
+    with pytest.raises(NotFound, match=r"^No such assignment\.$"):
         submission_service._load(me, "01ARZ3NDEKTSV4RRFFQ69G5FAV")
 
 
