@@ -20,6 +20,7 @@ OUT_DIR = INFRA_DIR / "package.out"
 sys.path.insert(0, str(INFRA_DIR))
 
 import gen_requirements  # noqa: E402
+from emotipal_infra.bytecode import add_bytecode  # noqa: E402
 
 
 def package(stage: str) -> Path:
@@ -32,7 +33,8 @@ def package(stage: str) -> Path:
     # The CDK stack supplies the real roles; a placeholder is enough to measure the zip.
     roles = {"manage_iam_role": False, "iam_role_arn": "arn:aws:iam::000000000000:role/size-check"}
     api.package_app(project_dir=str(REPO_ROOT), output_dir=str(OUT_DIR), stage=stage, chalice_config=roles)
-    return OUT_DIR / "deployment.zip"
+    # The zip the CDK app deploys carries bytecode too (emotipal_infra.api.ChaliceApp).
+    return add_bytecode(OUT_DIR)
 
 
 def main(argv: list[str]) -> int:

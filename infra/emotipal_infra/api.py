@@ -9,6 +9,7 @@ from aws_cdk import RemovalPolicy, aws_apigateway as apigateway, aws_iam as iam,
 from chalice.cdk import Chalice
 from constructs import Construct
 
+from .bytecode import add_bytecode
 from .settings import StageSettings
 
 # Logical ids `chalice package` gives the functions (from the handler names in app.py).
@@ -38,6 +39,8 @@ def _replace_in_strings(node: Any, old: str, new: str) -> Any:
 class ChaliceApp(Chalice):
     """Chalice's construct, with the REST API decoupled from the function resource.
 
+    Its zip also carries the app's bytecode (see bytecode.py): Lambda cannot cache any.
+
     The pages' CSP names the API's URL, and the API function's environment names
     the pages' URL. Were the REST API to reference the function resource (as
     `chalice package` writes it), CloudFormation would see a cycle. The function
@@ -49,6 +52,11 @@ class ChaliceApp(Chalice):
             "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:" + api_function_name
         )
         super().__init__(scope, construct_id, **kwargs)
+
+    def _package_app(self) -> None:
+        super()._package_app()
+        # Before the asset is made from the zip (next step), so the deployed zip has them.
+        add_bytecode(self._sam_package_dir)
 
     def _generate_sam_template_with_assets(self, chalice_out_dir: str, package_id: str) -> str:
         path = Path(super()._generate_sam_template_with_assets(chalice_out_dir, package_id))

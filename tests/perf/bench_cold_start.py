@@ -5,12 +5,18 @@ A fresh interpreter (as a Lambda cold start is) that imports `app` and answers
 event, beside a fresh interpreter that imports boto3 and makes the same DynamoDB
 requests directly (recorded from the app: the link lookup and the assignments query).
 Both against DynamoDB Local, alternating, medians; the ratio is the figure (goal <= 1.3).
+The app side runs as deployed: from a copy of app.py and chalicelib/ with unchecked-hash
+bytecode beside the sources (as in the Lambda zip), and neither side writes bytecode.
+With --also-source, a copy without bytecode too (what Lambda did before the zip had it).
 With --profile, the slowest imports on the app's path (`python -X importtime`).
 """
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
+import py_compile
+import shutil
 import statistics
 import subprocess
 import sys
@@ -51,18 +57,32 @@ print(elapsed)
 """
 
 
-def _run(snippet: str, arg: Path, env: dict[str, str], *flags: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, *flags, "-c", snippet, str(arg)], cwd=ROOT, check=True,
+def _run(snippet: str, arg: Path, env: dict[str, str], *flags: str,
+         cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, *flags, "-c", snippet, str(arg)], cwd=cwd, check=True,
                           capture_output=True, text=True, env=env)
 
 
-def _ms(snippet: str, arg: Path, env: dict[str, str]) -> float:
-    return float(_run(snippet, arg, env).stdout.strip().splitlines()[-1])
+def _ms(snippet: str, arg: Path, env: dict[str, str], cwd: Path = ROOT) -> float:
+    return float(_run(snippet, arg, env, cwd=cwd).stdout.strip().splitlines()[-1])
 
 
-def _profile(event_file: Path, env: dict[str, str], top: int = 12) -> None:
+def _app_copy(workdir: Path, *, compiled: bool) -> Path:
+    """app.py and chalicelib/ as the Lambda zip holds them (infra/emotipal_infra/bytecode.py)."""
+    target = workdir / ("compiled" if compiled else "source")
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    shutil.copytree(ROOT / "chalicelib", target / "chalicelib", ignore=ignore)
+    shutil.copy2(ROOT / "app.py", target / "app.py")
+    if compiled:
+        unchecked = py_compile.PycInvalidationMode.UNCHECKED_HASH
+        ok = compileall.compile_dir(target, quiet=1, optimize=0, invalidation_mode=unchecked)
+        assert ok, "the app copy did not compile"
+    return target
+
+
+def _profile(event_file: Path, env: dict[str, str], cwd: Path, top: int = 12) -> None:
     """The imports that cost most on the app's path, cumulative (python -X importtime)."""
-    err = _run(APP_SNIPPET, event_file, env, "-X", "importtime").stderr
+    err = _run(APP_SNIPPET, event_file, env, "-X", "importtime", cwd=cwd).stderr
     rows = []
     for line in err.splitlines():
         if not line.startswith("import time:"):
@@ -81,6 +101,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--profile", action="store_true", help="also list the slowest imports")
+    parser.add_argument("--also-source", action="store_true",
+                        help="also time the app from a copy without bytecode (before/after in one run)")
     args = parser.parse_args()
     with local_stack() as env:
         from app import app
@@ -98,22 +120,33 @@ def main() -> int:
         event_file, calls_file = workdir / "event.json", workdir / "calls.json"
         event_file.write_text(json.dumps(event))
         calls_file.write_text(json.dumps([{"operation": c.operation, "params": c.params} for c in calls]))
-        child_env = {"PATH": "/usr/bin:/bin", "PYTHONDONTWRITEBYTECODE": "1", **env}
-        _ms(APP_SNIPPET, event_file, child_env), _ms(BOTO_SNIPPET, calls_file, child_env)  # warm caches
+        # Neither side may cache what it compiles, as on Lambda's read-only filesystem.
+        child_env = {"PATH": "/usr/bin:/bin", **env, "PYTHONDONTWRITEBYTECODE": "1"}
+        deployed = _app_copy(workdir, compiled=True)
+        source = _app_copy(workdir, compiled=False) if args.also_source else None
+        _ms(APP_SNIPPET, event_file, child_env, deployed), _ms(BOTO_SNIPPET, calls_file, child_env)  # warm caches
         app_ms: list[float] = []
         boto_ms: list[float] = []
+        source_ms: list[float] = []
         for _ in range(args.rounds):
-            app_ms.append(_ms(APP_SNIPPET, event_file, child_env))
+            app_ms.append(_ms(APP_SNIPPET, event_file, child_env, deployed))
             boto_ms.append(_ms(BOTO_SNIPPET, calls_file, child_env))
+            if source is not None:
+                source_ms.append(_ms(APP_SNIPPET, event_file, child_env, source))
         app_median, boto_median = statistics.median(app_ms), statistics.median(boto_ms)
         ratio = app_median / boto_median
         say(f"cold start to first answer, median of {args.rounds} fresh interpreters each (alternating),")
         say(f"GET /v1/client/assignments; DynamoDB requests: {', '.join(c.operation for c in calls)}")
-        say(f"  app(event, context)          {app_median:7.1f} ms")
+        say(f"  app(event, context)          {app_median:7.1f} ms  (with its bytecode, as deployed)")
         say(f"  boto3, same requests         {boto_median:7.1f} ms")
+        if source_ms:
+            source_median = statistics.median(source_ms)
+            say(f"  app without bytecode         {source_median:7.1f} ms  "
+                f"(ratio {source_median / boto_median:.2f})")
         say(f"  ratio app/boto3 = {ratio:.2f}  (goal <= {GOAL})")
         if args.profile or ratio > GOAL:
-            _profile(event_file, child_env)
+            _profile(event_file, child_env, deployed)
+        shutil.rmtree(workdir, ignore_errors=True)
     return 0
 
 
