@@ -22,6 +22,11 @@ _LEEWAY_SECONDS = 30
 _FETCH_TIMEOUT_SECONDS = 5.0
 
 
+def _allowed_jwks_schemes() -> tuple[str, ...]:
+    """Deployed stages fetch keys over HTTPS only; the local stack and tests use moto or a file."""
+    return ("https://", "http://", "file://") if get_settings().stage in ("local", "test") else ("https://",)
+
+
 class InvalidToken(Exception):
     """The token must not be trusted. The message is safe to log (no token content)."""
 
@@ -36,7 +41,7 @@ class JwksCache:
     def _fetch(self) -> None:
         from jwt import PyJWK
 
-        if not self.url.startswith(("https://", "http://", "file://")):
+        if not self.url.startswith(_allowed_jwks_schemes()):
             raise InvalidToken("JWKS URL scheme not allowed")
         # Within the request's deadline: a slow identity provider answers 503, never a hang.
         timeout = deadline.seconds_left(_FETCH_TIMEOUT_SECONDS)

@@ -181,3 +181,17 @@ def test_one_cache_per_url(verify):
     assert verify._jwks("https://a.test/jwks.json") is first
     assert verify._jwks("https://b.test/jwks.json") is not first
     assert first.url == "https://a.test/jwks.json"
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:9/jwks.json", "file:///etc/jwks.json"])
+def test_deployed_stages_fetch_keys_over_https_only(monkeypatch, url):
+    from chalicelib.config import get_settings
+    from chalicelib.identity import tokens
+
+    monkeypatch.setenv("EMOTIPAL_STAGE", "prod")
+    get_settings.cache_clear()
+    try:
+        with pytest.raises(tokens.InvalidToken, match="scheme"):
+            tokens.JwksCache(url)._fetch()
+    finally:
+        get_settings.cache_clear()
