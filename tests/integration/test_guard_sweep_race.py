@@ -18,7 +18,24 @@ _RUNS = itertools.count()
 
 
 @pytest.fixture
-def due_clients(local_env, monkeypatch):
+def race_table(local_env, monkeypatch):
+    """A table of this test's own: its sweep checkpoint must not move other tests' (xdist runs
+    them side by side on the same DynamoDB Local), and theirs must not hide these reminders."""
+    from chalicelib import aws
+    from chalicelib.config import get_settings
+    from chalicelib.store.schema import ensure_table
+
+    name = f"emotipal-race-{uuid.uuid4().hex[:8]}"
+    ensure_table(aws.client("dynamodb"), name)
+    monkeypatch.setenv("EMOTIPAL_TABLE", name)
+    get_settings.cache_clear()
+    yield name
+    get_settings.cache_clear()
+    aws.client("dynamodb").delete_table(TableName=name)
+
+
+@pytest.fixture
+def due_clients(race_table, monkeypatch):
     """CLIENTS clients with one email reminder each, due at 18:30 on a day of their own."""
     from chalicelib import aws
     from chalicelib.clients import service as clients
@@ -31,8 +48,7 @@ def due_clients(local_env, monkeypatch):
     monkeypatch.setenv("EMOTIPAL_SIGNING_SECRET", SIGNING_SECRET)
     aws.client("ses").verify_email_identity(EmailAddress="no-reply@emotipal.test")
     run = uuid.uuid4().hex[:8]
-    # A day after every other test's, so the sweep sees only these reminders; each
-    # parametrised run a week later than the one before (the checkpoint only moves forward).
+    # Each parametrised run a week later than the one before: the sent-mail log is shared.
     day = datetime(2028, 1, 3, tzinfo=UTC) + timedelta(weeks=next(_RUNS))
     with time_machine.travel(day.replace(hour=9), tick=False):
         practice_id = practices.create_practice(f"Race {run}")["practice_id"]
@@ -49,7 +65,7 @@ def due_clients(local_env, monkeypatch):
                  "recurrence": {"frequency": "daily", "count": 1}}))
     from chalicelib.store import reminders as store
 
-    # Skip the buckets between the last test's sweep and this day (nothing is due there).
+    # A new table's sweep starts an hour back; start it just before these reminders.
     store.advance_checkpoint(store.bucket_name(store.bucket_start(day.replace(hour=18, minute=0))))
     return day.replace(hour=18, minute=31), emails
 
