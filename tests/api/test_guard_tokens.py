@@ -171,8 +171,8 @@ def test_keys_that_cannot_be_fetched_make_the_sign_in_service_unavailable(verify
         raise OSError("connection refused")
 
     monkeypatch.setattr(urllib.request, "urlopen", down)
-    # Not the token's fault: 503 (retry shortly), not 401 (sign in again).
-    with pytest.raises(Unavailable):
+    # Not the token's fault: 503 (retry shortly), not 401 (sign in again), and the clinician reads why.
+    with pytest.raises(Unavailable, match=r"^The sign-in service is unavailable\.$"):
         verify.JwksCache("https://cognito.test/jwks.json").key("kid-1")
 
 
@@ -194,4 +194,46 @@ def test_deployed_stages_fetch_keys_over_https_only(monkeypatch, url):
         with pytest.raises(tokens.InvalidToken, match="scheme"):
             tokens.JwksCache(url)._fetch()
     finally:
+        get_settings.cache_clear()
+
+
+def test_a_token_naming_an_audience_is_still_judged_by_its_app_client(verify, aws):
+    """Access tokens carry `client_id`, not `aud`; an extra audience neither admits nor refuses one."""
+    claims = verify.verify_access_token(_token(aws, aud="some-resource-server"))
+    assert claims["sub"] == "sub-guard"
+    assert _refused(verify, _token(aws, aud=aws.cognito_client_id, client_id="another-app")) == \
+        "token issued to another app client"
+
+
+def test_a_key_set_that_also_publishes_an_encryption_key_still_verifies_signatures(verify, served, aws):
+    rsa = test_tokens.public_jwk(test_tokens.rsa_key("trusted"), "kid-1")
+    served.document[0] = json.dumps({"keys": [{**rsa, "kid": "kid-enc", "alg": "RSA-OAEP", "use": "enc"},
+                                              rsa]}).encode()
+    assert verify.JwksCache("https://cognito.test/jwks.json").key("kid-1") is not None
+
+
+def test_the_local_stack_may_fetch_keys_over_http(monkeypatch, served):
+    from chalicelib.config import get_settings
+    from chalicelib.identity import tokens
+
+    monkeypatch.setenv("EMOTIPAL_STAGE", "local")
+    get_settings.cache_clear()
+    try:
+        assert tokens.JwksCache("http://127.0.0.1:9/jwks.json").key("kid-1") is not None
+    finally:
+        monkeypatch.undo()
+        get_settings.cache_clear()
+
+
+def test_deployed_stages_do_fetch_keys_over_https(monkeypatch, served):
+    from chalicelib.config import get_settings
+    from chalicelib.identity import tokens
+
+    monkeypatch.setenv("EMOTIPAL_STAGE", "prod")
+    get_settings.cache_clear()
+    try:
+        assert tokens.JwksCache("https://cognito.test/jwks.json").key("kid-1") is not None
+        assert served == ["https://cognito.test/jwks.json"]
+    finally:
+        monkeypatch.undo()
         get_settings.cache_clear()
