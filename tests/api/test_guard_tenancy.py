@@ -191,6 +191,18 @@ def test_a_link_record_without_an_expiry_opens_nothing(practice):
     assert links.authenticate_client(token) is None
 
 
+@pytest.mark.parametrize("length, opens", [(128, True), (129, False)])
+def test_a_link_token_longer_than_128_characters_opens_nothing_even_if_stored(practice, length, opens):
+    from chalicelib.identity import links
+    from chalicelib.store import keys, table
+
+    profile = practice.add_client(timezone="Europe/London")
+    token = "t" * length
+    table.put({**keys.access_link(links.hash_token(token)).as_dict(), "client_id": profile["client_id"],
+               "practice_id": profile["practice_id"], "expires_at": int(datetime.now(UTC).timestamp()) + 3600})
+    assert (links.authenticate_client(token) is not None) is opens
+
+
 def test_a_new_link_lasts_the_configured_days_and_replaces_the_old_one(practice):
     from chalicelib.config import get_settings
     from chalicelib.identity import links
