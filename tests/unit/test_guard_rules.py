@@ -39,3 +39,23 @@ def _template(higher_is_better: bool) -> Template:
 def test_a_change_of_one_point_already_has_a_direction(higher_is_better, first, latest, direction, reliable):
     result = reliable_change(_template(higher_is_better), first, latest)
     assert (result["change"], result["direction"], result["reliable"]) == (latest - first, direction, reliable)
+
+
+def _scored_template(**scoring) -> Template:
+    return Template.model_validate({
+        "id": "edges", "title": "Edges", "kind": "questionnaire",
+        "items": [{"id": "a", "type": "scale", "label": "A", "min": 0, "max": 4},
+                  {"id": "b", "type": "scale", "label": "B", "min": 0, "max": 4}],
+        "scoring": scoring})
+
+
+@pytest.mark.parametrize("scoring, answers, prorated", [
+    ({"total_items": ["a", "b"], "missing": "prorate", "max_missing": 1}, {"a": 2, "b": 1}, False),
+    ({"total_items": ["a", "b"], "missing": "prorate", "max_missing": 1}, {"a": 2}, True),
+    ({"subscales": [{"id": "s", "label": "S", "items": ["a", "b"]}]}, {"a": 2}, False),
+])
+def test_only_a_total_made_up_for_missing_answers_is_marked_prorated(scoring, answers, prorated):
+    """The clinician is told a total was estimated only when it was."""
+    from chalicelib.homework.scoring import score
+
+    assert score(_scored_template(**scoring), answers).prorated is prorated
