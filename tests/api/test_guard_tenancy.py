@@ -135,7 +135,8 @@ def test_only_managers_assign_clients_and_only_to_active_members_of_their_practi
     owner = _member(practice_id, Role.owner)
     stranger = _member(f"other-{uuid.uuid4().hex[:6]}", Role.clinician)
     service._check_assignee(practice.clinician, practice.clinician.sub)  # oneself: always
-    with pytest.raises(Forbidden):
+    # The clinician is told who may do it, not just "forbidden".
+    with pytest.raises(Forbidden, match=r"^Only owners and admins can assign clients to another clinician\.$"):
         service._check_assignee(practice.clinician, colleague.sub)
     service._check_assignee(owner, colleague.sub)
     for target in (stranger.sub, "sub-nobody"):
