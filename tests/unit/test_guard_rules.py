@@ -59,3 +59,15 @@ def test_only_a_total_made_up_for_missing_answers_is_marked_prorated(scoring, an
     from chalicelib.homework.scoring import score
 
     assert score(_scored_template(**scoring), answers).prorated is prorated
+
+
+def test_a_count_below_the_lowest_band_has_no_band_rather_than_a_blank_one():
+    """Open-ended counts (no maximum) may have bands that start above zero."""
+    from chalicelib.homework.scoring import score
+
+    template = Template.model_validate({
+        "id": "drinks", "title": "Drinks", "kind": "questionnaire",
+        "items": [{"id": "n", "type": "number", "label": "Drinks today"}],
+        "scoring": {"total_items": ["n"], "bands": [{"min": 3, "max": 100, "label": "Above guidance"}]}})
+    assert score(template, {"n": 1}).band is None
+    assert score(template, {"n": 5}).band == "Above guidance"
