@@ -18,9 +18,21 @@ SURVIVED = {0}
 NO_TESTS = {5, 33}
 
 
+def equivalents(text: str) -> set[str]:
+    """The mutants named before the dash of each bullet; `_N` after a full name is its sibling."""
+    names: set[str] = set()
+    for bullet in re.findall(r"^- (.*?) —\s", text, re.M | re.S):
+        last = None
+        for name in re.findall(r"`([^`]+)`", bullet):
+            if re.fullmatch(r"_\d+", name) and last:
+                name = re.sub(r"_\d+$", name, last)
+            names.add(name)
+            last = name
+    return names
+
+
 def main(patterns: list[str]) -> int:
-    documented = set(re.findall(r"^- `([^`]+)`", Path("tests/MUTATION.md").read_text(), re.M)) \
-        if Path("tests/MUTATION.md").exists() else set()
+    documented = equivalents(Path("tests/MUTATION.md").read_text()) if Path("tests/MUTATION.md").exists() else set()
     results: dict[str, dict[str, int | None]] = defaultdict(dict)
     for meta in sorted(Path("mutants").rglob("*.py.meta")):
         module = str(meta.relative_to("mutants"))[:-len(".py.meta")].replace("/", ".")
