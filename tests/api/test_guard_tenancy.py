@@ -139,15 +139,18 @@ def test_only_managers_assign_clients_and_only_to_active_members_of_their_practi
     with pytest.raises(Forbidden, match=r"^Only owners and admins can assign clients to another clinician\.$"):
         service._check_assignee(practice.clinician, colleague.sub)
     service._check_assignee(owner, colleague.sub)
+    unknown = [{"field": "clinician_id", "message": "no such clinician in this practice", "type": "unknown_clinician"}]
     for target in (stranger.sub, "sub-nobody"):
-        with pytest.raises(FieldErrors):
+        with pytest.raises(FieldErrors) as refused:
             service._check_assignee(owner, target)
+        assert refused.value.errors == unknown, "the form marks the clinician field, saying why"
     from chalicelib.store import practices as practice_store
     from chalicelib.store import table
 
     table.put({**practice_store.get_membership(colleague.sub), "status": "disabled"})
-    with pytest.raises(FieldErrors):
+    with pytest.raises(FieldErrors) as refused:
         service._check_assignee(owner, colleague.sub)
+    assert refused.value.errors == unknown
 
 
 def test_a_link_opens_its_own_client_until_it_expires_or_is_revoked(practice):
