@@ -164,6 +164,15 @@ def _updated_stats(stats: dict[str, Any], ulid: str, occurrence, *, alert: bool,
             "last_submission_at": iso(now)}
 
 
+
+def _idempotency_record_live(record: dict[str, Any], now: datetime) -> bool:
+    """A key's record answers retries until its expiry second; from then on the key is free.
+
+    Whole seconds on both sides (here and in the write's condition): comparing a fractional
+    "now" on read but a truncated one on write left a second in which a retry was neither
+    replayed nor allowed to write, and ended in a 409.
+    """
+    return int(record.get("expires_at", 0)) > int(now.timestamp())
 def submit(principal: ClientPrincipal, assignment_id: str, body: SubmissionCreate,
            idempotency_key: str) -> SubmissionReceipt:
     """Store a submission exactly once per Idempotency-Key; a retry gets the same receipt."""
@@ -179,7 +188,7 @@ def submit(principal: ClientPrincipal, assignment_id: str, body: SubmissionCreat
         found = _load(principal, ulid, keys.client_stats(client_id), idempotency_key_item,
                       keys.reminder(client_id, ulid))
         previous = found.get(idempotency_key_item.sk)
-        if previous and int(previous.get("expires_at", 0)) > utc_now().timestamp():
+        if previous and _idempotency_record_live(previous, utc_now()):
             return _replay(previous, request_hash), None
         try:
             return _submit_once(principal, ulid, body, found, idempotency_key_item, request_hash)
@@ -188,7 +197,7 @@ def submit(principal: ClientPrincipal, assignment_id: str, body: SubmissionCreat
             # occurrence done by a duplicate of this request before its idempotency record.
             # A consistent read of the record settles it.
             previous = table.get(idempotency_key_item.as_dict(), consistent=True)
-            if previous and int(previous.get("expires_at", 0)) > utc_now().timestamp():
+            if previous and _idempotency_record_live(previous, utc_now()):
                 return _replay(previous, request_hash), None
             raise
 
@@ -279,7 +288,8 @@ def _submit_once(principal, ulid, body: SubmissionCreate, found, idempotency_key
         table.put_action({**idempotency_key_item.as_dict(), "request_hash": request_hash,
                           "receipt": receipt.model_dump(mode="json"),
                           "expires_at": int((now + IDEMPOTENCY_TTL).timestamp())},
-                         condition="attribute_not_exists(pk) OR expires_at < :now",
+                         # Expired by the same whole-second rule as _idempotency_record_live.
+                         condition="attribute_not_exists(pk) OR expires_at <= :now",
                          values={":now": int(now.timestamp())}),
     ]
     actions.append(reminder_hooks.reminder_put_action(updated, profile, now,

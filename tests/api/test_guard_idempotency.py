@@ -102,6 +102,38 @@ def test_a_retry_after_the_key_expired_is_a_new_submission(api, world):
     assert [s["submission_id"] for s in _submissions(api, world, assignment_id)] == [fresh["submission_id"]]
 
 
+
+@pytest.mark.parametrize("after_expiry", [0.0, 0.5, 0.999])
+def test_a_retry_within_the_second_its_key_expires_is_a_new_submission(api, world, after_expiry):
+    """Read and write judge expiry by the same whole second: no moment is left in which a
+    retry is neither replayed nor allowed to store (it used to end in a 409)."""
+    import time_machine
+
+    from chalicelib.store import table
+
+    assignment_id = _assignment(api, world)
+    stale = _stored_record(assignment_id, "retry-at-expiry", BODY, expires_in=30)
+    expiry = table.get(_record_key(assignment_id, "retry-at-expiry").as_dict())["expires_at"]
+    with time_machine.travel(expiry + after_expiry, tick=False):
+        fresh = post(api, _submission_path(assignment_id), _headers(world, "retry-at-expiry"), BODY)
+    assert fresh["submission_id"] != stale["submission_id"]
+    assert [s["submission_id"] for s in _submissions(api, world, assignment_id)] == [fresh["submission_id"]]
+
+
+def test_a_retry_in_the_last_second_before_expiry_is_replayed(api, world):
+    import time_machine
+
+    from chalicelib.store import table
+
+    assignment_id = _assignment(api, world)
+    receipt = _stored_record(assignment_id, "retry-before-expiry", BODY, expires_in=30)
+    expiry = table.get(_record_key(assignment_id, "retry-before-expiry").as_dict())["expires_at"]
+    with time_machine.travel(expiry - 0.5, tick=False):
+        replayed = post(api, _submission_path(assignment_id), _headers(world, "retry-before-expiry"), BODY)
+    assert replayed["submission_id"] == receipt["submission_id"]
+    assert _submissions(api, world, assignment_id) == []
+
+
 @pytest.fixture
 def batch_read_behind(monkeypatch):
     """The batch read misses idempotency records, as DynamoDB's BatchGet (not isolated from a
