@@ -1,6 +1,6 @@
 # make mutate: mutation testing of the guards (tenancy and caseload scope, link and token
 # checks, scoring and risk rules, send claims and the sweep's lease, submission
-# idempotency) with mutmut 3. Not part of `make test`: about 20 minutes on 2 cores.
+# idempotency) with mutmut 3. Not part of `make test`: about 30 minutes on 2 cores.
 # Configuration: [tool.mutmut] in pyproject.toml; equivalent mutants: tests/MUTATION.md.
 .PHONY: mutate mutate-clean
 
