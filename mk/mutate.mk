@@ -22,6 +22,7 @@ MUTATE_GUARDS ?= \
 	'chalicelib.homework.submission_service.x_submit__mutmut_*' \
 	'chalicelib.homework.submission_service.x__replay__mutmut_*' \
 	'chalicelib.homework.submission_service.x__request_hash__mutmut_*' \
+	'chalicelib.homework.submission_service.x__idempotency_record_live__mutmut_*' \
 	'chalicelib.store.reminders.x_claim__mutmut_*' \
 	'chalicelib.store.reminders.x_lease__mutmut_*' \
 	'chalicelib.store.reminders.x_replace_if_unchanged__mutmut_*' \
