@@ -66,6 +66,12 @@ function render(main, me, message = null) {
       focusElement(time);
       return;
     }
+    // The API refuses this too (422); saying it here spares a round trip and names the field.
+    if (body.quiet_hours && body.quiet_hours.start === body.quiet_hours.end) {
+      clear(status, notice("error", h("p", { text: "Quiet hours need to end at a different time than they start." })));
+      focusElement(quietEnd);
+      return;
+    }
     await save(main, body, saveButton, status, "Saved. We will remind you as you asked.");
   });
 
