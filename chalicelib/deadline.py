@@ -43,7 +43,7 @@ _BUSY_CODES = frozenset({
     "RequestLimitExceeded", "TooManyRequestsException", "LimitExceededException", "SlowDown",
     "TransactionConflictException", "TransactionInProgressException", "RequestTimeout",
     "RequestTimeoutException", "ServiceUnavailable", "ServiceUnavailableException", "InternalServerError",
-    "InternalFailure", "InternalError", "KMSThrottlingException",
+    "InternalFailure", "InternalError", "InternalErrorException", "InternalServiceError", "KMSThrottlingException",
 })
 # TransactionCanceledException reasons that a retry can clear (a ConditionalCheckFailed is a real conflict).
 _BUSY_CANCELLATION_REASONS = frozenset({"TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"})
@@ -172,15 +172,14 @@ def is_unavailable(error: BaseException) -> bool:
     """True when `error` means AWS was unreachable, too slow or too busy: worth retrying later."""
     from botocore.exceptions import ClientError, ConnectionError as BotoConnectionError, HTTPClientError
 
-    from chalicelib.errors import Unavailable
+    from chalicelib.errors import Unavailable, aws_error_code, aws_http_status
 
     # Unavailable: our own word for it (e.g. DynamoDB still holding back part of a batch).
     if isinstance(error, (DeadlineExceeded, BotoConnectionError, HTTPClientError, Unavailable)):
         return True
     if not isinstance(error, ClientError):
         return False
-    code = error.response.get("Error", {}).get("Code", "")
-    status = int(error.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0)
+    code, status = aws_error_code(error), aws_http_status(error)
     if code == "TransactionCanceledException":
         codes = _cancellation_codes(error)
         return "ConditionalCheckFailed" not in codes and any(c in _BUSY_CANCELLATION_REASONS for c in codes)

@@ -62,3 +62,13 @@ class BadPageToken(DomainError, ValueError):
     @property
     def errors(self) -> list[dict]:
         return [{"field": self.field, "message": self.detail, "type": "invalid"}]
+
+
+def aws_error_code(error: BaseException) -> str:
+    """The AWS error code of a botocore ClientError ("" for anything else)."""
+    return (getattr(error, "response", None) or {}).get("Error", {}).get("Code", "")
+
+
+def aws_http_status(error: BaseException) -> int:
+    """The HTTP status AWS answered with (0 when there was no answer)."""
+    return int((getattr(error, "response", None) or {}).get("ResponseMetadata", {}).get("HTTPStatusCode") or 0)

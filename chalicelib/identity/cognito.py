@@ -7,6 +7,7 @@ from typing import Any
 
 from chalicelib.aws import client
 from chalicelib.config import get_settings
+from chalicelib.errors import aws_error_code
 
 
 class ProviderRejected(Exception):
@@ -59,10 +60,6 @@ def _idp() -> Any:
     return client("cognito-idp")
 
 
-def _code(error: Exception) -> str:
-    return getattr(error, "response", {}).get("Error", {}).get("Code", "")
-
-
 def _message(error: Exception) -> str:
     return str(getattr(error, "response", {}).get("Error", {}).get("Message", "") or error)
 
@@ -89,7 +86,7 @@ def _translate(error: Exception, *, field: str, auth_field: str | None = None) -
         # botocore refused it before sending (e.g. a session string shorter than Cognito allows).
         return ProviderRejected(_field_from(str(error), field), "is not in a form the identity provider accepts",
                                 "invalid_format")
-    code = _code(error)
+    code = aws_error_code(error)
     message = _message(error)
     if code in ("NotAuthorizedException", "UserNotFoundException", "PasswordResetRequiredException",
                 "UserNotConfirmedException"):
@@ -154,7 +151,7 @@ def answer_challenge(challenge: str, session: str, email: str, answer: dict[str,
             ChallengeResponses=responses,
         )
     except (ClientError, ParamValidationError) as error:
-        if _code(error) == "ResourceNotFoundException":
+        if aws_error_code(error) == "ResourceNotFoundException":
             # An unknown or spent session (moto's answer; Cognito says NotAuthorized).
             raise AuthFailed("session", "the sign-in session has expired; sign in again", "session_expired") from None
         answered = "new_password" if "NEW_PASSWORD" in answer else "code"
@@ -224,7 +221,7 @@ def find_user_sub(email: str) -> str | None:
     try:
         response = _idp().admin_get_user(UserPoolId=get_settings().cognito_pool_id, Username=email)
     except ClientError as error:
-        if _code(error) == "UserNotFoundException":
+        if aws_error_code(error) == "UserNotFoundException":
             return None
         raise
     return {a["Name"]: a["Value"] for a in response.get("UserAttributes", [])}.get("sub")
@@ -236,7 +233,7 @@ def _admin(operation: str, email: str) -> None:
     try:
         getattr(_idp(), operation)(UserPoolId=get_settings().cognito_pool_id, Username=email)
     except ClientError as error:
-        if _code(error) == "UserNotFoundException":
+        if aws_error_code(error) == "UserNotFoundException":
             raise UserMissing("clinician_id", "the sign-in account no longer exists") from None
         raise _translate(error, field="clinician_id") from None
 

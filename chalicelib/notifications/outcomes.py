@@ -12,13 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# What botocore retries and still gave up on: worth another go at the next sweep.
-TRANSIENT_CODES = frozenset({
-    "Throttling", "ThrottlingException", "TooManyRequestsException", "ThrottledException",
-    "LimitExceededException", "ServiceUnavailable", "ServiceUnavailableException", "InternalFailure",
-    "InternalError", "InternalErrorException", "InternalServiceError", "RequestTimeout", "RequestTimeoutException",
-    "KMSThrottlingException",
-})
+from chalicelib.errors import aws_error_code
+
 OPTED_OUT_CODES = frozenset({"OptedOut", "OptedOutException"})
 DISABLED_CODES = frozenset({"EndpointDisabled", "EndpointDisabledException"})
 PERMANENT_CODES = frozenset({
@@ -39,23 +34,12 @@ class Outcome:
         return self.state == "sent"
 
 
-def error_code(error: Exception) -> tuple[str, int]:
-    response = getattr(error, "response", None) or {}
-    return response.get("Error", {}).get("Code", ""), int(response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0)
-
-
 def is_transient(error: Exception) -> bool:
-    from botocore.exceptions import ClientError, ConnectionError as BotoConnectionError, HTTPClientError
+    """Worth sending again later: the same rule that answers a request 503 (chalicelib.deadline).
+    A request's deadline cutting the send short counts too: the answer came too late."""
+    from chalicelib.deadline import is_unavailable
 
-    from chalicelib.deadline import DeadlineExceeded
-
-    # A request's deadline cut the send short: the service may be fine, the answer came too late.
-    if isinstance(error, (BotoConnectionError, HTTPClientError, DeadlineExceeded)):
-        return True
-    if isinstance(error, ClientError):
-        code, status = error_code(error)
-        return code in TRANSIENT_CODES or status >= 500 or status == 429
-    return False
+    return is_unavailable(error)
 
 
 def outcome_of(error: Exception) -> Outcome:
@@ -65,7 +49,7 @@ def outcome_of(error: Exception) -> Outcome:
     if is_transient(error):
         return Outcome("retry", "temporarily_unavailable")
     if isinstance(error, ClientError):
-        code, _ = error_code(error)
+        code = aws_error_code(error)
         if code in OPTED_OUT_CODES:
             return Outcome("failed", "opted_out")
         if code in DISABLED_CODES:

@@ -25,7 +25,7 @@ class ConditionFailed(Exception):
 
 
 from chalicelib.errors import BadPageToken  # noqa: E402 - a `next_token` this query did not hand out (400)
-from chalicelib.errors import Unavailable  # noqa: E402
+from chalicelib.errors import Unavailable, aws_error_code  # noqa: E402
 
 
 class Unprocessed(Unavailable):
@@ -113,7 +113,7 @@ def _condition_kwargs(condition: str | None, names: dict[str, str] | None,
 
 
 def _is_condition_failure(error: Exception) -> bool:
-    code = getattr(error, "response", {}).get("Error", {}).get("Code", "")
+    code = aws_error_code(error)
     if code == "TransactionCanceledException":
         # Cancelled by a conflicting transaction or throttling is not a failed condition:
         # it stays a ClientError, which the HTTP layer answers 503 + Retry-After.
