@@ -53,8 +53,13 @@ def view(assignment: dict[str, Any], timezone_name: str, draft: dict[str, Any] |
 
 
 def schedule_summary(assignment: dict[str, Any]) -> dict[str, Any]:
-    """What the caseload summary keeps of an assignment to count due occurrences."""
-    return {k: assignment.get(k) for k in ("recurrence", "start_date", "due_date", "due_time", "status_history")}
+    """What the caseload summary keeps of an assignment: enough to count due occurrences, and to
+    group adherence by homework type, reminder channel and local time of day."""
+    reminders = assignment.get("reminders") or {}
+    return {**{k: assignment.get(k) for k in ("recurrence", "start_date", "due_date", "due_time", "status_history",
+                                              "kind", "template_id")},
+            "reminders_enabled": bool(reminders.get("enabled", True)),
+            "channels": reminders.get("channels")}  # None: the client's own channels
 
 
 def _load_stats(client_id: str) -> dict[str, Any]:
@@ -82,6 +87,11 @@ def create(actor: Clinician, client_id: str, body: AssignmentCreate) -> Assignme
         "due_time": body.due_time,
         "recurrence": body.recurrence.model_dump(mode="json"),
         "reminders": body.reminders.model_dump(mode="json"),
+        # What a review needs to read a score's change without the template snapshot.
+        "measure": {"reliable_change": template.scoring.reliable_change,
+                    "higher_is_better": template.scoring.higher_is_better,
+                    "bands": [b.model_dump(mode="json") for b in template.scoring.bands]}
+        if template.scoring else None,
         "status": "active",
         "status_history": [{"status": "active", "at": iso(now), "by": actor.sub}],
         "occurrences": {},

@@ -257,11 +257,9 @@ def _submit_once(principal, ulid, body: SubmissionCreate, found, idempotency_key
 
     assignment_id = assignment["assignment_id"]
     submission_id = keys.child_id(assignment_id, new_id())
-    submission_ulid = keys.child_parts(submission_id)[1]
     risk_flags = result.risk_flags if result else []
     alert_id = keys.child_id(client_id, new_id()) if risk_flags else None
-    submission = {
-        **keys.submission(client_id, ulid, submission_ulid).as_dict(),
+    submission = store.submission_item({
         "submission_id": submission_id, "assignment_id": assignment_id, "client_id": client_id,
         "practice_id": profile["practice_id"], "template_id": template.id, "template_version": template.version,
         "title": assignment["title"], "kind": assignment["kind"], "occurrence_id": occurrence.occurrence_id,
@@ -269,7 +267,7 @@ def _submit_once(principal, ulid, body: SubmissionCreate, found, idempotency_key
         "score": result.model_dump(mode="json") if result else None, "completion": body.completion,
         "rating": body.rating, "obstacles": body.obstacles, "note_for_session": body.note_for_session,
         "alert_id": alert_id, "version": 1,
-    }
+    })
     receipt = SubmissionReceipt(
         submission_id=submission_id, assignment_id=assignment_id, occurrence_id=occurrence.occurrence_id,
         submitted_at=iso(now),

@@ -5,7 +5,7 @@ from typing import Any, overload
 
 from chalicelib.store import keys, table
 
-PROFILE_FIELDS_EXCLUDED = {"pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk"}
+PROFILE_FIELDS_EXCLUDED = {"pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "gsi4pk", "gsi4sk"}
 
 
 def _with_keys(profile: dict[str, Any]) -> dict[str, Any]:
@@ -17,6 +17,7 @@ def _with_keys(profile: dict[str, Any]) -> dict[str, Any]:
         "gsi1sk": keys.client_index_sort(client_id),
         "gsi2pk": keys.practice_clients_index(profile["practice_id"]),
         "gsi2sk": keys.client_index_sort(client_id),
+        **keys.review_feed_keys(client_id, keys.review_feed_always("profile")),
     }
 
 

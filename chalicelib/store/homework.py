@@ -6,7 +6,7 @@ from typing import Any, overload
 
 from chalicelib.store import keys, table
 
-_KEY_FIELDS = {"pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk"}
+_KEY_FIELDS = {"pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "gsi4pk", "gsi4sk"}
 
 
 @overload
@@ -68,7 +68,8 @@ def stats_item(profile: dict[str, Any], stats: dict[str, Any]) -> dict[str, Any]
             "gsi1pk": keys.caseload_index(profile["clinician_id"]),
             "gsi1sk": keys.client_stats_index_sort(client_id),
             "gsi2pk": keys.practice_clients_index(profile["practice_id"]),
-            "gsi2sk": keys.client_stats_index_sort(client_id)}
+            "gsi2sk": keys.client_stats_index_sort(client_id),
+            **keys.review_feed_keys(client_id, keys.review_feed_always("stats"))}
 
 
 def stats_put_action(profile: dict[str, Any], stats: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -80,10 +81,29 @@ def stats_put_action(profile: dict[str, Any], stats: dict[str, Any]) -> tuple[di
 
 # -- assignments and what hangs off them -----------------------------------------------------
 
+def _assignment_feed_sort(assignment: dict[str, Any], ulid: str) -> str:
+    """Every review shows an assignment until it is cancelled; then only reviews since then."""
+    if assignment.get("status") == "cancelled":
+        return keys.review_feed_at(assignment["status_history"][-1]["at"], "assignment", ulid)
+    return keys.review_feed_always("assignment", ulid)
+
+
 def assignment_put_action(assignment: dict[str, Any], expected_version: int | None):
     client_id = assignment["client_id"]
     ulid = keys.child_parts(assignment["assignment_id"])[1]
-    return table.versioned_put_action({**keys.assignment(client_id, ulid).as_dict(), **assignment}, expected_version)
+    return table.versioned_put_action({**keys.assignment(client_id, ulid).as_dict(), **assignment,
+                                       **keys.review_feed_keys(client_id, _assignment_feed_sort(assignment, ulid))},
+                                      expected_version)
+
+
+def submission_item(submission: dict[str, Any]) -> dict[str, Any]:
+    """A submission with its keys: in its client's partition and review feed (at the time it was sent)."""
+    client_id = submission["client_id"]
+    assignment_ulid, submission_ulid = (keys.child_parts(submission["assignment_id"])[1],
+                                        keys.child_parts(submission["submission_id"])[1])
+    return {**keys.submission(client_id, assignment_ulid, submission_ulid).as_dict(), **submission,
+            **keys.review_feed_keys(client_id, keys.review_feed_at(submission["submitted_at"], "submission",
+                                                                   submission_ulid))}
 
 
 def template_snapshot_put_action(client_id: str, assignment_ulid: str, snapshot: dict[str, Any]):
@@ -127,9 +147,13 @@ def list_alerts(*, clinician_sub: str | None = None, practice_id: str | None = N
 def alert_item(alert: dict[str, Any]) -> dict[str, Any]:
     ulid = keys.child_parts(alert["alert_id"])[1]
     sort = keys.alert_index_sort(alert["status"], alert["created_at"], ulid)
+    # Open alerts are in every review; an acknowledged one only in reviews since it was acknowledged.
+    feed = (keys.review_feed_always("alert", ulid) if alert["status"] == "open"
+            else keys.review_feed_at(alert.get("acknowledged_at") or alert["created_at"], "alert", ulid))
     return {**alert, **keys.alert(alert["client_id"], ulid).as_dict(),
             "gsi1pk": keys.clinician_alerts_index(alert["clinician_id"]), "gsi1sk": sort,
-            "gsi2pk": keys.practice_alerts_index(alert["practice_id"]), "gsi2sk": sort}
+            "gsi2pk": keys.practice_alerts_index(alert["practice_id"]), "gsi2sk": sort,
+            **keys.review_feed_keys(alert["client_id"], feed)}
 
 
 # -- erasure ----------------------------------------------------------------------------------

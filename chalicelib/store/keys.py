@@ -307,6 +307,60 @@ def export_object_key(client_id: str, export_ulid: str, extension: str) -> str:
     return f"{client_objects_prefix(client_id)}exports/{export_ulid}.{extension}"
 
 
+# -- plans, session notes and the next-session review ------------------------------------
+#   CLIENT#<client_id> / PLAN#<assignment ulid>        the assignment's homework plan (its history inside)
+#   CLIENT#<client_id> / NOTE#<ulid>                    a client's note for the next session
+#   CLIENT#<client_id> / SESSIONREVIEW#<ulid>           a session review the clinician marked done
+# gsi4 (a client's review feed, sparse): gsi4pk REVIEW#<client_id>, and gsi4sk either
+#   "~<KIND>#<id>"          always in the review (profile, summary, assignments, plans, open alerts), or
+#   "<iso time>#<KIND>#<id>" in the review when the time is on or after its `since`
+#                            (submissions, acknowledged alerts, notes, earlier session reviews).
+# "~" sorts after every ISO time, so one Query `gsi4sk >= since` reads the whole review.
+
+PLAN_PREFIX = "PLAN#"
+NOTE_PREFIX = "NOTE#"
+SESSION_REVIEW_PREFIX = "SESSIONREVIEW#"
+REVIEW_FEED_ALWAYS = "~"
+
+
+def plan(client_id: str, assignment_ulid: str) -> Key:
+    return Key(client_partition(client_id), f"{PLAN_PREFIX}{assignment_ulid}")
+
+
+def session_note(client_id: str, note_ulid: str) -> Key:
+    return Key(client_partition(client_id), f"{NOTE_PREFIX}{note_ulid}")
+
+
+def session_review(client_id: str, review_ulid: str) -> Key:
+    return Key(client_partition(client_id), f"{SESSION_REVIEW_PREFIX}{review_ulid}")
+
+
+def review_feed_index(client_id: str) -> str:
+    """gsi4pk of a client's review feed."""
+    return f"REVIEW#{client_id}"
+
+
+def review_feed_always(kind: str, own_id: str = "") -> str:
+    """gsi4sk of something every review shows (e.g. an active assignment, an open alert)."""
+    return f"{REVIEW_FEED_ALWAYS}{kind.upper()}#{own_id}"
+
+
+def review_feed_at(at_iso: str, kind: str, own_id: str) -> str:
+    """gsi4sk of something a review shows when `at_iso` is on or after its `since`."""
+    return f"{at_iso}#{kind.upper()}#{own_id}"
+
+
+def review_feed_keys(client_id: str, sort: str) -> dict[str, str]:
+    """The attributes that put an item in its client's review feed."""
+    return {"gsi4pk": review_feed_index(client_id), "gsi4sk": sort}
+
+
+def review_feed_kind(gsi4sk: str) -> str:
+    """The KIND of a review-feed sort key (PROFILE, STATS, ASSIGNMENT, PLAN, SUBMISSION, ALERT, NOTE, ...)."""
+    rest = gsi4sk[len(REVIEW_FEED_ALWAYS):] if gsi4sk.startswith(REVIEW_FEED_ALWAYS) else gsi4sk.split("#", 1)[1]
+    return rest.split("#", 1)[0]
+
+
 # -- sign-in attempt limits ------------------------------------------------------------------
 #   THROTTLE#<scope>#<keyed hash of the subject> / WINDOW  failed sign-ins in the current window
 #   (scope: "account" for an email address, "source" for a caller's IP; never the address itself)

@@ -18,10 +18,12 @@ TTL_ATTRIBUTE = "expires_at"
 # gsi2: all clients of a practice.
 # gsi3: sparse due-index of reminders (time-bucketed, sharded partitions) and the
 #       clinicians who asked for a daily digest.
+# gsi4: a client's review feed (what the next-session review reads in one Query).
 GLOBAL_SECONDARY_INDEXES: dict[str, tuple[str, str]] = {
     "gsi1": ("gsi1pk", "gsi1sk"),
     "gsi2": ("gsi2pk", "gsi2sk"),
     "gsi3": ("gsi3pk", "gsi3sk"),
+    "gsi4": ("gsi4pk", "gsi4sk"),
 }
 
 

@@ -46,7 +46,7 @@ def test_table_lives_on_dynamodb_local_with_its_indexes_and_ttl(local_env):
     assert table["TableStatus"] == "ACTIVE"
     assert {k["AttributeName"]: k["KeyType"] for k in table["KeySchema"]} == {"pk": "HASH", "sk": "RANGE"}
     indexes = {index["IndexName"]: index for index in table["GlobalSecondaryIndexes"]}
-    assert set(indexes) == {"gsi1", "gsi2", "gsi3"}  # gsi3: the reminders due-index
+    assert set(indexes) == {"gsi1", "gsi2", "gsi3", "gsi4"}  # gsi3: the reminders due-index, gsi4: review feed
     for name, (partition, sort) in GLOBAL_SECONDARY_INDEXES.items():
         assert [k["AttributeName"] for k in indexes[name]["KeySchema"]] == [partition, sort]
         assert indexes[name]["Projection"]["ProjectionType"] == "ALL"
