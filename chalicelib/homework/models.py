@@ -119,9 +119,9 @@ class AssignmentCreate(RequestModel):
     def _dates(self) -> AssignmentCreate:
         if self.due_date is not None:
             if self.recurrence.frequency != "once":
-                raise ValueError("due_date applies to one-off assignments; repeating ones are due each occurrence")
+                raise ValueError("a due date applies to one-off homework; repeating homework is due each time")
             if self.start_date is not None and self.due_date < self.start_date:
-                raise ValueError("due_date is before start_date")
+                raise ValueError("the due date is before the start date")
         return self
 
 

@@ -117,7 +117,7 @@ class Recurrence(BaseModel):
     def _interval_only_for_every_n_days(cls, interval: int, info: ValidationInfo) -> int:
         frequency = info.data.get("frequency")
         if frequency is not None and frequency != "every_n_days" and interval != 1:
-            raise _error("interval_not_allowed", "interval applies only to every_n_days recurrences")
+            raise _error("interval_not_allowed", "the interval applies only to homework repeating every few days")
         return interval
 
     @field_validator("weekdays")
@@ -125,18 +125,18 @@ class Recurrence(BaseModel):
     def _weekdays_for_weekly(cls, weekdays: list[Weekday], info: ValidationInfo) -> list[Weekday]:
         frequency = info.data.get("frequency")
         if len(set(weekdays)) != len(weekdays):
-            raise _error("weekdays_repeated", "each weekday may be given only once")
+            raise _error("weekdays_repeated", "choose each day only once")
         if frequency == "weekly" and not weekdays:
-            raise _error("weekdays_required", "a weekly recurrence needs at least one weekday")
+            raise _error("weekdays_required", "choose at least one day for weekly homework")
         if frequency is not None and frequency != "weekly" and weekdays:
-            raise _error("weekdays_not_allowed", "weekdays apply only to weekly recurrences")
+            raise _error("weekdays_not_allowed", "days of the week apply only to weekly homework")
         return sorted(weekdays, key=WEEKDAYS.index)
 
     @field_validator("until")
     @classmethod
     def _until_for_series(cls, until: date | None, info: ValidationInfo) -> date | None:
         if until is not None and info.data.get("frequency") == "once":
-            raise _error("until_not_allowed", "a one-off assignment takes no until date")
+            raise _error("until_not_allowed", "one-off homework has no end date")
         return until
 
     @field_validator("count")
@@ -145,9 +145,9 @@ class Recurrence(BaseModel):
         if count is None:
             return count
         if info.data.get("frequency") == "once":
-            raise _error("count_not_allowed", "a one-off assignment takes no count")
+            raise _error("count_not_allowed", "one-off homework has no number of times")
         if info.data.get("until") is not None:
-            raise _error("count_with_until", "give either until or count, not both")
+            raise _error("count_with_until", "give an end date or a number of times, not both")
         return count
 
 

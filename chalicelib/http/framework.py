@@ -197,8 +197,10 @@ def _field_path(loc: tuple) -> str:
 
 def validation_errors(error: ValidationError) -> list[dict]:
     """Per-field errors without echoing the submitted values (they may be client data)."""
-    return [{"field": _field_path(e["loc"]), "message": e["msg"], "type": e["type"]}
-            for e in error.errors(include_input=False, include_url=False, include_context=False)]
+    from chalicelib.http.sentences import plain
+
+    return [{"field": _field_path(e["loc"]), "message": plain(e["type"], e["msg"], e.get("ctx")), "type": e["type"]}
+            for e in error.errors(include_input=False, include_url=False, include_context=True)]
 
 
 def parse_model(model: type[BaseModel], data: Any, where: str) -> BaseModel:

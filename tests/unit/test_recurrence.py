@@ -332,7 +332,7 @@ def test_other_bad_shapes_are_refused():
 def test_error_messages_say_what_to_change():
     with pytest.raises(ValidationError) as caught:
         Recurrence(frequency="weekly")
-    assert caught.value.errors()[0]["msg"] == "a weekly recurrence needs at least one weekday"
+    assert caught.value.errors()[0]["msg"] == "choose at least one day for weekly homework"
 
 
 def test_a_dumped_rule_validates_again():
