@@ -323,7 +323,7 @@ def _key_attrs(index: str | None) -> tuple[str, str]:
 
 
 def _query_kwargs(partition_value: str, *, index: str | None, sk_prefix: str | None, sk_at_most: str | None,
-                  limit: int | None, forward: bool, consistent: bool) -> dict[str, Any]:
+                  limit: int | None, forward: bool, consistent: bool, sk_from: str | None = None) -> dict[str, Any]:
     pk_attr, sk_attr = _key_attrs(index)
     condition = "#pk = :pk"
     names = {"#pk": pk_attr}
@@ -336,6 +336,10 @@ def _query_kwargs(partition_value: str, *, index: str | None, sk_prefix: str | N
         condition += " AND #sk <= :most"
         names["#sk"] = sk_attr
         values[":most"] = sk_at_most
+    elif sk_from:
+        condition += " AND #sk >= :from"
+        names["#sk"] = sk_attr
+        values[":from"] = sk_from
     kwargs: dict[str, Any] = {
         "TableName": _table(),
         "KeyConditionExpression": condition,
@@ -370,11 +374,12 @@ def query(partition_value: str, *, index: str | None = None, sk_prefix: str | No
 
 
 def query_pages(partition_value: str, *, index: str | None = None, sk_prefix: str | None = None,
-                sk_at_most: str | None = None, page_size: int | None = None, forward: bool = True,
-                consistent: bool = False) -> Iterator[list[dict[str, Any]]]:
-    """Every non-empty page of a partition (or of the part of it with sort key <= `sk_at_most`)."""
+                sk_at_most: str | None = None, sk_from: str | None = None, page_size: int | None = None,
+                forward: bool = True, consistent: bool = False) -> Iterator[list[dict[str, Any]]]:
+    """Every non-empty page of a partition (or of the part of it with sort key <= `sk_at_most`,
+    or >= `sk_from`). A page ends at `page_size` items or DynamoDB's 1 MB, whichever comes first."""
     kwargs = _query_kwargs(partition_value, index=index, sk_prefix=sk_prefix, sk_at_most=sk_at_most,
-                           limit=page_size, forward=forward, consistent=consistent)
+                           limit=page_size, forward=forward, consistent=consistent, sk_from=sk_from)
     while True:
         response = _ddb().query(**kwargs)
         items = [deserialize(i) for i in response.get("Items", [])]
