@@ -1,10 +1,12 @@
 // The client's page: their homework, history and reminder settings.
 
-import { h, clear, focusElement, formatDateTime, formatDate, notice } from "../shared/dom.js";
+import { h, clear, focusElement, formatDateTime, notice } from "../shared/dom.js";
 import { describeError } from "../shared/api.js";
 import { takeTokenFromLink, clientApi } from "./session.js";
 import { showHomework, leaveHomework } from "./homework.js";
 import { showSettings } from "./settings.js";
+import { showHistory, showPastSubmission } from "./past.js";
+import { showNotes } from "./notes.js";
 
 const main = document.getElementById("main");
 const nav = document.getElementById("nav");
@@ -39,9 +41,11 @@ async function route() {
   const [, section, id] = hash.slice(1).split("/");
   markCurrent(section || "home");
   const view = section === "homework" && id ? () => showHomework(main, decodeURIComponent(id))
-    : section === "history" ? () => showHistory()
-      : section === "settings" ? () => showSettings(main)
-        : () => showHome();
+    : section === "history" && id ? () => showPastSubmission(main, decodeURIComponent(id))
+      : section === "history" ? () => showHistory(main)
+        : section === "notes" ? () => showNotes(main)
+          : section === "settings" ? () => showSettings(main)
+            : () => showHome();
   try {
     await view();
   } catch (error) {
@@ -77,13 +81,15 @@ async function showHome() {
   const cards = items.map((item) => {
     const occurrence = item.current;
     const state = occurrence ? (item.has_draft ? "draft" : occurrence.state) : null;
+    const askAboutMissed = Boolean(item.ask_barriers_for);
     const meta = [];
     if (occurrence) meta.push(`Due ${formatDateTime(occurrence.due_at)}`);
     else if (item.next_due_at) meta.push(`Next one is due ${formatDateTime(item.next_due_at)}`);
     return h("li", { class: "card homework-card" },
-      h("h2", {}, occurrence ? h("a", { href: `#/homework/${encodeURIComponent(item.assignment_id)}`, text: item.title }) : item.title),
+      h("h2", {}, occurrence || askAboutMissed ? h("a", { href: `#/homework/${encodeURIComponent(item.assignment_id)}`, text: item.title }) : item.title),
       h("p", { class: "homework-meta", text: meta.join(" · ") }),
       state ? h("p", { class: `state state-${state}`, text: STATE_TEXT[state] || state }) : h("p", { class: "muted", text: "Nothing to do for this one right now." }),
+      askAboutMissed ? h("p", { class: "missed-hint", text: "Last time didn't happen. That's OK. You can tell us what got in the way when you open it." }) : null,
       occurrence ? h("a", {
         class: "button", href: `#/homework/${encodeURIComponent(item.assignment_id)}`,
         "aria-label": `${state === "draft" ? "Continue" : "Start"}: ${item.title}`,
@@ -94,26 +100,11 @@ async function showHome() {
     h("h1", { text: me.display_name ? `Hello, ${me.display_name.split(" ")[0]}` : "Your homework" }),
     h("p", { class: "muted", text: "Here is what your clinician has asked you to try. Take your time: your answers save as you go." }),
     cards.length ? h("ul", { class: "homework-list", "aria-label": "Your homework" }, cards)
-      : notice("info", h("p", { text: "You have nothing to do right now. Well done for checking in." })));
-}
-
-const COMPLETION_TEXT = { complete: "All done", partial: "Part done" };
-
-async function showHistory() {
-  clear(main, h("h1", { text: "What you have sent" }), h("p", { class: "loading", text: "Loading" }));
-  const list = await clientApi("GET", "/v1/client/submissions?limit=50");
-  const entries = list.items.map((item) => h("li", { class: "card" },
-    h("h2", { class: "h3", text: item.title }),
-    h("p", { class: "homework-meta", text: `Sent ${formatDateTime(item.submitted_at)} · ${COMPLETION_TEXT[item.completion] || item.completion}${item.rating ? ` · you rated it ${item.rating} of 5` : ""}` }),
-    item.feedback
-      ? h("div", { class: "feedback" },
-        h("p", { class: "feedback-title", text: `Your clinician wrote (${formatDate(item.feedback.reviewed_at.slice(0, 10))}):` }),
-        h("p", { text: item.feedback.feedback }))
-      : h("p", { class: "muted", text: "Your clinician has not replied to this one yet." })));
-  clear(main,
-    h("h1", { text: "What you have sent" }),
-    entries.length ? h("ul", { class: "history-list" }, entries)
-      : notice("info", h("p", { text: "Nothing here yet. What you send will appear here, with any notes from your clinician." })));
+      : notice("info", h("p", { text: "You have nothing to do right now. Thank you for checking in." })),
+    h("section", { class: "card notes-teaser", "aria-labelledby": "notes-teaser-title" },
+      h("h2", { id: "notes-teaser-title", text: "Things I want to talk about" }),
+      h("p", { text: "Something on your mind for next session? Jot it down now so it isn't lost." }),
+      h("a", { class: "button button-secondary", href: "#/notes", text: "Add a note for next session" })));
 }
 
 start();

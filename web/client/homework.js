@@ -4,7 +4,9 @@
 import { h, clear, focusElement, formatDateTime, notice, announce, debounce, sleep } from "../shared/dom.js";
 import { ApiError, NetworkError, describeError } from "../shared/api.js";
 import { createTemplateForm, riskMessages, errorsFromProblem, isEmpty } from "../shared/form.js";
-import { clientApi } from "./session.js";
+import { clientApi, showFieldErrors, clearFieldErrors } from "./session.js";
+import { loadPlan, planSection } from "./plan.js";
+import { barrierChoices, missedCard } from "./barriers.js";
 
 const AUTOSAVE_DELAY_MS = 1500;
 const RETRY_DELAYS_MS = [1000, 2000, 4000, 8000, 15000, 30000];
@@ -26,11 +28,17 @@ export async function leaveHomework() {
 export async function showHomework(main, assignmentId) {
   clear(main, h("h1", { text: "Your homework" }), h("p", { class: "loading", text: "Loading" }));
   const detail = await clientApi("GET", `/v1/client/assignments/${encodeURIComponent(assignmentId)}`);
+  const plan = await loadPlan(detail);
   const occurrence = detail.current;
+  const missed = detail.ask_barriers_for ? missedCard(detail.assignment_id, detail.ask_barriers_for) : null;
+  const planCard = plan ? planSection(detail.assignment_id, plan) : null;
   if (!occurrence) {
-    clear(main, h("h1", { text: detail.title }),
+    clear(main,
+      h("p", {}, h("a", { href: "#/", text: "← All homework" })),
+      h("h1", { text: detail.title }),
       notice("info", h("p", { text: detail.next_due_at ? `Nothing to do for this one right now. The next one is due ${formatDateTime(detail.next_due_at)}.` : "Nothing to do for this one right now." })),
-      h("p", {}, h("a", { href: "#/", text: "Back to your homework" })));
+      missed,
+      planCard);
     return;
   }
   const template = detail.template;
@@ -67,8 +75,12 @@ export async function showHomework(main, assignmentId) {
     h("p", {}, h("a", { href: "#/", text: "← All homework" })),
     h("h1", { id: "homework-title", text: detail.title }),
     h("p", { class: "muted", text: `Due ${formatDateTime(occurrence.due_at)}` }),
+    missed,
     detail.instructions ? h("div", { class: "card instructions" }, h("p", { text: detail.instructions })) : null,
-    formElement);
+    planCard,
+    planCard ? h("h2", { class: "worksheet-title", text: "The homework" }) : null,
+    formElement,
+    skipSection({ main, detail, saver }));
   showCrisis(crisisPanel, riskMessages(template, startingAnswers));
   activeSaver = saver;
   saver.attach();
@@ -96,29 +108,104 @@ function closingQuestions() {
   const ratingInputs = ratingLabels.map((label, index) => h("input", { type: "radio", name: "rating", id: `rating-${index + 1}`, value: String(index + 1) }));
   const obstacles = h("textarea", { id: "obstacles", name: "obstacles", maxlength: 2000, rows: 3, "aria-describedby": "obstacles-help", class: "control" });
   const note = h("textarea", { id: "note-for-session", name: "note_for_session", maxlength: 2000, rows: 2, "aria-describedby": "note-help", class: "control" });
+  // Only when part of it was done: what got in the way, as a short list to tick.
+  const partialBarriers = barrierChoices({ idPrefix: "partial", legend: "What made the rest hard?" });
+  const partialSlot = h("div", { class: "partial-barriers", hidden: true }, partialBarriers.element);
+  const completionOf = () => completionInputs.find(({ input }) => input.checked)?.option.value || "complete";
+  const obstaclesLabel = h("span", { text: "Did anything get in the way? " });
+  for (const { input } of completionInputs) {
+    input.addEventListener("change", () => {
+      const partial = completionOf() === "partial";
+      partialSlot.hidden = !partial;
+      // With the list to tick just above, the free text asks for anything the list missed.
+      obstaclesLabel.textContent = partial ? "Anything else about it? " : "Did anything get in the way? ";
+    });
+  }
   const element = h("section", { class: "closing", "aria-labelledby": "closing-title" },
     h("h2", { id: "closing-title", text: "Before you send" }),
-    h("fieldset", { class: "field" }, h("legend", { class: "field-label", text: "Did you get through all of it?" }),
+    h("fieldset", { class: "field", dataset: { path: "completion" } }, h("legend", { class: "field-label", text: "Did you get through all of it?" }),
+      h("p", { class: "field-error", hidden: true }),
       h("div", { class: "choices" }, completionInputs.map(({ option, input }) => h("div", { class: "choice" }, input, h("label", { for: input.id, text: option.label }))))),
-    h("fieldset", { class: "field" }, h("legend", { class: "field-label" }, "How helpful did this feel? ", h("span", { class: "required-tag", text: "(optional)" })),
+    partialSlot,
+    h("fieldset", { class: "field", dataset: { path: "rating" } }, h("legend", { class: "field-label" }, "How helpful did this feel? ", h("span", { class: "required-tag", text: "(optional)" })),
+      h("p", { class: "field-error", hidden: true }),
       h("div", { class: "rating-scale" }, ratingInputs.map((input, index) => h("div", { class: "choice" }, input,
         h("label", { for: input.id }, h("span", { class: "scale-number", text: String(index + 1) }), h("span", { class: "scale-anchor", text: ratingLabels[index] })))))),
-    h("div", { class: "field" }, h("label", { class: "field-label", for: "obstacles" }, "Did anything get in the way? ", h("span", { class: "required-tag", text: "(optional)" })),
-      h("p", { class: "field-help", id: "obstacles-help", text: "Time, energy, or it just didn't feel right: all of these are normal. Anything you share helps your clinician make the next one fit you better." }), obstacles),
-    h("div", { class: "field" }, h("label", { class: "field-label", for: "note-for-session" }, "Anything you'd like to talk about next session? ", h("span", { class: "required-tag", text: "(optional)" })),
-      h("p", { class: "field-help", id: "note-help", text: "Only your clinician sees this." }), note));
+    h("div", { class: "field", dataset: { path: "obstacles" } }, h("label", { class: "field-label", for: "obstacles" }, obstaclesLabel, h("span", { class: "required-tag", text: "(optional)" })),
+      h("p", { class: "field-help", id: "obstacles-help", text: "Time, energy, or it just didn't feel right: all of these are normal. Anything you share helps your clinician make the next one fit you better." }),
+      h("p", { class: "field-error", hidden: true }), obstacles),
+    h("div", { class: "field", dataset: { path: "note_for_session" } }, h("label", { class: "field-label", for: "note-for-session" }, "Anything you'd like to talk about next session? ", h("span", { class: "required-tag", text: "(optional)" })),
+      h("p", { class: "field-help", id: "note-help", text: "Only your clinician sees this." }),
+      h("p", { class: "field-error", hidden: true }), note));
   return {
     element,
     values() {
       const rating = ratingInputs.find((input) => input.checked);
-      return {
-        completion: completionInputs.find(({ input }) => input.checked)?.option.value || "complete",
+      const completion = completionOf();
+      const values = {
+        completion,
         rating: rating ? Number(rating.value) : null,
         obstacles: obstacles.value.trim() || null,
         note_for_session: note.value.trim() || null,
       };
+      if (completion === "partial") {
+        const { barriers, other } = partialBarriers.values();
+        if (barriers.length) Object.assign(values, { barriers, other });
+      }
+      return values;
     },
   };
+}
+
+/** "Can't do it this time?": skip this occurrence, saying what got in the way. */
+function skipSection({ main, detail, saver }) {
+  const choices = barrierChoices({ idPrefix: "skip", legend: "What got in the way?", optional: false, help: "Tick any that fit, or write a few words below. This is only so your clinician can help." });
+  const reason = h("textarea", { id: "skip-reason", class: "control", rows: 2, maxlength: 1000, "aria-describedby": "skip-reason-error" });
+  const button = h("button", { type: "submit", class: "button button-secondary", text: "Skip this time" });
+  const status = h("div", { role: "status", "aria-live": "polite" });
+  const form = h("form", { class: "skip-form", novalidate: true, "aria-label": "Skip this time" },
+    h("p", { text: "That's OK. Some days it doesn't happen. You can skip this one and try the next." }),
+    choices.element,
+    h("div", { class: "field", dataset: { path: "reason" } },
+      h("label", { class: "field-label", for: "skip-reason" }, "Anything else you'd like your clinician to know? ", h("span", { class: "required-tag", text: "(optional)" })),
+      h("p", { class: "field-error", id: "skip-reason-error", hidden: true }),
+      reason),
+    h("div", { class: "actions" }, button),
+    status);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    clearFieldErrors(form);
+    clear(status);
+    const { barriers, other } = choices.values();
+    const body = { occurrence_id: detail.current.occurrence_id };
+    if (barriers.length) Object.assign(body, { barriers, other });
+    if (reason.value.trim()) body.reason = reason.value.trim();
+    if (!barriers.length && !body.reason) {
+      showFieldErrors(form, [{ field: "barriers", message: "Tick what got in the way, or write a few words below." }]);
+      return;
+    }
+    button.disabled = true;
+    try {
+      await clientApi("POST", `/v1/client/assignments/${encodeURIComponent(detail.assignment_id)}/skip`, { body });
+      saver.stop();
+      clearPending(detail.assignment_id);
+      clear(main,
+        h("h1", { text: "Skipped for this time" }),
+        notice("info", h("p", { text: "Thank you for letting us know. Your clinician will see what got in the way, so the next one can fit you better." })),
+        h("div", { class: "actions" }, h("a", { class: "button", href: "#/", text: "Back to your homework" })));
+      focusElement(main.querySelector("h1"));
+    } catch (error) {
+      button.disabled = false;
+      const problems = error instanceof ApiError ? error.errors : [];
+      const unplaced = problems.length ? showFieldErrors(form, problems) : [];
+      if (!problems.length || unplaced.length) {
+        clear(status, notice("error", h("p", { text: unplaced.length ? unplaced.join(" ") : describeError(error) })));
+      }
+    }
+  });
+  return h("details", { class: "card skip" },
+    h("summary", { text: "Can't do it this time?" }),
+    form);
 }
 
 async function submitHomework({ main, detail, template, form, closing, saver, submitButton, submitStatus }) {
@@ -131,6 +218,7 @@ async function submitHomework({ main, detail, template, form, closing, saver, su
     return;
   }
   form.clearErrors();
+  clearFieldErrors(closing.element);
   const occurrenceId = detail.current.occurrence_id;
   const keyName = submitKey(detail.assignment_id, occurrenceId);
   // One key for every attempt at this answer set, so a retry can never make a second copy.
@@ -159,7 +247,12 @@ async function submitHomework({ main, detail, template, form, closing, saver, su
     if (error instanceof ApiError && (error.status === 400 || error.status === 422) && error.errors.length) {
       sessionStorage.removeItem(keyName); // nothing was stored; changed answers get a new key
       clear(submitStatus);
-      form.showErrors(errorsFromProblem(error.errors));
+      // Answers go next to their questions; the closing questions take their own.
+      const answerErrors = error.errors.filter((problem) => /^answers(\.|\[|$)/.test(String(problem.field || "")));
+      const otherErrors = error.errors.filter((problem) => !answerErrors.includes(problem));
+      form.showErrors(errorsFromProblem(answerErrors));
+      const unplaced = showFieldErrors(closing.element, otherErrors);
+      if (unplaced.length) clear(submitStatus, notice("error", h("p", { text: unplaced.join(" ") })));
     } else if (error instanceof ApiError && !error.retryable) {
       sessionStorage.removeItem(keyName);
       clear(submitStatus, notice("error", h("p", { text: describeError(error) })));
@@ -205,7 +298,8 @@ function showReceipt(main, detail, template, receipt, answers) {
     h("h1", { text: "Thank you. It's sent." }),
     crisisPanel,
     notice("success", h("p", { text: `“${detail.title}” reached your clinician on ${formatDateTime(receipt.submitted_at)}.` }),
-      h("p", { text: "Doing this takes effort. Well done." })),
+      // Praise next to crisis information reads wrongly; thanks is enough there.
+      h("p", { text: crisisPanel ? "Thank you for answering honestly." : "Doing this takes effort. Well done." })),
     h("div", { class: "actions" },
       h("a", { class: "button", href: "#/", text: "Back to your homework" }),
       h("a", { class: "button button-secondary", href: "#/history", text: "See what you have sent" })));

@@ -32,3 +32,52 @@ export async function clientApi(method, path, options = {}) {
     throw error;
   }
 }
+
+/**
+ * Show a refused request's per-field sentences next to the fields they belong to.
+ * Fields carry `data-path` (the API's field name, e.g. `when_where` or `obstacles[1].response`)
+ * and a `.field-error` slot. Returns the messages no field on the page could take, so the
+ * caller can show them in plain words; paths are never shown to the person.
+ */
+export function showFieldErrors(root, problemErrors, { renumber = (path) => path } = {}) {
+  clearFieldErrors(root);
+  const unplaced = [];
+  let first = null;
+  for (const error of problemErrors || []) {
+    const message = error.message || "Please check this.";
+    const path = renumber(String(error.field || "").replace(/^body\.?/, ""));
+    const field = fieldFor(root, path);
+    if (!field) {
+      if (!unplaced.includes(message)) unplaced.push(message);
+      continue;
+    }
+    const slot = field.querySelector(".field-error");
+    if (slot) {
+      slot.textContent = slot.hidden || !slot.textContent ? message : `${slot.textContent} ${message}`;
+      slot.hidden = false;
+    }
+    field.classList.add("has-error");
+    for (const control of field.querySelectorAll("input, textarea, select")) control.setAttribute("aria-invalid", "true");
+    first ??= field.querySelector("input:not([type=hidden]), textarea, select");
+  }
+  if (first) first.focus();
+  return unplaced;
+}
+
+export function clearFieldErrors(root) {
+  for (const field of root.querySelectorAll(".has-error")) field.classList.remove("has-error");
+  for (const slot of root.querySelectorAll(".field-error")) { slot.textContent = ""; slot.hidden = true; }
+  for (const control of root.querySelectorAll("[aria-invalid]")) control.removeAttribute("aria-invalid");
+}
+
+function fieldFor(root, path) {
+  let candidate = path;
+  while (candidate) {
+    const found = root.querySelector(`[data-path="${CSS.escape(candidate)}"]`);
+    if (found) return found;
+    const shorter = candidate.replace(/(\[\d+\]|\.[^.[\]]+)$/, "");
+    if (shorter === candidate) return null;
+    candidate = shorter;
+  }
+  return null;
+}

@@ -2,7 +2,7 @@
 
 import { h, clear, notice, focusElement, timeZones } from "../shared/dom.js";
 import { ApiError, describeError } from "../shared/api.js";
-import { clientApi } from "./session.js";
+import { clientApi, showFieldErrors, clearFieldErrors } from "./session.js";
 
 const CHANNELS = [
   { value: "email", label: "Email", available: (me) => me.has_email, missing: "Your clinician does not have an email address for you." },
@@ -30,8 +30,10 @@ function render(main, me, message = null) {
   const quietStart = h("input", { type: "time", id: "quiet-start", class: "control control-short", value: me.quiet_hours?.start || "22:00" });
   const quietEnd = h("input", { type: "time", id: "quiet-end", class: "control control-short", value: me.quiet_hours?.end || "07:00" });
   const quietTimes = h("div", { class: "inline quiet-times", hidden: !me.quiet_hours },
-    h("div", { class: "field" }, h("label", { class: "field-label", for: "quiet-start", text: "From" }), quietStart),
-    h("div", { class: "field" }, h("label", { class: "field-label", for: "quiet-end", text: "Until" }), quietEnd));
+    h("div", { class: "field", dataset: { path: "quiet_hours.start" } }, h("label", { class: "field-label", for: "quiet-start", text: "From" }),
+      h("p", { class: "field-error", hidden: true }), quietStart),
+    h("div", { class: "field", dataset: { path: "quiet_hours.end" } }, h("label", { class: "field-label", for: "quiet-end", text: "Until" }),
+      h("p", { class: "field-error", hidden: true }), quietEnd));
   quietOn.addEventListener("change", () => { quietTimes.hidden = !quietOn.checked; });
   const zone = h("select", { id: "timezone", class: "control" },
     timeZones(me.timezone).map((name) => h("option", { value: name, text: name.replaceAll("_", " "), selected: name === me.timezone })));
@@ -39,16 +41,20 @@ function render(main, me, message = null) {
 
   const form = h("form", { class: "card", novalidate: true, "aria-labelledby": "settings-title" },
     h("h2", { id: "settings-title", text: "When and how we remind you" }),
-    h("div", { class: "field" }, h("label", { class: "field-label", for: "reminder-time", text: "Usual reminder time" }),
-      h("p", { class: "field-help", id: "reminder-time-help", text: "Your clinician may set a different time for some homework." }), time),
-    h("fieldset", { class: "field" }, h("legend", { class: "field-label", text: "Remind me by" }),
+    h("div", { class: "field", dataset: { path: "reminder_time" } }, h("label", { class: "field-label", for: "reminder-time", text: "Usual reminder time" }),
+      h("p", { class: "field-help", id: "reminder-time-help", text: "Your clinician may set a different time for some homework." }),
+      h("p", { class: "field-error", hidden: true }), time),
+    h("fieldset", { class: "field", dataset: { path: "reminder_channels" } }, h("legend", { class: "field-label", text: "Remind me by" }),
+      h("p", { class: "field-error", hidden: true }),
       h("div", { class: "choices" }, channelInputs.map(({ channel, input }) => h("div", { class: "choice" }, input,
         h("label", { for: input.id }, channel.label,
           channel.available(me) ? null : h("span", { class: "muted", id: `channel-${channel.value}-note`, text: ` (${channel.missing})` })))))),
-    h("fieldset", { class: "field" }, h("legend", { class: "field-label", text: "Quiet hours" }),
+    h("fieldset", { class: "field", dataset: { path: "quiet_hours" } }, h("legend", { class: "field-label", text: "Quiet hours" }),
+      h("p", { class: "field-error", hidden: true }),
       h("div", { class: "choice" }, quietOn, h("label", { for: "quiet-on", text: "Don't send reminders during quiet hours" })),
       quietTimes),
-    h("div", { class: "field" }, h("label", { class: "field-label", for: "timezone", text: "Your time zone" }), zone),
+    h("div", { class: "field", dataset: { path: "timezone" } }, h("label", { class: "field-label", for: "timezone", text: "Your time zone" }),
+      h("p", { class: "field-error", hidden: true }), zone),
     h("div", { class: "actions" }, saveButton));
   time.setAttribute("aria-describedby", "reminder-time-help");
 
@@ -61,18 +67,18 @@ function render(main, me, message = null) {
       timezone: zone.value,
       version: me.version,
     };
+    clearFieldErrors(form);
+    clear(status);
     if (!body.reminder_time) {
-      clear(status, notice("error", h("p", { text: "Choose a reminder time." })));
-      focusElement(time);
+      showFieldErrors(form, [{ field: "reminder_time", message: "Choose a reminder time." }]);
       return;
     }
     // The API refuses this too (422); saying it here spares a round trip and names the field.
     if (body.quiet_hours && body.quiet_hours.start === body.quiet_hours.end) {
-      clear(status, notice("error", h("p", { text: "Quiet hours need to end at a different time than they start." })));
-      focusElement(quietEnd);
+      showFieldErrors(form, [{ field: "quiet_hours.end", message: "Quiet hours need to end at a different time than they start." }]);
       return;
     }
-    await save(main, body, saveButton, status, "Saved. We will remind you as you asked.");
+    await save(main, body, saveButton, status, "Saved. We will remind you as you asked.", form);
   });
 
   const stopButton = h("button", { type: "button", class: "button button-danger", text: "Stop all reminders" });
@@ -91,7 +97,7 @@ function render(main, me, message = null) {
         : h("p", { text: "Reminders are off. Tick how you would like to be reminded above to turn them back on." })));
 }
 
-async function save(main, body, button, status, successText) {
+async function save(main, body, button, status, successText, form = null) {
   button.disabled = true;
   try {
     const me = await clientApi("PATCH", "/v1/client/me", { body });
@@ -104,8 +110,12 @@ async function save(main, body, button, status, successText) {
       render(main, me, notice("warning", h("p", { text: "Your settings were changed somewhere else. Here they are now; please check and save again." })));
       return;
     }
-    const details = error instanceof ApiError ? error.errors.map((item) => h("li", { text: item.message })) : [];
-    clear(status, notice("error", h("p", { text: describeError(error) }), details.length ? h("ul", {}, details) : null));
-    focusElement(status.firstElementChild);
+    // Each refused field's sentence goes next to it; only what no field can take goes up top.
+    const problems = error instanceof ApiError ? error.errors : [];
+    const unplaced = problems.length && form ? showFieldErrors(form, problems) : problems.map((item) => item.message);
+    if (!problems.length || unplaced.length) {
+      clear(status, notice("error", h("p", { text: unplaced.length ? unplaced.join(" ") : describeError(error) })));
+      focusElement(status.firstElementChild);
+    }
   }
 }

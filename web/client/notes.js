@@ -1,0 +1,76 @@
+// "Things I want to talk about": notes for the next session, added at any time.
+
+import { h, clear, notice, announce, focusElement, formatDateTime } from "../shared/dom.js";
+import { ApiError, describeError } from "../shared/api.js";
+import { clientApi, showFieldErrors, clearFieldErrors } from "./session.js";
+
+const NOTES_PATH = "/v1/client/session-notes";
+
+export async function showNotes(main) {
+  clear(main, h("h1", { text: "Things I want to talk about" }), h("p", { class: "loading", text: "Loading" }));
+  const list = await clientApi("GET", NOTES_PATH);
+  render(main, itemsOf(list));
+}
+
+function itemsOf(list) {
+  return Array.isArray(list) ? list : list?.items || [];
+}
+
+function render(main, notes, message = null) {
+  const box = h("textarea", {
+    id: "session-note", class: "control", rows: 4, maxlength: 2000,
+    "aria-describedby": "session-note-help session-note-error",
+  });
+  const button = h("button", { type: "submit", class: "button", text: "Add to my list" });
+  const status = h("div", { class: "notes-status", role: "status", "aria-live": "polite" }, message);
+  const form = h("form", { class: "card", novalidate: true, "aria-labelledby": "add-note-title" },
+    h("h2", { id: "add-note-title", text: "Add a note" }),
+    h("div", { class: "field", dataset: { path: "text" } },
+      h("label", { class: "field-label", for: "session-note", text: "What would you like to talk about?" }),
+      h("p", { class: "field-help", id: "session-note-help", text: "A word or two is enough to remind you. Only your clinician sees this." }),
+      h("p", { class: "field-error", id: "session-note-error", hidden: true }),
+      box),
+    h("div", { class: "actions" }, button),
+    status);
+
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    clearFieldErrors(form);
+    clear(status);
+    const text = box.value.trim();
+    if (!text) {
+      showFieldErrors(form, [{ field: "text", message: "Write a few words first." }]);
+      return;
+    }
+    button.disabled = true;
+    try {
+      await clientApi("POST", NOTES_PATH, { body: { text } });
+      const list = await clientApi("GET", NOTES_PATH);
+      render(main, itemsOf(list), notice("success", h("p", { text: "Added. Your clinician will see it before your next session." })));
+      announce("Your note was added.");
+      focusElement(main.querySelector("#session-note"));
+    } catch (error) {
+      button.disabled = false;
+      const problems = error instanceof ApiError ? error.errors : [];
+      const unplaced = problems.length ? showFieldErrors(form, problems) : [];
+      if (!problems.length || unplaced.length) {
+        const text = error instanceof ApiError && error.status === 409 ? error.message : describeError(error);
+        clear(status, notice("error", h("p", { text: unplaced.length ? unplaced.join(" ") : text })));
+      }
+    }
+  });
+
+  const waiting = notes.length
+    ? h("ul", { class: "note-list" }, notes.map((note) => h("li", { class: "note" },
+      h("p", { class: "note-text", text: note.text }),
+      h("p", { class: "muted note-when", text: `Added ${formatDateTime(note.created_at)}` }))))
+    : h("p", { class: "muted", text: "Nothing yet. Anything you add shows here until your next session." });
+
+  clear(main,
+    h("h1", { text: "Things I want to talk about" }),
+    h("p", { class: "muted", text: "Jot things down when they come to mind. You can bring them up at your next session." }),
+    form,
+    h("section", { "aria-labelledby": "waiting-title" },
+      h("h2", { id: "waiting-title", text: notes.length ? `Waiting for next session (${notes.length})` : "Waiting for next session" }),
+      waiting));
+}
