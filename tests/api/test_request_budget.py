@@ -110,3 +110,13 @@ def test_clinician_caseload(api, world, busy_client):
     items = json.loads(response.body)["items"]
     assert len(items) == 6 and all("completion_28d" in c for c in items)
     assert len(_besides_authentication(calls)) <= 2, calls
+
+
+def test_the_next_session_review(api, world, busy_client):
+    """Five assignments, submissions and an open alert: one Query of the review feed, and the audit write."""
+    client_id = world.resources["client_id"]
+    with counted() as calls:
+        response = api.http.get(f"/v1/clients/{client_id}/session-review", headers=world.headers("a1"))
+    review = json.loads(response.body)
+    assert response.status_code == 200 and len(review["assignments"]) == 5 and review["open_alerts"], response.body
+    assert _besides_authentication(calls) == ["Query", "PutItem"], calls
