@@ -132,7 +132,8 @@ class SessionReview(ResponseModel):
     open_alerts: list[ReviewAlert]
     notes: list[ReviewNote]
     submissions: list[ReviewSubmission]
-    last_reviewed_at: str | None = None
+    last_reviewed_at: str | None = Field(default=None, description="Where the last review marked done ended.")
+    last_review_note: str | None = Field(default=None, description="The clinician's note on that review.")
 
 
 class SessionReviewDone(RequestModel):

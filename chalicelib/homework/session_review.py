@@ -238,6 +238,7 @@ def build(feed: Feed, *, since: datetime | None, until: datetime) -> SessionRevi
     notes += [ReviewNote(note_id=s["submission_id"], text=s["note_for_session"], created_at=s["submitted_at"],
                          source="submission", assignment_id=s["assignment_id"])
               for s in submissions if s.get("note_for_session")]
+    marks = sorted(feed.get("sessionreview", []), key=lambda m: m["reviewed_at"])
     barrier_counts = Counter[str]()
     for item in reviewed:
         barrier_counts.update(item.barriers)
@@ -259,4 +260,5 @@ def build(feed: Feed, *, since: datetime | None, until: datetime) -> SessionRevi
             score={"total": s["score"].get("total"), "band": s["score"].get("band")} if s.get("score") else None)
             for s in submissions],
         last_reviewed_at=stats.get("session_reviewed_at"),
+        last_review_note=marks[-1].get("note") if marks else None,
     )

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import datetime, timedelta, UTC
+from datetime import datetime, timedelta
 
 import pytest
 import time_machine

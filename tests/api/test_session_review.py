@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import uuid
 from contextlib import contextmanager
-from datetime import datetime, UTC
+from datetime import datetime
 
 import pytest
 import time_machine
@@ -177,7 +177,7 @@ def test_the_review_is_read_in_one_request_besides_authentication_and_the_audit_
 def test_it_starts_where_the_last_review_ended(review):
     body, _ = review
     assert (body["since"], body["until"]) == ("2026-01-05T12:00:00Z", "2026-01-12T13:00:00Z")
-    assert body["last_reviewed_at"] == "2026-01-05T12:00:00Z"
+    assert body["last_reviewed_at"] == "2026-01-05T12:00:00Z" and body["last_review_note"] == "First session"
     assert body["display_name"] == "Robin Review" and body["timezone"] == "Europe/London"
 
 
@@ -299,6 +299,7 @@ def test_marking_done_starts_the_next_review_there(week, review):
     clock.move_to(_t("12T14:00:00"))
     following = clinic.call("GET", path, "c1", expect=200)
     assert following["since"] == "2026-01-12T12:00:00Z" and following["last_reviewed_at"] == "2026-01-12T12:00:00Z"
+    assert following["last_review_note"] == "Reviewed together"
     # Since noon: nothing fell due (thought record at 20:00, mood diary was at 10:00); nothing sent in.
     assert following["completion"] == {"due": 0, "done": 0, "partial": 0, "skipped": 0, "missed": 0}
     assert following["submissions"] == [] and following["notes"] == [] and following["scores"] == []
