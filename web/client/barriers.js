@@ -8,10 +8,10 @@ import { clientApi, showFieldErrors, clearFieldErrors } from "./session.js";
 export const BARRIERS = [
   { code: "forgot", label: "I forgot" },
   { code: "no_time", label: "I didn't have time" },
-  { code: "did_not_understand", label: "I wasn't sure how to do it" },
+  { code: "did_not_understand", label: "I didn't understand it" },
   { code: "too_hard", label: "It felt too hard" },
-  { code: "did_not_see_point", label: "I didn't see the point of it" },
-  { code: "felt_worse", label: "Doing it made me feel worse" },
+  { code: "did_not_see_point", label: "I didn't see the point" },
+  { code: "felt_worse", label: "I felt worse doing it" },
   { code: "other", label: "Something else" },
 ];
 
@@ -73,7 +73,8 @@ export function missedCard(assignmentId, occurrenceId) {
   const choices = barrierChoices({
     idPrefix: "missed",
     legend: "Tick anything that fits",
-    help: "It's normal to miss one. Knowing why helps your clinician make the next one easier.",
+    optional: false,
+    help: "Knowing why helps your clinician make the next one easier.",
   });
   const status = h("div", { class: "missed-status", role: "status", "aria-live": "polite" });
   const sendButton = h("button", { type: "submit", class: "button", text: "Tell my clinician" });
@@ -82,7 +83,7 @@ export function missedCard(assignmentId, occurrenceId) {
     h("div", { class: "actions" }, sendButton, notNow), status);
   const card = h("section", { class: "card missed-card", "aria-labelledby": "missed-title" },
     h("h2", { id: "missed-title", text: "Last time didn't happen. What got in the way?" }),
-    h("p", { class: "muted", text: "That's OK. There is nothing to catch up on." }),
+    h("p", { class: "muted", text: "That's OK. It happens to everyone now and then." }),
     form);
 
   async function send(barriers, other, dismissing) {

@@ -46,7 +46,7 @@ function render(main, notes, message = null) {
     try {
       await clientApi("POST", NOTES_PATH, { body: { text } });
       const list = await clientApi("GET", NOTES_PATH);
-      render(main, itemsOf(list), notice("success", h("p", { text: "Added. Your clinician will see it before your next session." })));
+      render(main, itemsOf(list), notice("success", h("p", { text: "Added. Your clinician will see it too." })));
       announce("Your note was added.");
       focusElement(main.querySelector("#session-note"));
     } catch (error) {

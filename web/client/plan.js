@@ -34,15 +34,19 @@ export function planSection(assignmentId, initialPlan) {
   const section = h("section", { class: "card plan", "aria-labelledby": "plan-title" });
   let plan = initialPlan;
 
-  function render({ message = null, editing = false, kept = null, focus = null } = {}) {
+  function render({ message = null, editing = false, kept = null, kindText = null, focus = null } = {}) {
     const view = planView(plan);
-    const status = h("div", { class: "plan-status", role: "status", "aria-live": "polite" }, message);
+    const kind = plan.ask_what_would_help && !plan.what_would_help ? kindQuestion(plan, save) : null;
+    const status = h("div", { class: "plan-status" }, message);
     const editButton = h("button", {
       type: "button", class: "button button-secondary", "aria-expanded": "false", "aria-controls": "plan-editor",
       text: isEmptyPlan(plan) ? "Add my plan" : "Edit my plan",
     });
     const editorSlot = h("div", { id: "plan-editor" });
     const openEditor = (values) => {
+      // The editor holds every part of the plan, so the read-only view steps aside meanwhile.
+      view.hidden = true;
+      if (kind) kind.hidden = true;
       editButton.hidden = true;
       editButton.setAttribute("aria-expanded", "true");
       clear(editorSlot, planEditor(values || plan, plan, {
@@ -56,16 +60,17 @@ export function planSection(assignmentId, initialPlan) {
       h("h2", { id: "plan-title", text: "Your plan" }),
       status,
       view,
-      plan.ask_what_would_help ? kindQuestion(plan, save) : null,
+      kind,
       h("div", { class: "plan-actions" }, editButton),
       editorSlot,
       historyDetails(plan));
+    if (kind && kindText) kind.querySelector("textarea").value = kindText;
     if (editing) openEditor(kept);
     if (focus) focusElement(section.querySelector(focus));
   }
 
-  /** PATCH the changed fields; a 409 reloads the plan and keeps what the client typed. */
-  async function save(changes, { form, button, statusSlot, typed }) {
+  /** PATCH the changed fields; a 409 reloads the plan and puts the client's changes back on top. */
+  async function save(changes, { form, button, statusSlot }) {
     if (!Object.keys(changes).length) {
       render({ message: notice("info", h("p", { text: "Nothing changed." })), focus: ".plan-actions button" });
       return;
@@ -75,13 +80,14 @@ export function planSection(assignmentId, initialPlan) {
     clear(statusSlot);
     try {
       const saved = await clientApi("PATCH", planPath(assignmentId), { body: { ...changes, version: plan.version || undefined } });
-      const askedBefore = plan.ask_what_would_help;
       plan = saved;
-      if (saved.ask_what_would_help && !askedBefore) {
+      if (saved.ask_what_would_help && !saved.what_would_help) {
+        // Not sure they'll manage it: the kind question comes next, with the cursor in it.
         render({ focus: "#what-would-help" });
         announce("Saved. There is one more question under your plan.");
       } else {
         render({ message: notice("success", h("p", { text: "Saved. Your clinician will see your changes." })), focus: ".plan-status .notice" });
+        announce("Saved. Your clinician will see your changes.");
       }
     } catch (error) {
       button.disabled = false;
@@ -89,9 +95,14 @@ export function planSection(assignmentId, initialPlan) {
         try {
           plan = await clientApi("GET", planPath(assignmentId));
         } catch { /* show what we have */ }
+        const onlyKind = Object.keys(changes).length === 1 && "what_would_help" in changes
+          && plan.ask_what_would_help && !plan.what_would_help;
         render({
-          message: notice("warning", h("p", { text: "Your plan was changed by your clinician while you were editing. The newest plan is shown above. What you typed is still in the form: check it and save again." })),
-          editing: Boolean(typed), kept: typed, focus: ".plan-status .notice",
+          message: notice("warning", h("p", { text: onlyKind
+            ? "Your clinician changed this plan just now. Your answer is still in the box below: check the plan and press “Send” again."
+            : "Your clinician changed this plan just now. Your changes are still in the form, on top of theirs: check them and press “Save my plan” again." })),
+          editing: !onlyKind, kept: { ...plan, ...changes }, kindText: onlyKind ? changes.what_would_help : null,
+          focus: ".plan-status .notice",
         });
         return;
       }
@@ -124,14 +135,15 @@ function planView(plan) {
   if (plan.first_step) add("First small step", plan.first_step);
   if ((plan.obstacles || []).length) {
     add("If something gets in the way", h("ul", { class: "if-then" }, plan.obstacles.map((row) => h("li", {},
-      h("span", { class: "if-then-word", text: "If " }), row.obstacle, h("span", { class: "if-then-word", text: ", then I will " }), row.response))));
+      h("span", { class: "if-then-line" }, h("span", { class: "if-then-word", text: "If: " }), row.obstacle),
+      row.response ? h("span", { class: "if-then-line" }, h("span", { class: "if-then-word", text: "Then I will: " }), row.response) : null))));
   }
   if (plan.confidence !== null && plan.confidence !== undefined) {
     add("How sure I feel", h("span", { class: "confidence-value", text: `${plan.confidence} out of 10` }),
       h("span", { class: "confidence-meter", "aria-hidden": "true" },
         Array.from({ length: 10 }, (_, index) => h("span", { class: index < plan.confidence ? "pip pip-on" : "pip" }))));
   }
-  if (plan.what_would_help && !plan.ask_what_would_help) add("What would make it easier", plan.what_would_help);
+  if (plan.what_would_help) add("What would make it easier", plan.what_would_help);
   return h("dl", { class: "plan-view" }, rows);
 }
 
@@ -159,7 +171,7 @@ function kindQuestion(plan, save) {
       showFieldErrors(form, [{ field: "what_would_help", message: "Write a few words first. Anything that comes to mind is fine." }]);
       return;
     }
-    save(value === (plan.what_would_help || "") ? {} : { what_would_help: value }, { form, button, statusSlot, typed: null });
+    save(value === (plan.what_would_help || "") ? {} : { what_would_help: value }, { form, button, statusSlot });
   });
   return form;
 }
@@ -168,7 +180,7 @@ function kindQuestion(plan, save) {
 function planEditor(values, base, { onCancel, onSave }) {
   const fields = [];
   const textField = (name, label, help, { rows = 2, maxlength }) => {
-    const id = `plan-${name.replace("_", "-")}`;
+    const id = `plan-${name.replaceAll("_", "-")}`;
     const control = h("textarea", {
       id, class: "control", rows, maxlength, "aria-describedby": [help ? `${id}-help` : null, `${id}-error`].filter(Boolean).join(" "),
     });
@@ -194,6 +206,8 @@ function planEditor(values, base, { onCancel, onSave }) {
     textField("first_step", "My first small step", "Something that takes a minute, like opening this page.", { rows: 2, maxlength: 500 }),
     obstacles.element,
     confidence.element,
+    base.what_would_help || base.ask_what_would_help
+      ? textField("what_would_help", "What would make it easier", "Your clinician will see this.", { rows: 2, maxlength: 500 }) : null,
     h("div", { class: "actions" }, button, cancel),
     statusSlot);
   form.renumber = obstacles.renumber;
@@ -212,10 +226,10 @@ function planEditor(values, base, { onCancel, onSave }) {
       showFieldErrors(form, problems);
       return;
     }
-    if (JSON.stringify(rows.sent) !== JSON.stringify((base.obstacles || []).map(({ obstacle, response }) => ({ obstacle, response })))) changes.obstacles = rows.sent;
+    if (JSON.stringify(rows.sent) !== JSON.stringify((base.obstacles || []).map(({ obstacle, response }) => ({ obstacle, response: response || null })))) changes.obstacles = rows.sent;
     typed.confidence = confidence.value();
     if (typed.confidence !== null && typed.confidence !== (base.confidence ?? null)) changes.confidence = typed.confidence;
-    onSave(changes, { form, button, statusSlot, typed });
+    onSave(changes, { form, button, statusSlot });
   });
   return form;
 }
@@ -285,13 +299,14 @@ function obstacleRows(initial) {
       const problems = [];
       const all = rows.map((entry) => ({ obstacle: entry.obstacle.value.trim(), response: entry.response.value.trim() }));
       sentRows = [];
+      // "then I will" may wait; a plan can name an obstacle before the answer to it is found.
       all.forEach((row, index) => {
         if (!row.obstacle && !row.response) return;
         if (!row.obstacle) problems.push({ field: `obstacles[${index}].obstacle`, message: "Say what might get in the way." });
-        if (!row.response) problems.push({ field: `obstacles[${index}].response`, message: "Say what you'll do if it happens." });
         sentRows.push(index);
       });
-      return { all, sent: sentRows.map((index) => all[index]), problems };
+      const sent = sentRows.map((index) => ({ obstacle: all[index].obstacle, response: all[index].response || null }));
+      return { all, sent, problems };
     },
     /** The API numbers the rows it was sent; the page numbers every row on screen. */
     renumber(path) {
