@@ -117,3 +117,8 @@ def test_the_pages_ask_the_renderers_rather_than_switch_on_item_type(page):
     source = (ROOT / page).read_text()
     assert "items/index.js" in source
     assert WEB_SWITCH.findall(source) == []
+
+
+@pytest.mark.parametrize("part", sorted(p.name for p in (ROOT / "web/admin/template-editor").glob("*.js")))
+def test_the_template_editor_never_switches_on_item_type(part):
+    assert WEB_SWITCH.findall((ROOT / "web/admin/template-editor" / part).read_text()) == []
