@@ -130,6 +130,32 @@ def test_the_client_works_with_their_plan(stack: dict[str, Any], new_context: An
     plan_box, form_box = plan.bounding_box(), phone.locator("form.homework-form").bounding_box()
     assert plan_box and form_box and plan_box["y"] < form_box["y"], "the plan sits above the worksheet"
     snapshot(phone, checks, "client-plan-phone")
+
+    # -- problems read as sentences next to their field, never as a path -----------------------
+    plan.get_by_role("button", name="Edit my plan").click()
+    phone.get_by_role("button", name="Add something that might get in the way").click()
+    phone.get_by_label("then I will (number 2)").fill("Ask my partner to remind me")
+    phone.get_by_role("button", name="Save my plan").click()
+    expect(phone.locator('[data-path="obstacles[1].obstacle"] .field-error')).to_have_text("Say what might get in the way.")
+    expect(phone.get_by_label("If (number 2)")).to_be_focused()
+    phone.get_by_label("If (number 2)").fill("A busy weekend")
+    refused = {"title": "Validation failed", "detail": "The request body has invalid fields.", "status": 422,
+               "errors": [{"field": "obstacles[1].response", "message": "Use at most 300 characters.",
+                           "type": "string_too_long"}]}
+    phone.route("**/plan", lambda route: route.fulfill(status=422, json=refused, content_type="application/problem+json")
+                if route.request.method == "PATCH" else route.fallback())
+    phone.get_by_role("button", name="Save my plan").click()
+    expect(phone.locator('[data-path="obstacles[1].response"] .field-error')).to_have_text("Use at most 300 characters.")
+    expect(phone.get_by_label("then I will (number 2)")).to_have_attribute("aria-invalid", "true")
+    expect(phone.locator("main")).not_to_contain_text("request body")
+    expect(phone.locator("main")).not_to_contain_text("obstacles[")
+    refusals = [error for error in checks.console_errors if "status of 422" in error]
+    assert len(refusals) == 1, checks.console_errors  # the browser logs the refused request itself
+    checks.console_errors.remove(refusals[0])
+    snapshot(phone, checks, "client-plan-errors-phone")
+    phone.unroute("**/plan")
+    phone.get_by_role("button", name="Cancel").click()
+    expect(plan.locator(".plan-view")).to_be_visible()
     phone.get_by_text("Can't do it this time?").click()
     skip = phone.get_by_role("form", name="Skip this time")
     skip.get_by_label("I didn't have time").check()
@@ -237,9 +263,22 @@ def test_the_client_works_with_their_plan(stack: dict[str, Any], new_context: An
     expect(page.locator("section.missed-card")).to_have_count(0)
     assert data["client"].call("GET", breathing_path)["ask_barriers_for"] is None, "'Not now' is not asked again"
 
+    # -- sending part of it (it can still be done late): the same list, once "part" is chosen ---
+    partial = page.get_by_role("group", name="What got in the way of the rest?")
+    expect(partial).to_be_hidden()
+    page.get_by_label("I did part of it").check()
+    partial.get_by_label("I didn't have time").check()
+    snapshot(page, checks, "client-barriers-partial")
+    page.get_by_role("button", name="Send to my clinician").click()
+    expect(page.get_by_role("heading", level=1, name="Thank you. It's sent.")).to_be_visible()
+
     # -- a past submission, re-read with the clinician's feedback -------------------------------
     page.get_by_role("link", name="History").click()
     expect(page.get_by_role("heading", level=1, name="What you have sent")).to_be_visible()
+    page.get_by_role("link", name=re.compile(r"^Read again: Breathing practice")).click()
+    expect(page.locator(".past-summary")).to_contain_text("I did part of it")
+    expect(page.locator(".past-summary")).to_contain_text("I didn't have time")
+    page.get_by_role("link", name="Back to the list").click()
     page.get_by_role("link", name=re.compile(r"^Read again: GAD-7 check-in")).click()
     expect(page.get_by_role("heading", level=1, name="GAD-7 check-in")).to_be_visible()
     expect(page.locator(".feedback")).to_contain_text(FEEDBACK)
@@ -248,6 +287,7 @@ def test_the_client_works_with_their_plan(stack: dict[str, Any], new_context: An
     expect(answers).to_contain_text("Somewhat difficult")
     expect(page.locator("main input, main textarea, main select")).to_have_count(0)  # read-only: nothing to edit
     expect(page.locator(".past-summary")).to_contain_text("4 of 5")
+    expect(page.locator(".past-summary")).not_to_contain_text("What got in the way")
     snapshot(page, checks, "client-past-submission-desktop")
     phone.goto(f"{data['link'].split('#')[0]}#/history/{data['submission']}")
     expect(phone.get_by_role("heading", level=1, name="GAD-7 check-in")).to_be_visible()
@@ -267,4 +307,4 @@ def test_the_client_works_with_their_plan(stack: dict[str, Any], new_context: An
     notes = data["client"].call("GET", "/v1/client/session-notes")["items"]
     assert [note["text"] for note in notes] == [NOTE]
 
-    assert checks.steps == 12
+    assert checks.steps == 14

@@ -86,9 +86,10 @@ async function showHome() {
     if (occurrence) meta.push(`Due ${formatDateTime(occurrence.due_at)}`);
     else if (item.next_due_at) meta.push(`Next one is due ${formatDateTime(item.next_due_at)}`);
     return h("li", { class: "card homework-card" },
-      h("h2", {}, occurrence || askAboutMissed ? h("a", { href: `#/homework/${encodeURIComponent(item.assignment_id)}`, text: item.title }) : item.title),
+      // Always a link: the plan and the question about a missed time live on the homework's page.
+      h("h2", {}, h("a", { href: `#/homework/${encodeURIComponent(item.assignment_id)}`, text: item.title })),
       h("p", { class: "homework-meta", text: meta.join(" · ") }),
-      state ? h("p", { class: `state state-${state}`, text: STATE_TEXT[state] || state }) : h("p", { class: "muted", text: "Nothing to do for this one right now." }),
+      state ? h("p", { class: `state state-${state}`, text: STATE_TEXT[state] || state }) : h("p", { class: "muted", text: "Nothing to do for this one right now. You can still look at your plan." }),
       askAboutMissed ? h("p", { class: "missed-hint", text: "Last time didn't happen. That's OK. You can tell us what got in the way when you open it." }) : null,
       occurrence ? h("a", {
         class: "button", href: `#/homework/${encodeURIComponent(item.assignment_id)}`,

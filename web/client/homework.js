@@ -38,6 +38,7 @@ export async function showHomework(main, assignmentId) {
       h("h1", { text: detail.title }),
       notice("info", h("p", { text: detail.next_due_at ? `Nothing to do for this one right now. The next one is due ${formatDateTime(detail.next_due_at)}.` : "Nothing to do for this one right now." })),
       missed,
+      detail.instructions ? h("div", { class: "card instructions" }, h("p", { text: detail.instructions })) : null,
       planCard);
     return;
   }
@@ -109,7 +110,7 @@ function closingQuestions() {
   const obstacles = h("textarea", { id: "obstacles", name: "obstacles", maxlength: 2000, rows: 3, "aria-describedby": "obstacles-help", class: "control" });
   const note = h("textarea", { id: "note-for-session", name: "note_for_session", maxlength: 2000, rows: 2, "aria-describedby": "note-help", class: "control" });
   // Only when part of it was done: what got in the way, as a short list to tick.
-  const partialBarriers = barrierChoices({ idPrefix: "partial", legend: "What made the rest hard?" });
+  const partialBarriers = barrierChoices({ idPrefix: "partial", legend: "What got in the way of the rest?" });
   const partialSlot = h("div", { class: "partial-barriers", hidden: true }, partialBarriers.element);
   const completionOf = () => completionInputs.find(({ input }) => input.checked)?.option.value || "complete";
   const obstaclesLabel = h("span", { text: "Did anything get in the way? " });

@@ -347,13 +347,13 @@ function historyDetails(plan) {
   if (!history.length) return null;
   return h("details", { class: "plan-history" },
     h("summary", { text: `Changes to this plan (${history.length})` }),
-    h("ol", { class: "plan-history-list" }, history.map((entry) => {
+    h("ul", { class: "plan-history-list" }, history.map((entry) => {
       const who = entry.by_role === "client" ? "you" : "your clinician";
       const changed = Object.keys(entry.changes || {}).map((field) => (field === "confidence" && entry.changes.confidence !== null
         ? `how sure (${entry.changes.confidence} out of 10)` : FIELD_WORDS[field] || null)).filter(Boolean);
       return h("li", {},
         h("span", { class: "history-who", text: `${entry.version === 1 ? "Written" : "Changed"} by ${who}` }),
         h("span", { class: "muted", text: ` · ${formatDateTime(entry.at)}` }),
-        changed.length ? h("span", { class: "history-what", text: `: ${changed.join(", ")}` }) : null);
+        changed.length && entry.version !== 1 ? h("span", { class: "history-what", text: `: ${changed.join(", ")}` }) : null);
     })));
 }
