@@ -30,15 +30,19 @@ def owner_login(stack: dict[str, Any]) -> dict[str, str]:
 
 
 def assign(page: Page, template_title: str, checks: Checks, step: str) -> None:
-    form = page.locator("form", has=page.get_by_role("heading", name="Assign homework"))
+    page.get_by_role("link", name="Assign homework").first.click()
+    form = page.locator("form.assign-form")
     form.get_by_label("Template").select_option(label=template_title)
+    form.get_by_role("button", name="Next").click()
     expect(form.get_by_label("Title the client sees")).to_have_value(template_title)
     form.get_by_label("How often").select_option("daily")
     form.get_by_label("Due by (time)").fill("23:59")
     expect(form.get_by_label("Send reminders for this homework")).to_be_checked()
     form.get_by_label("Reminder time").fill("09:00")
     checks.step(page, step)
-    form.get_by_role("button", name="Assign").click()
+    form.get_by_role("button", name="Next").click()  # the plan: left for the client
+    form.get_by_role("button", name="Next").click()
+    form.get_by_role("button", name="Assign homework").click()
     expect(page.get_by_role("heading", level=3, name=re.compile(re.escape(template_title.split(":")[0])))).to_be_visible()
 
 

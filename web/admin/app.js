@@ -1,11 +1,16 @@
 // The clinician's page: caseload, a page per client, alerts, templates and clinicians.
 
-import { h, clear, focusElement, formatDateTime, percent, notice, announce, timeZones, browserTimeZone } from "../shared/dom.js";
+import { h, clear, focusElement, formatDateTime, percent, notice, announce, browserTimeZone } from "../shared/dom.js";
 import { ApiError, describeError } from "../shared/api.js";
+import { timeZonePicker } from "../shared/tz-picker.js";
 import { adminApi, isSignedIn, showLogin, signOut } from "./auth.js";
 import { showClient } from "./client-page.js";
+import { showAssign } from "./assign.js";
+import { showEditAssignment } from "./edit-assignment.js";
+import { showEditClient } from "./edit-client.js";
+import { showSessionReview } from "./session-review.js";
 import { showTemplates, showTemplateEditor } from "./templates.js";
-import { fieldErrors } from "./forms.js";
+import { field, fieldErrors, showProblems, phoneNumber } from "./forms.js";
 import { alertCard, refreshAlertCount } from "./alerts.js";
 
 const main = document.getElementById("main");
@@ -44,15 +49,23 @@ async function route() {
   if (!isSignedIn()) return showSignIn();
   const hash = window.location.hash || "#/clients";
   if (!hash.startsWith("#/")) return;
-  const [section = "clients", id, sub] = hash.slice(2).split("/");
+  const [path, query = ""] = hash.slice(2).split("?");
+  const [section = "clients", id, sub, subId, part] = path.split("/");
   for (const link of nav.querySelectorAll("a[data-route]")) {
     if (link.dataset.route === (section || "clients")) link.setAttribute("aria-current", "page");
     else link.removeAttribute("aria-current");
   }
+  let focusTarget = null;
   try {
     const who = await loadMe();
     refreshAlertCount();
-    if (section === "clients" && id) await showClient(main, decodeURIComponent(id), who);
+    const clientId = id ? decodeURIComponent(id) : null;
+    if (section === "clients" && id && sub === "review") await showSessionReview(main, clientId, query);
+    else if (section === "clients" && id && sub === "edit") await showEditClient(main, clientId, who);
+    else if (section === "clients" && id && sub === "assign") await showAssign(main, clientId);
+    else if (section === "clients" && id && sub === "assignments" && subId) {
+      focusTarget = await showEditAssignment(main, clientId, decodeURIComponent(subId), who, { focus: part || null });
+    } else if (section === "clients" && id) await showClient(main, clientId, who);
     else if (section === "alerts") await showAlerts(sub === "all" || id === "all");
     else if (section === "templates" && id) await showTemplateEditor(main, id === "new" ? null : decodeURIComponent(id));
     else if (section === "templates") await showTemplates(main);
@@ -62,7 +75,8 @@ async function route() {
     if (error instanceof ApiError && error.status === 401) return;
     clear(main, h("h1", { text: "Something went wrong" }), notice("error", h("p", { text: describeError(error) })));
   }
-  if (!firstRoute) focusElement(main.querySelector("h1"));
+  if (focusTarget) focusElement(focusTarget);
+  else if (!firstRoute) focusElement(main.querySelector("h1"));
   firstRoute = false;
 }
 
@@ -89,6 +103,7 @@ async function showCaseload() {
     completionCell(client.completion_28d),
     h("td", { class: "number" }, client.open_alerts
       ? h("span", { class: "badge badge-alert", text: String(client.open_alerts) }) : h("span", { class: "muted", text: "0" })),
+    h("td", { class: "plan-cell", dataset: { client: client.client_id } }, h("span", { class: "muted", text: "…" })),
     h("td", { text: client.access_link.active ? `Active until ${formatDateTime(client.access_link.expires_at)}` : "No active link" })));
   clear(main,
     h("div", { class: "page-head" }, h("h1", { text: "Caseload" })),
@@ -99,19 +114,57 @@ async function showCaseload() {
           h("thead", {}, h("tr", {},
             h("th", { scope: "col", text: "Client" }), h("th", { scope: "col", class: "number", text: "Completion, 7 days" }),
             h("th", { scope: "col", class: "number", text: "Completion, 28 days" }), h("th", { scope: "col", class: "number", text: "Open alerts" }),
-            h("th", { scope: "col", text: "Access link" }))),
+            h("th", { scope: "col", text: "Plans" }), h("th", { scope: "col", text: "Access link" }))),
           h("tbody", {}, rows)))
       : notice("info", h("p", { text: "No clients yet. Add your first client below." })),
     newClientForm());
+  flagPlans(clients);
+}
+
+// Plans the client marked as hard (confidence under the practice's threshold), per client. The
+// caseload list does not carry plans, so each client's review is read (one request each, a few at
+// a time) with a `since` of now: it holds every assignment's plan and little else.
+const FLAG_LIMIT = 60;
+// Client ids are ULIDs; the API answers 404 for any other shape (chalicelib/http/framework.py
+// PATH_PARAMETERS), so an id of another shape is not asked about.
+const CLIENT_ID = /^[0-9A-Z]{26}$/;
+
+async function flagPlans(clients) {
+  const since = new Date().toISOString();
+  const queue = clients.filter((client) => CLIENT_ID.test(client.client_id)).slice(0, FLAG_LIMIT);
+  const cellOf = (clientId) => main.querySelector(`.plan-cell[data-client="${CSS.escape(clientId)}"]`);
+  const work = async () => {
+    while (queue.length) {
+      const client = queue.shift();
+      let review = null;
+      try {
+        review = await adminApi("GET", `/v1/clients/${encodeURIComponent(client.client_id)}/session-review?since=${encodeURIComponent(since)}`);
+      } catch {
+        review = null;
+      }
+      const cell = cellOf(client.client_id);
+      if (!cell) return; // the page has moved on
+      const flagged = (review?.assignments || []).filter((assignment) => assignment.status !== "cancelled" && assignment.plan?.needs_adjustment);
+      clear(cell, !review ? h("span", { class: "muted", text: "—" }) : flagged.length
+        ? flagged.map((assignment) => h("a", { class: "plan-flag-link",
+          href: `#/clients/${encodeURIComponent(client.client_id)}/assignments/${encodeURIComponent(assignment.assignment_id)}/plan`,
+          title: assignment.title }, `Plan needs adjusting: confidence ${assignment.plan.confidence ?? "—"}/10`,
+          h("span", { class: "visually-hidden", text: ` (${assignment.title})` })))
+        : h("span", { class: "muted", text: "None to adjust" }));
+    }
+  };
+  await Promise.all([work(), work(), work(), work()]);
+  for (const cell of main.querySelectorAll(".plan-cell")) {
+    if (cell.textContent === "…") clear(cell, h("span", { class: "muted", text: "—" }));
+  }
 }
 
 function newClientForm() {
-  const status = h("div", { role: "status", "aria-live": "polite" });
-  const name = h("input", { type: "text", id: "new-client-name", class: "control", maxlength: 100, autocomplete: "off", "aria-describedby": "new-client-name-help" });
+  const status = h("div", { class: "form-status" });
+  const name = h("input", { type: "text", id: "new-client-name", class: "control", maxlength: 100, autocomplete: "off" });
   const email = h("input", { type: "email", id: "new-client-email", class: "control", autocomplete: "off" });
-  const phone = h("input", { type: "tel", id: "new-client-phone", class: "control", autocomplete: "off", "aria-describedby": "new-client-phone-help" });
-  const zone = h("input", { type: "text", id: "new-client-timezone", class: "control", list: "timezones", value: browserTimeZone(), autocomplete: "off" });
-  const zones = h("datalist", { id: "timezones" }, timeZones().map((value) => h("option", { value })));
+  const phone = h("input", { type: "tel", id: "new-client-phone", class: "control", autocomplete: "off" });
+  const zone = timeZonePicker({ id: "new-client-timezone", value: browserTimeZone(), describedBy: "new-client-timezone-help" });
   const time = h("input", { type: "time", id: "new-client-reminder-time", class: "control control-short", value: "18:00" });
   const byEmail = h("input", { type: "checkbox", id: "new-client-by-email", checked: true });
   const bySms = h("input", { type: "checkbox", id: "new-client-by-sms" });
@@ -120,33 +173,39 @@ function newClientForm() {
     h("h2", { id: "new-client-title", text: "Add a client" }),
     status,
     h("div", { class: "form-row" },
-      h("div", { class: "field", dataset: { field: "display_name" } }, h("label", { class: "field-label", for: name.id, text: "Name the client goes by" }),
-        h("p", { class: "field-help", id: "new-client-name-help", text: "Shown to the client. A first name is enough." }), name),
-      h("div", { class: "field", dataset: { field: "timezone" } }, h("label", { class: "field-label", for: zone.id, text: "Client's time zone" }), zone, zones)),
+      field("display_name", "Name the client goes by", name, { help: "Shown to the client. A first name is enough." }),
+      h("div", { class: "field", dataset: { field: "timezone", label: "Client's time zone" } },
+        h("label", { class: "field-label", for: zone.input.id, text: "Client's time zone" }),
+        h("p", { class: "field-help", id: "new-client-timezone-help", text: "Starts from this computer's zone. Type a city to search." }),
+        h("p", { class: "field-error", id: "new-client-timezone-error", hidden: true }),
+        zone.element)),
     h("div", { class: "form-row" },
-      h("div", { class: "field", dataset: { field: "email" } }, h("label", { class: "field-label", for: email.id }, "Email ", h("span", { class: "required-tag", text: "(optional)" })), email),
-      h("div", { class: "field", dataset: { field: "phone" } }, h("label", { class: "field-label", for: phone.id }, "Mobile number ", h("span", { class: "required-tag", text: "(optional)" })),
-        h("p", { class: "field-help", id: "new-client-phone-help", text: "With country code, e.g. +44 7700 900123." }), phone)),
+      field("email", "Email", email, { optional: true }),
+      field("phone", "Mobile number", phone, { optional: true, help: "With country code, e.g. +44 7911 123456." })),
     h("div", { class: "form-row" },
-      h("div", { class: "field", dataset: { field: "reminder_time" } }, h("label", { class: "field-label", for: time.id, text: "Usual reminder time" }), time),
-      h("fieldset", { class: "field", dataset: { field: "reminder_channels" } }, h("legend", { class: "field-label", text: "Remind by" }),
+      field("reminder_time", "Usual reminder time", time),
+      h("fieldset", { class: "field", dataset: { field: "reminder_channels", label: "Remind by" } }, h("legend", { class: "field-label", text: "Remind by" }),
+        h("p", { class: "field-error", id: "new-client-channels-error", hidden: true }),
         h("div", { class: "choices" },
           h("div", { class: "choice" }, byEmail, h("label", { for: byEmail.id, text: "Email" })),
           h("div", { class: "choice" }, bySms, h("label", { for: bySms.id, text: "Text message" }))))),
     h("div", { class: "actions" }, button));
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    if (!name.value.trim()) {
-      clear(status, notice("error", h("p", { text: "Enter the client's name." })));
-      focusElement(name);
+    const mobile = phoneNumber(phone.value);
+    const problems = [];
+    if (!name.value.trim()) problems.push({ field: "display_name", message: "Enter the client's name." });
+    if (mobile.problem) problems.push({ field: "phone", message: mobile.problem });
+    if (problems.length) {
+      showProblems(form, status, problems);
       return;
     }
     const channels = [byEmail.checked && email.value.trim() ? "email" : null, bySms.checked && phone.value.trim() ? "sms" : null].filter(Boolean);
     button.disabled = true;
     try {
       const client = await adminApi("POST", "/v1/clients", { body: {
-        display_name: name.value.trim(), email: email.value.trim() || null, phone: phone.value.replace(/\s+/g, "") || null,
-        timezone: zone.value.trim(), reminder_time: time.value || "18:00", reminder_channels: channels,
+        display_name: name.value.trim(), email: email.value.trim() || null, phone: mobile.value,
+        timezone: zone.value, reminder_time: time.value || "18:00", reminder_channels: channels,
       } });
       announce(`${client.display_name} added.`);
       window.location.hash = `#/clients/${encodeURIComponent(client.client_id)}`;
@@ -234,7 +293,49 @@ async function showClinicians(who) {
           h("th", { scope: "row", text: clinician.display_name }), h("td", { text: clinician.email }),
           h("td", { text: clinician.role }), h("td", { text: clinician.status }),
           h("td", {}, clinician.clinician_id === who.clinician_id ? null : offboardButton(clinician, who, status))))))),
-    form);
+    form,
+    await practiceSettings());
+}
+
+// Practice settings (owners and admins): when a client's confidence in their plan is low enough
+// to ask what would make it easier and flag the plan for adjusting.
+async function practiceSettings() {
+  let practice;
+  try {
+    practice = await adminApi("GET", "/v1/practice");
+  } catch (error) {
+    return h("section", { class: "card", "aria-labelledby": "practice-title" },
+      h("h2", { id: "practice-title", text: "Practice settings" }), notice("error", h("p", { text: describeError(error) })));
+  }
+  const status = h("div", { class: "form-status" });
+  const threshold = h("input", { type: "number", id: "practice-threshold", class: "control control-short", min: 1, max: 10, step: 1,
+    inputmode: "numeric", value: practice.plan_confidence_threshold });
+  const button = h("button", { type: "submit", class: "button", text: "Save settings" });
+  const form = h("form", { class: "card", novalidate: true, "aria-labelledby": "practice-title" },
+    h("h2", { id: "practice-title", text: "Practice settings" }),
+    status,
+    field("plan_confidence_threshold", "Plan confidence threshold", threshold, {
+      help: "When a client rates their confidence below this (out of 10), they are asked kindly what would make it easier, and the plan is flagged for you to adjust. Usually 7." }),
+    h("div", { class: "actions" }, button));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const value = Number(threshold.value);
+    if (!Number.isInteger(value) || value < 1 || value > 10) {
+      showProblems(form, status, [{ field: "plan_confidence_threshold", message: "Choose a whole number from 1 to 10." }]);
+      return;
+    }
+    button.disabled = true;
+    try {
+      const saved = await adminApi("PATCH", "/v1/practice", { body: { plan_confidence_threshold: value } });
+      clear(status, notice("success", h("p", { text: `Saved. Plans are flagged when confidence is below ${saved.plan_confidence_threshold} out of 10.` })));
+      focusElement(status.firstElementChild);
+    } catch (error) {
+      fieldErrors(form, status, error);
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return form;
 }
 
 // Offboarding: the API refuses (409) while the clinician still has clients and names them,

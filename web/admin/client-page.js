@@ -1,5 +1,6 @@
-// One client: details, access link, alerts, progress, assignments with their submissions
-// and reviews, and assigning new homework from the library.
+// One client: details, access link, alerts, progress, assignments with their plans, submissions
+// and reviews. Links lead to the session review, editing the client's details, assigning homework
+// (web/admin/assign.js) and editing an assignment and its plan (web/admin/edit-assignment.js).
 
 import { h, clear, focusElement, formatDateTime, formatDate, percent, notice, announce } from "../shared/dom.js";
 import { describeError } from "../shared/api.js";
@@ -7,7 +8,9 @@ import { renderAnswers } from "../shared/form.js";
 import { adminApi } from "./auth.js";
 import { alertCard, refreshAlertCount } from "./alerts.js";
 import { progressChart } from "./chart.js";
-import { assignForm } from "./assign.js";
+import { describeSchedule, describeReminders } from "./assign.js";
+import { takeFlash } from "./forms.js";
+import { adjustmentNotice, planSummary, planIsEmpty } from "./plan.js";
 
 const templateCache = new Map();
 
@@ -20,8 +23,13 @@ export async function getTemplate(templateId, version) {
   return templateCache.get(key);
 }
 
+function clientPath(clientId, ...rest) {
+  return `#/clients/${[clientId, ...rest].map((part) => encodeURIComponent(part)).join("/")}`;
+}
+
 export async function showClient(main, clientId) {
   clear(main, h("h1", { text: "Client" }), h("p", { class: "loading", text: "Loading" }));
+  const flash = takeFlash();
   const [client, assignments, progress, alerts] = await Promise.all([
     adminApi("GET", `/v1/clients/${encodeURIComponent(clientId)}`),
     adminApi("GET", `/v1/clients/${encodeURIComponent(clientId)}/assignments`),
@@ -35,16 +43,32 @@ export async function showClient(main, clientId) {
   for (const alert of openAlerts) {
     alertsSection.append(alertCard(alert, null, () => { refreshAlertCount(); reload(); }));
   }
+  const plans = await plansOf(assignments.items);
+  const flags = assignments.items.map((assignment, index) => [assignment, plans[index]])
+    .filter(([assignment, plan]) => assignment.status !== "cancelled" && plan?.needs_adjustment)
+    .map(([assignment, plan]) => adjustmentNotice(plan, { title: assignment.title,
+      link: h("a", { href: clientPath(clientId, "assignments", assignment.assignment_id, "plan"), text: `Adjust the plan for ${assignment.title}` }) }));
 
   clear(main,
     h("p", {}, h("a", { href: "#/clients", text: "← Caseload" })),
-    h("h1", { text: client.display_name }),
+    h("div", { class: "page-head" },
+      h("h1", { text: client.display_name }),
+      h("div", { class: "head-actions" },
+        h("a", { class: "button", href: clientPath(clientId, "review"), text: "Prepare for session" }),
+        h("a", { class: "button button-secondary", href: clientPath(clientId, "assign"), text: "Assign homework" }))),
+    flash,
+    flags,
     openAlerts.length ? alertsSection : null,
     h("div", { class: "grid-2" }, detailsCard(client), accessLinkCard(client)),
     progressSection(progress),
-    await assignmentsSection(assignments.items, reload),
-    exportCard(client),
-    assignForm(client, () => reload()));
+    await assignmentsSection(client, assignments.items, plans, reload),
+    exportCard(client));
+}
+
+/** Each assignment's plan (null where it could not be read; the page still shows the rest). */
+async function plansOf(assignments) {
+  return Promise.all(assignments.map((assignment) => (assignment.status === "cancelled" ? null
+    : adminApi("GET", `/v1/assignments/${encodeURIComponent(assignment.assignment_id)}/plan`).catch(() => null))));
 }
 
 // Export the client's homework: the API stores the file and answers with a short-lived link.
@@ -88,7 +112,9 @@ function detailsCard(client) {
     ["Client since", formatDate(client.created_at.slice(0, 10))],
   ];
   return h("section", { class: "card", "aria-labelledby": "details-title" },
-    h("h2", { id: "details-title", text: "Details" }),
+    h("div", { class: "card-head" },
+      h("h2", { id: "details-title", text: "Details" }),
+      h("a", { href: clientPath(client.client_id, "edit"), text: "Edit details" })),
     h("dl", { class: "details-list" }, rows.map(([term, value]) => [h("dt", { text: term }), h("dd", { text: value })])));
 }
 
@@ -198,18 +224,10 @@ function progressSection(progress) {
           h("td", { class: "number", text: row.client_rating_average ?? "—" })))))) : null);
 }
 
-const RECURRENCE_TEXT = { once: "Once", daily: "Every day", weekly: "Weekly", every_n_days: "Every few days" };
-
-function describeRecurrence(assignment) {
-  const recurrence = assignment.recurrence;
-  let text = RECURRENCE_TEXT[recurrence.frequency] || recurrence.frequency;
-  if (recurrence.frequency === "weekly" && recurrence.weekdays?.length) text = `Weekly on ${recurrence.weekdays.join(", ")}`;
-  if (recurrence.frequency === "every_n_days") text = `Every ${recurrence.interval} days`;
-  return `${text}, due ${assignment.due_time}`;
-}
-
-async function assignmentsSection(assignments, reload) {
-  const section = h("section", { "aria-labelledby": "assignments-title" }, h("h2", { id: "assignments-title", text: "Homework" }));
+async function assignmentsSection(client, assignments, plans, reload) {
+  const section = h("section", { "aria-labelledby": "assignments-title" },
+    h("div", { class: "page-head" }, h("h2", { id: "assignments-title", text: "Homework" }),
+      h("a", { href: clientPath(client.client_id, "assign"), text: "Assign homework" })));
   if (!assignments.length) {
     section.append(h("p", { class: "muted", text: "Nothing assigned yet." }));
     return section;
@@ -218,21 +236,36 @@ async function assignmentsSection(assignments, reload) {
     adminApi("GET", `/v1/assignments/${encodeURIComponent(assignment.assignment_id)}/submissions?limit=20`)));
   assignments.forEach((assignment, index) => {
     const submissions = submissionLists[index].items;
+    const plan = plans[index];
     const statusButtons = assignmentStatusButtons(assignment, reload);
+    const editLink = assignment.status === "cancelled" ? null
+      : h("a", { href: clientPath(client.client_id, "assignments", assignment.assignment_id) },
+        "Edit homework and plan", h("span", { class: "visually-hidden", text: `: ${assignment.title}` }));
     section.append(h("article", { class: "card", "aria-labelledby": `assignment-${index}` },
-      h("h3", { id: `assignment-${index}`, text: assignment.title }),
+      h("div", { class: "card-head" }, h("h3", { id: `assignment-${index}`, text: assignment.title }), editLink),
       h("p", { class: "muted", text: [
-        describeRecurrence(assignment),
+        describeSchedule(assignment),
         assignment.reminders.enabled ? "reminders on" : "reminders off",
-        assignment.status !== "active" ? assignment.status : null,
+        assignment.status !== "active" ? { paused: "paused", cancelled: "ended" }[assignment.status] || assignment.status : null,
         assignment.next_due_at ? `next due ${formatDateTime(assignment.next_due_at)}` : null,
-      ].filter(Boolean).join(" · ") }),
+      ].filter(Boolean).join(" · "), title: describeReminders(assignment.reminders, client) }),
+      plan ? planBlock(plan, index) : null,
       statusButtons,
       submissions.length
         ? submissions.map((submission) => submissionView(submission))
         : h("p", { class: "muted", text: "No submissions yet." })));
   });
   return section;
+}
+
+function planBlock(plan, index) {
+  if (planIsEmpty(plan)) {
+    return h("p", { class: "plan-empty muted", text: "No plan yet: the client is asked to fill it in from their link." });
+  }
+  const confidence = plan.confidence === null || plan.confidence === undefined ? "confidence not set" : `confidence ${plan.confidence}/10`;
+  return h("details", { class: ["plan-block", plan.needs_adjustment ? "needs-adjustment" : ""] },
+    h("summary", {}, "The plan", h("span", { class: "plan-badge", text: plan.needs_adjustment ? ` · needs adjusting, ${confidence}` : ` · ${confidence}` })),
+    h("div", { id: `plan-${index}` }, planSummary(plan)));
 }
 
 function assignmentStatusButtons(assignment, reload) {
