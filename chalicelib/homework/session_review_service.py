@@ -41,13 +41,14 @@ def get(actor: Clinician, client_id: str, since: datetime | None) -> SessionRevi
     if since is not None:
         since = _utc(since)
         _not_future("since", since, now)
-    feed = review_feed.read(client_id, iso(since) if since else None)
+    if since is not None:
+        feed = review_feed.read(client_id, iso(since))
+    else:
+        feed, last = review_feed.read_since_last_review(client_id)
+        since = datetime.fromisoformat(last.replace("Z", "+00:00")) if last else None
     profile = next(iter(feed.get("profile") or []), None)
     if not profile or not actor.can_see_client(profile):
         raise NotFound("No such client.")
-    if since is None:
-        last = ((feed.get("stats") or [{}])[0]).get("session_reviewed_at")
-        since = datetime.fromisoformat(last.replace("Z", "+00:00")) if last else None
     return session_review.build(feed, since=since, until=now)
 
 

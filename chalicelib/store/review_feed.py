@@ -3,7 +3,7 @@
 Items that every review shows sort under "~KIND#id" (profile, summary, assignments, plans,
 open alerts); dated ones under "<iso time>#KIND#id" (submissions, notes, acknowledged alerts,
 earlier review marks). "~" sorts after every ISO time, so `gsi4sk >= since` is the whole
-review since `since`, and no condition at all is the whole feed.
+review since `since`.
 """
 from __future__ import annotations
 
@@ -12,21 +12,53 @@ from typing import Any
 from chalicelib.store import keys, table
 
 _KEY_FIELDS = {"pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "gsi3pk", "gsi3sk", "gsi4pk", "gsi4sk"}
+Feed = dict[str, list[dict[str, Any]]]
 
 
-def read(client_id: str, since_iso: str | None) -> dict[str, list[dict[str, Any]]]:
-    """The feed since `since_iso` (all of it when None), by KIND in lower case ("profile",
-    "stats", "assignment", "plan", "submission", "alert", "note", "sessionreview"), key
-    attributes removed, each kind in sort-key order.
+def _add(feed: Feed, item: dict[str, Any]) -> None:
+    kind = keys.review_feed_kind(item["gsi4sk"]).lower()
+    feed.setdefault(kind, []).append({k: v for k, v in item.items() if k not in _KEY_FIELDS})
 
-    One Query; a second page is read only when DynamoDB stops at 1 MB, which takes years of
-    daily homework since the last review.
+
+def read(client_id: str, since_iso: str, *, page_size: int | None = None) -> Feed:
+    """The feed since `since_iso`, by KIND in lower case ("profile", "stats", "assignment", "plan",
+    "submission", "alert", "note", "sessionreview"), key attributes removed.
+
+    One Query; a second page only when DynamoDB stops at 1 MB (years of daily homework).
     """
-    feed: dict[str, list[dict[str, Any]]] = {}
-    for item in table.query_all(keys.review_feed_index(client_id), index="gsi4", sk_from=since_iso):
-        kind = keys.review_feed_kind(item["gsi4sk"]).lower()
-        feed.setdefault(kind, []).append({k: v for k, v in item.items() if k not in _KEY_FIELDS})
+    feed: Feed = {}
+    for item in table.query_all(keys.review_feed_index(client_id), index="gsi4", sk_from=since_iso,
+                                page_size=page_size):
+        _add(feed, item)
     return feed
+
+
+def read_since_last_review(client_id: str, *, page_size: int | None = None) -> tuple[Feed, str | None]:
+    """The feed since the last review marked done (the summary's `session_reviewed_at`; all of it
+    when there is none), and that time.
+
+    Newest first: the "~" items (summary included) come before every dated one, then the dated
+    ones from the newest back, so reading stops at the first page that reaches back past the last
+    review; however long the client's history, that is one Query unless the review itself
+    passes 1 MB.
+    """
+    feed: Feed = {}
+    since: str | None = None
+    for page in table.query_pages(keys.review_feed_index(client_id), index="gsi4", forward=False,
+                                  page_size=page_size):
+        reached = False
+        for item in page:
+            sort = item["gsi4sk"]
+            if sort.startswith(keys.REVIEW_FEED_ALWAYS):
+                if keys.is_client_stats(item):
+                    since = item.get("session_reviewed_at")
+            elif since is not None and sort < since:
+                reached = True
+                break
+            _add(feed, item)
+        if reached:
+            break
+    return feed, since
 
 
 def session_review_put_action(mark: dict[str, Any]) -> dict[str, Any]:

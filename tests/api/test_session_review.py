@@ -168,8 +168,10 @@ def test_the_review_is_read_in_one_request_besides_authentication_and_the_audit_
     assert len(calls) - len(names) == 1, "authentication was not seen"
     assert names == ["Query", "PutItem"], calls
     query = next(params for name, params in calls if name == "Query")
-    # No `since` given: the whole feed, read from where the last review ended (the summary is in it).
+    # No `since` given: the feed newest first (the summary, which says where the last review ended, comes
+    # before every dated item), stopping at the last review.
     assert query["IndexName"] == "gsi4" and query["KeyConditionExpression"] == "#pk = :pk"
+    assert query["ScanIndexForward"] is False
     put = next(params for name, params in calls if name == "PutItem")
     assert put["Item"]["pk"]["S"].startswith("AUDIT#CLIENT#")
 
@@ -305,3 +307,27 @@ def test_marking_done_starts_the_next_review_there(week, review):
     assert following["submissions"] == [] and following["notes"] == [] and following["scores"] == []
     assert len(following["open_alerts"]) == 1, "an open alert is in every review until it is acknowledged"
     assert _by_id(following, ids["thought"])["plan"]["confidence"] == 4
+
+
+
+def test_a_long_history_before_the_last_review_is_not_read(week, review):
+    """Reading newest first stops at the first page that reaches back past the last review: with pages
+    of 4 items it reads the pages holding what the review shows, and never the history before it."""
+    import math
+
+    from chalicelib.store import review_feed
+
+    clinic, client, _, _ = week
+
+    def items(feed):
+        return sorted(json.dumps([kind, item], sort_keys=True) for kind, found in feed.items() for item in found)
+
+    with counted() as calls:
+        feed, since = review_feed.read_since_last_review(client, page_size=4)
+    assert since in ("2026-01-05T12:00:00Z", "2026-01-12T12:00:00Z")  # as marked, whatever ran before
+    assert items(feed) == items(review_feed.read(client, since)), "the same as reading forward from `since`"
+    wanted = len(items(feed))
+    assert len(calls) == math.ceil((wanted + 1) / 4), "the first item older than the review ends the read"
+    history = review_feed.read(client, "2026-01-01T00:00:00Z")
+    assert len(items(history)) > wanted and len(history["submission"]) == 6
+    assert all(s["submitted_at"] >= since for s in feed.get("submission", []))
