@@ -1,6 +1,7 @@
 // Reminder settings: when, how, quiet hours, time zone, and stopping reminders altogether.
 
-import { h, clear, notice, focusElement, timeZones } from "../shared/dom.js";
+import { h, clear, notice, focusElement, browserTimeZone } from "../shared/dom.js";
+import { timeZonePicker } from "../shared/tz-picker.js";
 import { ApiError, describeError } from "../shared/api.js";
 import { clientApi, showFieldErrors, clearFieldErrors } from "./session.js";
 
@@ -35,8 +36,8 @@ function render(main, me, message = null) {
     h("div", { class: "field", dataset: { path: "quiet_hours.end" } }, h("label", { class: "field-label", for: "quiet-end", text: "Until" }),
       h("p", { class: "field-error", hidden: true }), quietEnd));
   quietOn.addEventListener("change", () => { quietTimes.hidden = !quietOn.checked; });
-  const zone = h("select", { id: "timezone", class: "control" },
-    timeZones(me.timezone).map((name) => h("option", { value: name, text: name.replaceAll("_", " "), selected: name === me.timezone })));
+  // Searchable: type a city; it starts from the zone the client's reminders use now.
+  const zone = timeZonePicker({ id: "timezone", value: me.timezone, describedBy: "timezone-help timezone-error" });
   const saveButton = h("button", { type: "submit", class: "button", text: "Save reminder settings" });
 
   const form = h("form", { class: "card", novalidate: true, "aria-labelledby": "settings-title" },
@@ -54,7 +55,8 @@ function render(main, me, message = null) {
       h("div", { class: "choice" }, quietOn, h("label", { for: "quiet-on", text: "Don't send reminders during quiet hours" })),
       quietTimes),
     h("div", { class: "field", dataset: { path: "timezone" } }, h("label", { class: "field-label", for: "timezone", text: "Your time zone" }),
-      h("p", { class: "field-error", hidden: true }), zone),
+      h("p", { class: "field-help", id: "timezone-help", text: "Type the nearest city, such as London or Auckland." }),
+      h("p", { class: "field-error", id: "timezone-error", hidden: true }), zone.element, deviceZoneButton(zone, me.timezone)),
     h("div", { class: "actions" }, saveButton));
   time.setAttribute("aria-describedby", "reminder-time-help");
 
@@ -69,6 +71,12 @@ function render(main, me, message = null) {
     };
     clearFieldErrors(form);
     clear(status);
+    if (!body.timezone || !isTimeZone(body.timezone)) {
+      showFieldErrors(form, [{ field: "timezone", message: body.timezone
+        ? "We don't know that time zone. Type the nearest city and pick it from the list."
+        : "Choose your time zone: type the nearest city." }]);
+      return;
+    }
     if (!body.reminder_time) {
       showFieldErrors(form, [{ field: "reminder_time", message: "Choose a reminder time." }]);
       return;
@@ -117,5 +125,27 @@ async function save(main, body, button, status, successText, form = null) {
       clear(status, notice("error", h("p", { text: unplaced.length ? unplaced.join(" ") : describeError(error) })));
       focusElement(status.firstElementChild);
     }
+  }
+}
+
+/** When this device is in another zone than the reminders use, offer it in one tap. */
+function deviceZoneButton(zone, saved) {
+  const device = browserTimeZone();
+  if (!device || device === saved) return null;
+  const button = h("button", { type: "button", class: "link-button tz-device", text: `Use this device's time zone (${device.replaceAll("_", " ")})` });
+  button.addEventListener("click", () => {
+    zone.value = device;
+    button.hidden = true;
+    zone.input.focus();
+  });
+  return button;
+}
+
+function isTimeZone(name) {
+  try {
+    new Intl.DateTimeFormat(undefined, { timeZone: name }).format(0);
+    return true;
+  } catch {
+    return false;
   }
 }
