@@ -307,4 +307,22 @@ def test_the_client_works_with_their_plan(stack: dict[str, Any], new_context: An
     notes = data["client"].call("GET", "/v1/client/session-notes")["items"]
     assert [note["text"] for note in notes] == [NOTE]
 
-    assert checks.steps == 14
+    # -- reminder settings: the searchable time-zone picker, problems next to the field ---------
+    phone.get_by_role("link", name="Reminders").click()
+    zone = phone.get_by_role("combobox", name="Your time zone")
+    expect(zone).to_have_value(re.compile(r"^Etc/GMT"))  # the zone the reminders use now
+    zone.fill("Nowhere in particular")
+    phone.get_by_role("button", name="Save reminder settings").click()
+    expect(phone.locator('[data-path="timezone"] .field-error')).to_have_text(
+        "We don't know that time zone. Type the nearest city and pick it from the list.")
+    expect(zone).to_be_focused()
+    zone.fill("auckl")
+    phone.keyboard.press("ArrowDown")
+    expect(phone.get_by_role("option", name="Pacific/Auckland")).to_be_visible()
+    snapshot(phone, checks, "client-settings-timezone-phone")
+    phone.keyboard.press("Enter")
+    phone.get_by_role("button", name="Save reminder settings").click()
+    expect(phone.locator(".notice-success")).to_contain_text("Saved")
+    assert data["client"].call("GET", "/v1/client/me")["timezone"] == "Pacific/Auckland"
+
+    assert checks.steps == 15
