@@ -2,15 +2,16 @@
 timezone. Clinicians create and change them; pausing and cancelling keep history."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from chalicelib.clients import service as clients
 from chalicelib.errors import Conflict, FieldErrors, NotFound
 from chalicelib.fields import iso, new_id, utc_now
 from chalicelib.homework import schedule as rules
-from chalicelib.homework import template_service
+from chalicelib.homework import plan_service, template_service
 from chalicelib.homework.models import AssignmentCreate, AssignmentUpdate, AssignmentView, OccurrenceView
+from chalicelib.homework.recurrence import Recurrence
 from chalicelib.identity.principals import Clinician
 from chalicelib.reminders import hooks as reminder_hooks
 from chalicelib.store import homework as store
@@ -45,6 +46,7 @@ def view(assignment: dict[str, Any], timezone_name: str, draft: dict[str, Any] |
                                            "template_title", "kind", "title", "instructions", "start_date",
                                            "due_date", "due_time", "recurrence", "reminders", "status",
                                            "status_history", "created_at", "updated_at", "version")},
+        change_history=assignment.get("change_history") or [],
         current=occurrence_view(current, rules.state_of(schedule, current, done, draft_occurrence, now), done)
         if current else None,
         next_due_at=iso(upcoming.due_at) if upcoming else None,
@@ -100,6 +102,8 @@ def create(actor: Clinician, client_id: str, body: AssignmentCreate) -> Assignme
         "updated_at": iso(now),
     }
     snapshot = {"template": template.model_dump(mode="json")}
+    # The plan drafted with the client is written with the assignment, or not at all.
+    plan_action = plan_service.create_action(assignment, body.plan, actor, iso(now))
 
     def attempt() -> AssignmentView:
         stats = _load_stats(client_id)
@@ -107,7 +111,8 @@ def create(actor: Clinician, client_id: str, body: AssignmentCreate) -> Assignme
         stats_action, _ = store.stats_put_action(profile, stats)
         action, written = store.assignment_put_action(assignment, None)
         table.transact([action, store.template_snapshot_put_action(client_id, ulid, snapshot), stats_action,
-                        reminder_hooks.reminder_put_action(assignment, profile, now)])
+                        reminder_hooks.reminder_put_action(assignment, profile, now),
+                        *([plan_action] if plan_action else [])])
         return view(store.strip(written), profile["timezone"], now=now)
 
     return retry_on_conflict(attempt, give_up=lambda: Conflict(
@@ -136,29 +141,100 @@ def list_for_client(actor: Clinician, client_id: str) -> list[AssignmentView]:
     return [view(store.strip(i), profile["timezone"], drafts.get(i["sk"]), now) for i in items if not keys.is_draft(i)]
 
 
+# What PATCH /v1/assignments/{id} records in `change_history` (with the value before).
+TRACKED_FIELDS = ("title", "instructions", "start_date", "due_date", "due_time", "recurrence", "reminders", "status")
+CHANGES_KEPT = 30
+_NOT_NULL = ("title", "instructions", "start_date", "due_time", "recurrence", "reminders", "status")
+
+
+def _first_due_passed(assignment: dict[str, Any], timezone_name: str, now: datetime) -> bool:
+    first = rules.Schedule.of(assignment, timezone_name).occurrences(limit=1)
+    return bool(first) and first[0].due_at <= now
+
+
+def _check_dates(before: dict[str, Any], after: dict[str, Any], changes: dict[str, Any], timezone_name: str,
+                 now: datetime) -> list[dict[str, str]]:
+    """Problems with the dates of `after`, by the field to change. The start date moves only
+    while nothing has fallen due or been done yet, and never into the past; a due date is for
+    one-off homework; neither the due date nor a series' end may come before the start."""
+    errors: list[dict[str, str]] = []
+
+    def refuse(field: str, message: str, type_: str) -> None:
+        if not any(e["field"] == field for e in errors):  # one problem per field: the first to fix
+            errors.append({"field": field, "message": message, "type": type_})
+
+    today = rules.local_today(timezone_name, now)
+    once = Recurrence.model_validate(after["recurrence"]).frequency == "once"
+    if changes.get("start_date") not in (None, before["start_date"]):
+        if before.get("occurrences") or _first_due_passed(before, timezone_name, now):
+            refuse("start_date", "This homework has already started, so its start date cannot change.", "started")
+        elif date.fromisoformat(changes["start_date"]) < today:
+            refuse("start_date", "Choose today or a later date.", "date_in_past")
+    if changes.get("due_date") not in (None, before.get("due_date")):
+        if not once:
+            refuse("due_date", "A due date applies to one-off homework; repeating homework is due each time.",
+                   "due_date_not_allowed")
+        elif date.fromisoformat(changes["due_date"]) < today:
+            refuse("due_date", "Choose today or a later date.", "date_in_past")
+    if not once and "due_date" not in changes:
+        after["due_date"] = None  # now repeating: each occurrence is due on its own date
+    if once and after.get("due_date") and after["due_date"] < after["start_date"]:
+        refuse("due_date" if "due_date" in changes else "start_date", "The due date is before the start date.",
+               "due_before_start")
+    until = (after.get("recurrence") or {}).get("until")
+    if until and until < after["start_date"]:
+        refuse("recurrence.until" if "recurrence" in changes else "start_date",
+               "The last date is before the start date.", "until_before_start")
+    return errors
+
+
+def change_entry(before: dict[str, Any], after: dict[str, Any], actor: Clinician, at: str) -> dict[str, Any] | None:
+    """The `change_history` entry for an edit: which tracked fields changed and their values
+    before, or None when none did."""
+    fields = [f for f in TRACKED_FIELDS if before.get(f) != after.get(f)]
+    if not fields:
+        return None
+    return {"at": at, "by": actor.sub, "by_name": actor.display_name or None, "fields": fields,
+            "before": {f: before.get(f) for f in fields}}
+
+
 def update(actor: Clinician, assignment_id: str, body: AssignmentUpdate) -> AssignmentView:
-    changes = body.model_dump(mode="json", exclude_unset=True, exclude={"version"})
-    for field in ("title", "instructions", "due_time", "recurrence", "reminders", "status"):
-        if field in changes and changes[field] is None:
-            raise FieldErrors.one(field, "cannot be null")
+    # The fields sent, each whole (a schedule or reminder settings as complete as at creation).
+    changes = body.model_dump(mode="json", include=body.model_fields_set - {"version"})
+    empty = [field for field in _NOT_NULL if field in changes and changes[field] is None]
+    if empty:
+        raise FieldErrors([{"field": field, "message": "This cannot be left empty.", "type": "missing"}
+                           for field in empty])
 
     def attempt() -> AssignmentView:
         profile, assignment = _get(actor, assignment_id)
         if body.version is not None and body.version != assignment["version"]:
             raise _changed()
-        now = iso(utc_now())
+        moment = utc_now()
+        now = iso(moment)
         updated = {**assignment, **changes, "updated_at": now}
+        problems = _check_dates(assignment, updated, changes, profile["timezone"], moment)
+        if problems:
+            raise FieldErrors(problems)
+        cancelling = False
         if "status" in changes and changes["status"] != assignment["status"]:
             if assignment["status"] == "cancelled":
-                raise FieldErrors.one("status", "a cancelled assignment cannot be restarted; assign it again")
+                raise FieldErrors.one("status", "A cancelled assignment cannot be restarted; assign it again.",
+                                      "cancelled")
             updated["status_history"] = [*assignment["status_history"],
                                          {"status": changes["status"], "at": now, "by": actor.sub}]
+            cancelling = changes["status"] == "cancelled"
+        entry = change_entry(assignment, updated, actor, now)
+        if entry:
+            updated["change_history"] = [*(assignment.get("change_history") or []), entry][-CHANGES_KEPT:]
         ulid = parse_assignment_id(assignment_id)[1]
         stats = _load_stats(assignment["client_id"])
         stats = {**stats, "assignments": {**stats.get("assignments", {}), ulid: schedule_summary(updated)}}
         stats_action, _ = store.stats_put_action(profile, stats)
         action, written = store.assignment_put_action(updated, assignment["version"])
-        table.transact([action, stats_action, reminder_hooks.reminder_put_action(updated, profile, utc_now())])
+        actions = [action, stats_action, reminder_hooks.reminder_put_action(updated, profile, utc_now())]
+        plan_action = plan_service.cancel_action(updated, now) if cancelling else None
+        table.transact([*actions, *([plan_action] if plan_action else [])])
         return view(store.strip(written), profile["timezone"])
 
     return retry_on_conflict(attempt, retry=body.version is None, give_up=_changed if body.version is not None

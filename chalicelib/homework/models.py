@@ -9,6 +9,7 @@ from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from chalicelib.clients.models import Channel
 from chalicelib.fields import Flag, LocalTime, RequestModel, ResponseModel
+from chalicelib.homework.plan_models import PlanDraft
 from chalicelib.homework.recurrence import Recurrence
 from chalicelib.homework.templates import TemplateContent
 
@@ -103,7 +104,12 @@ class AssignmentCreate(RequestModel):
         "instructions": "When you notice your mood drop, pause and fill this in.",
         "start_date": "2026-12-01", "due_time": "21:00",
         "recurrence": {"frequency": "daily", "count": 14},
-        "reminders": {"enabled": True, "follow_up_after_hours": 2}}]})
+        "reminders": {"enabled": True, "follow_up_after_hours": 2},
+        "plan": {"rationale": "Catching the thought is the first step to questioning it.",
+                 "when_where": "After dinner, at the kitchen table, on weekdays",
+                 "first_step": "Save the link on my phone's home screen tonight",
+                 "obstacles": [{"obstacle": "Too tired after work", "response": "Write just the situation"}],
+                 "confidence": 6}}]})
 
     template_id: str = Field(min_length=1, max_length=80)
     template_version: int | None = Field(default=None, ge=1)
@@ -114,6 +120,8 @@ class AssignmentCreate(RequestModel):
     due_time: LocalTime = "20:00"
     recurrence: Recurrence = Field(default_factory=lambda: Recurrence(frequency="once"))
     reminders: ReminderSettings = Field(default_factory=ReminderSettings)
+    plan: PlanDraft | None = Field(default=None, description="The plan drafted with the client (the client can "
+                                                             "finish it); without one the plan starts blank.")
 
     @model_validator(mode="after")
     def _dates(self) -> AssignmentCreate:
@@ -126,16 +134,22 @@ class AssignmentCreate(RequestModel):
 
 
 class AssignmentUpdate(RequestModel):
+    """Change an assignment already made; what changed, and what it was before, is kept in
+    its `change_history`."""
+
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "title": "Thought record after difficult moments", "status": "paused", "version": 1}]})
 
     title: str | None = Field(default=None, min_length=1, max_length=200)
     instructions: str | None = Field(default=None, max_length=5_000)
+    start_date: date | None = Field(default=None, description="Only before the homework has started, and not in "
+                                                              "the past.")
+    due_date: date | None = Field(default=None, description="One-off homework only (null: due on its start date).")
     due_time: LocalTime | None = None
     recurrence: Recurrence | None = None
     reminders: ReminderSettings | None = None
     status: AssignmentStatus | None = None
-    version: int | None = Field(default=None, ge=1)
+    version: int | None = Field(default=None, ge=1, le=1_000_000)
 
 
 class OccurrenceView(ResponseModel):
@@ -162,6 +176,9 @@ class AssignmentView(ResponseModel):
     reminders: dict[str, Any]
     status: AssignmentStatus
     status_history: list[dict[str, Any]]
+    change_history: list[dict[str, Any]] = Field(
+        default_factory=list, description="Changes made after it was assigned, oldest first (the last 30): "
+                                          "{at, by, by_name, fields, before: {field: value before}}.")
     created_at: str
     updated_at: str
     version: int

@@ -60,6 +60,39 @@ def create_practice_with_owner(name: str, owner_email: str, owner_name: str) -> 
     return practice, owner, temporary
 
 
+# -- the practice's own settings ---------------------------------------------------------------
+
+def practice_settings(actor: Clinician, *, consistent: bool = False) -> dict[str, Any]:
+    """{practice_id, name, plan_confidence_threshold} of the actor's practice (any clinician)."""
+    from chalicelib.homework.plans import threshold_of
+
+    practice = practice_store.get_practice(actor.practice_id, consistent=consistent)
+    if practice is None:
+        raise NotFound("No such practice.")
+    return {"practice_id": actor.practice_id, "name": practice.get("name", ""),
+            "plan_confidence_threshold": threshold_of(practice)}
+
+
+def update_settings(actor: Clinician, changes: dict[str, Any]) -> dict[str, Any]:
+    """Change the practice's name or plan confidence threshold (1-10): owners and admins only."""
+    from chalicelib.errors import FieldErrors
+    from chalicelib.store.table import ConditionFailed
+
+    if not actor.manages_practice:
+        raise Forbidden("Only owners and admins can change the practice's settings.")
+    empty = [name for name, value in changes.items() if value is None]
+    if empty:
+        raise FieldErrors([{"field": name, "type": "missing", "message": "This cannot be left empty."}
+                           for name in empty])
+    if changes:
+        try:
+            practice_store.update_practice(actor.practice_id, {**changes, "updated_at": iso(utc_now()),
+                                                               "updated_by": actor.sub})
+        except ConditionFailed:
+            raise NotFound("No such practice.") from None
+    return practice_settings(actor, consistent=True)
+
+
 def list_members(practice_id: str, *, limit: int, next_token: str | None):
     return practice_store.list_members(practice_id, limit=limit, next_token=next_token)
 

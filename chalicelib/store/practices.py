@@ -12,8 +12,14 @@ def put_practice(practice_id: str, attributes: dict[str, Any]) -> dict[str, Any]
     return item
 
 
-def get_practice(practice_id: str) -> dict[str, Any] | None:
-    return table.get(keys.practice(practice_id).as_dict())
+def get_practice(practice_id: str, *, consistent: bool = False) -> dict[str, Any] | None:
+    return table.get(keys.practice(practice_id).as_dict(), consistent=consistent)
+
+
+def update_practice(practice_id: str, changes: dict[str, Any]) -> dict[str, Any]:
+    """Set attributes of an existing practice; the practice as written (ConditionFailed if none)."""
+    return table.update(keys.practice(practice_id).as_dict(), set=changes, condition="attribute_exists(pk)",
+                        return_item=True)
 
 
 def put_membership(sub: str, practice_id: str, attributes: dict[str, Any]) -> dict[str, Any]:
