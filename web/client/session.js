@@ -58,6 +58,10 @@ export function showFieldErrors(root, problemErrors, { renumber = (path) => path
     }
     field.classList.add("has-error");
     for (const control of field.querySelectorAll("input, textarea, select")) control.setAttribute("aria-invalid", "true");
+    // Once the person changes the answer, the message has done its job.
+    const settle = () => clearFieldErrors(field);
+    field.addEventListener("input", settle, { once: true });
+    field.addEventListener("change", settle, { once: true });
     first ??= field.querySelector("input:not([type=hidden]), textarea, select");
   }
   if (first) first.focus();
@@ -65,6 +69,7 @@ export function showFieldErrors(root, problemErrors, { renumber = (path) => path
 }
 
 export function clearFieldErrors(root) {
+  root.classList?.remove("has-error");
   for (const field of root.querySelectorAll(".has-error")) field.classList.remove("has-error");
   for (const slot of root.querySelectorAll(".field-error")) { slot.textContent = ""; slot.hidden = true; }
   for (const control of root.querySelectorAll("[aria-invalid]")) control.removeAttribute("aria-invalid");
