@@ -280,6 +280,7 @@ def test_clinician_session_workflow(stack: dict[str, Any], new_context: Any, che
     page.get_by_role("link", name="Caseload", exact=True).click()
     row = page.locator("tr", has=page.get_by_role("link", name=CLIENT_NAME))
     expect(row.locator(".plan-flag-link")).to_contain_text("Plan needs adjusting: confidence 4/10")
+    expect(row).to_contain_text(WHAT_WOULD_HELP)
     step(page, checks, "admin-caseload-plan-flag")
     row.get_by_role("link", name=CLIENT_NAME).click()
 

@@ -145,11 +145,16 @@ async function flagPlans(clients) {
       const cell = cellOf(client.client_id);
       if (!cell) return; // the page has moved on
       const flagged = (review?.assignments || []).filter((assignment) => assignment.status !== "cancelled" && assignment.plan?.needs_adjustment);
+      // The review leaves out the client's own words on what would help: read those plans.
+      const plans = await Promise.all(flagged.map((assignment) =>
+        adminApi("GET", `/v1/assignments/${encodeURIComponent(assignment.assignment_id)}/plan`).catch(() => null)));
       clear(cell, !review ? h("span", { class: "muted", text: "—" }) : flagged.length
-        ? flagged.map((assignment) => h("a", { class: "plan-flag-link",
-          href: `#/clients/${encodeURIComponent(client.client_id)}/assignments/${encodeURIComponent(assignment.assignment_id)}/plan`,
-          title: assignment.title }, `Plan needs adjusting: confidence ${assignment.plan.confidence ?? "—"}/10`,
-          h("span", { class: "visually-hidden", text: ` (${assignment.title})` })))
+        ? flagged.map((assignment, index) => h("div", { class: "plan-flag-entry" },
+          h("a", { class: "plan-flag-link",
+            href: `#/clients/${encodeURIComponent(client.client_id)}/assignments/${encodeURIComponent(assignment.assignment_id)}/plan` },
+          `Plan needs adjusting: confidence ${assignment.plan.confidence ?? "—"}/10`,
+          h("span", { class: "visually-hidden", text: ` (${assignment.title})` })),
+          plans[index]?.what_would_help ? h("q", { class: "plan-flag-words", text: plans[index].what_would_help }) : null))
         : h("span", { class: "muted", text: "None to adjust" }));
     }
   };

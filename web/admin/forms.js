@@ -153,7 +153,7 @@ export function showProblems(form, status, problems, { reveal = () => {}, aliase
   }
   for (const message of loose) lines.push(h("li", { text: message }));
   const count = byField.size + loose.length;
-  const heading = title || (count === 1 ? "Please check this before saving" : `Please check these ${count} things before saving`);
+  const heading = title || (count === 1 ? "Please check this" : `Please check these ${count} things`);
   clear(status, h("div", { class: "error-summary", role: "alert", tabindex: "-1" },
     h("h2", { class: "error-summary-title", text: heading }),
     h("ul", {}, lines)));

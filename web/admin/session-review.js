@@ -53,6 +53,7 @@ function sinceOptions(review, chosen) {
   if (review.last_reviewed_at) options.push(["last", `Since the last review (${when(review.last_reviewed_at)})`, null]);
   else options.push(["last", "Everything so far (no review marked yet)", null]);
   for (const days of [7, 14, 28]) options.push([`${days}`, `The last ${days} days`, new Date(now - days * DAY).toISOString()]);
+  if (review.last_reviewed_at) options.push(["all", "Everything so far", "2000-01-01T00:00:00.000Z"]);
   options.push(["date", "Since a date…", null]);
   const select = h("select", { id: "review-since", class: "control control-short" },
     options.map(([value, text]) => h("option", { value, text, selected: value === chosen })));
