@@ -348,7 +348,7 @@ function historyDetails(plan) {
   return h("details", { class: "plan-history" },
     h("summary", { text: `Changes to this plan (${history.length})` }),
     h("ul", { class: "plan-history-list" }, history.map((entry) => {
-      const who = entry.by_role === "client" ? "you" : "your clinician";
+      const who = entry.by_role === "client" ? "you" : entry.by_name ? `your clinician (${entry.by_name})` : "your clinician";
       const changed = Object.keys(entry.changes || {}).map((field) => (field === "confidence" && entry.changes.confidence !== null
         ? `how sure (${entry.changes.confidence} out of 10)` : FIELD_WORDS[field] || null)).filter(Boolean);
       return h("li", {},
