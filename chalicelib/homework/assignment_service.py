@@ -115,8 +115,12 @@ def create(actor: Clinician, client_id: str, body: AssignmentCreate) -> Assignme
                         *([plan_action] if plan_action else [])])
         return view(store.strip(written), profile["timezone"], now=now)
 
-    return retry_on_conflict(attempt, give_up=lambda: Conflict(
+    created = retry_on_conflict(attempt, give_up=lambda: Conflict(
         "The client's homework is being changed by someone else; try again."))
+    from chalicelib.notifications import client_notices  # the client hears of it by their own channels
+
+    client_notices.new_homework(profile, assignment, now)  # a failed send never fails the request
+    return created
 
 
 def _get(actor: Clinician, assignment_id: str) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -3,12 +3,16 @@ reviews, alerts and progress."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from chalicelib.clients.models import Channel
 from chalicelib.fields import Flag, LocalTime, RequestModel, ResponseModel
+from chalicelib.homework.barriers import CODES as BARRIER_CODES
+from chalicelib.homework.barriers import LABELS as BARRIER_LABELS
+from chalicelib.homework.barriers import OTHER_MAX_LENGTH, BarrierCode
 from chalicelib.homework.plan_models import PlanDraft
 from chalicelib.homework.recurrence import Recurrence
 from chalicelib.homework.templates import TemplateContent
@@ -202,6 +206,9 @@ class ClientAssignmentSummary(ResponseModel):
     current: OccurrenceView | None = None
     next_due_at: str | None = None
     has_draft: bool = False
+    ask_barriers_for: str | None = Field(
+        default=None, description="The occurrence (latest missed in the last 7 days, not yet answered) to ask "
+                                  "what got in the way; null when there is nothing to ask.")
 
 
 class ClientAssignmentList(ResponseModel):
@@ -224,6 +231,10 @@ class ClientAssignmentDetail(ResponseModel):
     current: OccurrenceView | None = None
     next_due_at: str | None = None
     draft: DraftView | None = None
+    plan: dict[str, Any] | None = Field(default=None, description="The homework plan (as GET .../plan answers).")
+    ask_barriers_for: str | None = Field(
+        default=None, description="The occurrence (latest missed in the last 7 days, not yet answered) to ask "
+                                  "what got in the way; null when there is nothing to ask.")
 
 
 class DraftSave(RequestModel):
@@ -235,10 +246,16 @@ class DraftSave(RequestModel):
     version: int | None = Field(default=None, ge=1, description="The draft version you have; omit for a new draft.")
 
 
+BarrierList = Annotated[list[BarrierCode], Field(max_length=len(BARRIER_CODES), description=(
+    "What got in the way: " + ", ".join(f"`{c}` ({w})" for c, w in BARRIER_LABELS.items()) + "."))]
+OtherBarrier = Annotated[str | None, Field(default=None, max_length=OTHER_MAX_LENGTH,
+                                           description="What else got in the way, in the client's words.")]
+
+
 class SubmissionCreate(RequestModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "answers": {"situation": "Meeting at work"}, "rating": 4, "completion": "partial",
-        "obstacles": "Ran out of time in the evening."}]})
+        "obstacles": "Ran out of time in the evening.", "barriers": ["no_time"]}]})
 
     occurrence_id: str | None = Field(default=None, max_length=10)
     answers: dict[str, Any]
@@ -246,13 +263,59 @@ class SubmissionCreate(RequestModel):
     rating: int | None = Field(default=None, ge=1, le=5, description="How it went, from the client's side.")
     obstacles: str | None = Field(default=None, max_length=2_000, description="What got in the way.")
     note_for_session: str | None = Field(default=None, max_length=2_000)
+    barriers: BarrierList | None = None
+    other: OtherBarrier = None
+
+    @field_validator("barriers", "other")
+    @classmethod
+    def _only_when_partial(cls, value: Any, info: ValidationInfo) -> Any:
+        if value and info.data.get("completion") == "complete":
+            raise PydanticCustomError(
+                "barriers_only_when_partial",
+                "What got in the way is asked when you did part of it; choose \u201cI did part of it\u201d "
+                "or leave this out")
+        return value
 
 
 class SkipCreate(RequestModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"reason": "I was unwell today."}]})
+    """Skip this time: say why (`reason`), tick what got in the way (`barriers`, `other`), or both."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "reason": "I was unwell today.", "barriers": ["felt_worse"]}]})
 
     occurrence_id: str | None = Field(default=None, max_length=10)
-    reason: str = Field(min_length=1, max_length=1_000)
+    barriers: BarrierList | None = None
+    other: OtherBarrier = None
+    reason: str | None = Field(default=None, min_length=1, max_length=1_000, validate_default=True)
+
+    @field_validator("reason")
+    @classmethod
+    def _reason_or_barriers(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None and "barriers" in info.data and "other" in info.data \
+                and not info.data["barriers"] and not (info.data["other"] or "").strip():
+            raise PydanticCustomError("reason_or_barriers",
+                                      "Say why you are skipping, or tick what got in the way")
+        return value
+
+
+class BarrierReportCreate(RequestModel):
+    """What got in the way of a missed occurrence; `barriers: []` is "not now" (not asked again)."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "occurrence_id": "2026-11-30", "barriers": ["no_time", "other"], "other": "My shift changed."}]})
+
+    occurrence_id: str = Field(min_length=10, max_length=10, pattern=r"^\d{4}-\d{2}-\d{2}$",
+                               description="The missed occurrence (its local date).")
+    barriers: BarrierList
+    other: OtherBarrier = None
+
+
+class BarrierReportView(ResponseModel):
+    assignment_id: str
+    occurrence_id: str
+    barriers: list[BarrierCode]
+    other: str | None = None
+    context: Literal["missed", "skipped", "partial"]
 
 
 class CrisisResources(ResponseModel):
@@ -280,6 +343,13 @@ class Review(ResponseModel):
     reviewer_id: str
 
 
+class ClientFeedback(ResponseModel):
+    """The clinician's feedback as the client sees it (the words and when; not who by account)."""
+
+    feedback: str
+    reviewed_at: str
+
+
 class ClientSubmissionView(ResponseModel):
     submission_id: str
     assignment_id: str
@@ -288,12 +358,67 @@ class ClientSubmissionView(ResponseModel):
     submitted_at: str
     completion: str
     rating: int | None = None
-    feedback: Review | None = None
+    feedback: ClientFeedback | None = None
 
 
 class ClientSubmissionList(ResponseModel):
     items: list[ClientSubmissionView]
     next_token: str | None = None
+
+
+class ClientBarriers(ResponseModel):
+    barriers: list[BarrierCode]
+    other: str | None = None
+    context: Literal["missed", "skipped", "partial"]
+
+
+class ClientSubmissionDetail(ResponseModel):
+    """One of the client's own submissions, to re-read: the answers with the form they were
+    given on (`template`, to render read-only), how it went and the clinician's feedback."""
+
+    submission_id: str
+    assignment_id: str
+    title: str
+    kind: str | None = None
+    occurrence_id: str
+    due_at: str | None = None
+    submitted_at: str
+    completion: str
+    answers: dict[str, Any]
+    template: dict[str, Any] | None = None
+    score_band: str | None = None
+    rating: int | None = None
+    obstacles: str | None = None
+    note_for_session: str | None = None
+    barriers: ClientBarriers | None = None
+    feedback: ClientFeedback | None = None
+
+
+class SessionNoteCreate(RequestModel):
+    """Something the client wants to talk about at the next session."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "text": "I'd like to talk about the argument with my sister."}]})
+
+    text: str = Field(min_length=1, max_length=2_000)
+
+    @field_validator("text")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise PydanticCustomError("string_too_short", "Please fill this in", {"min_length": 1})
+        return value.strip()
+
+
+class SessionNoteView(ResponseModel):
+    note_id: str
+    text: str
+    created_at: str
+
+
+class SessionNoteList(ResponseModel):
+    items: list[SessionNoteView]
+    since: str | None = Field(default=None, description="Notes since the last session review (null: all).")
 
 
 # -- clinicians' review -----------------------------------------------------------------

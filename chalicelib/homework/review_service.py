@@ -58,14 +58,46 @@ def get(actor: Clinician, submission_id: str) -> SubmissionView:
 
 
 def review(actor: Clinician, submission_id: str, body: ReviewCreate) -> SubmissionView:
-    item = _get(actor, submission_id)
-    updated = {**item, "review": {"feedback": body.feedback, "quality_rating": body.quality_rating,
-                                  "reviewed_at": iso(utc_now()), "reviewer_id": actor.sub}}
-    try:
-        table.put_versioned(updated, item["version"])
-    except table.ConditionFailed:
-        raise Conflict("The submission was reviewed at the same time; reload it.") from None
-    return submission_view(updated)
+    """Feedback and a quality rating on a submission. The rating goes into the adherence
+    ledger (the caseload summary) in the same transaction; the client is then told, by their
+    own channels, that feedback arrived (the first time only: an edit is not news)."""
+    from chalicelib.homework import adherence_ledger
+
+    client_id, assignment_ulid, submission_ulid = _locate(submission_id)
+    profile = clients.get_for_clinician(actor, client_id)
+    submission_key = keys.submission(client_id, assignment_ulid, submission_ulid)
+    stats_key = keys.client_stats(client_id)
+
+    def attempt() -> tuple[dict[str, Any], bool]:
+        found = {i["sk"]: i for i in table.batch_get([submission_key.as_dict(), stats_key.as_dict()],
+                                                     consistent=True)}
+        item = found.get(submission_key.sk)
+        if item is None:
+            raise NotFound("No such submission.")
+        now = utc_now()
+        updated = {**item, "review": {"feedback": body.feedback, "quality_rating": body.quality_rating,
+                                      "reviewed_at": iso(now), "reviewer_id": actor.sub}}
+        occurrence_id, today = item["occurrence_id"], rules.local_today(profile["timezone"], now)
+        stats = store.strip(found.get(stats_key.sk)) or {}
+        if occurrence_id not in (stats.get("outcomes") or {}).get(assignment_ulid, {}):
+            # Sent before the ledger was kept (or pruned since): record the outcome first.
+            stats = adherence_ledger.with_outcome(stats, assignment_ulid, occurrence_id,
+                                                  "partial" if item.get("completion") == "partial" else "complete",
+                                                  item.get("rating"), today)
+        stats = adherence_ledger.with_quality_rating(stats, assignment_ulid, occurrence_id, body.quality_rating,
+                                                     today)
+        submission_action, written = table.versioned_put_action(updated, item["version"])
+        stats_action, _ = store.stats_put_action(profile, stats)
+        table.transact([submission_action, stats_action])
+        return written, not item.get("review")
+
+    written, first_feedback = retry_on_conflict(attempt, give_up=lambda: Conflict(
+        "The submission was reviewed at the same time; reload it."))
+    if first_feedback:
+        from chalicelib.notifications import client_notices
+
+        client_notices.feedback(profile, written)  # a failed send never fails the request
+    return submission_view(written)
 
 
 # -- alerts ----------------------------------------------------------------------------

@@ -4,18 +4,23 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 from chalicelib.errors import Conflict, FieldErrors, NotFound
 from chalicelib.fields import iso, new_id, utc_now
+from chalicelib.homework import adherence_ledger
+from chalicelib.homework import barriers as barrier_rules
+from chalicelib.homework import plan_service
 from chalicelib.homework import schedule as rules
 from chalicelib.homework.answers import normalise_answers, validate_answers
 from chalicelib.homework.assignment_service import occurrence_view, parse_assignment_id
-from chalicelib.homework.models import (ClientAssignmentDetail, ClientAssignmentList, ClientAssignmentSummary,
-                                        ClientSubmissionList, ClientSubmissionView, CrisisResources, DraftSave,
-                                        DraftView, Review, SkipCreate, SkipReceipt, SubmissionCreate,
-                                        SubmissionReceipt)
+from chalicelib.homework.models import (BarrierReportCreate, BarrierReportView, ClientAssignmentDetail,
+                                        ClientAssignmentList, ClientAssignmentSummary, ClientBarriers,
+                                        ClientFeedback, ClientSubmissionDetail, ClientSubmissionList,
+                                        ClientSubmissionView, CrisisResources, DraftSave, DraftView,
+                                        SkipCreate, SkipReceipt, SubmissionCreate, SubmissionReceipt)
 from chalicelib.homework.scoring import score
 from chalicelib.homework.templates import Template
 from chalicelib.identity.principals import ClientPrincipal
@@ -27,6 +32,7 @@ from chalicelib.store.table import retry_on_conflict
 
 IDEMPOTENCY_TTL = timedelta(hours=24)
 STATS_WINDOW = timedelta(days=35)  # the caseload shows 7 and 28 days; keep a little more
+KEEP_SCORES = 200  # an assignment's score series (for the session review), newest last
 
 
 def _own(principal: ClientPrincipal, assignment_id: str) -> str:
@@ -83,14 +89,16 @@ def list_assignments(principal: ClientPrincipal) -> ClientAssignmentList:
             instructions=item["instructions"], status=item["status"],
             current=occurrence_view(current, rules.state_of(schedule, current, done, draft.get(
                 "occurrence_id") if draft else None, now), done) if current else None,
-            next_due_at=iso(upcoming.due_at) if upcoming else None, has_draft=draft is not None))
+            next_due_at=iso(upcoming.due_at) if upcoming else None, has_draft=draft is not None,
+            ask_barriers_for=barrier_rules.ask_barriers_for(item, schedule, now)))
     summaries.sort(key=lambda s: (s.current is None, s.current.due_at if s.current else s.next_due_at or "~"))
     return ClientAssignmentList(items=summaries)
 
 
 def get_assignment(principal: ClientPrincipal, assignment_id: str) -> ClientAssignmentDetail:
+    """The homework page in one BatchGet: the assignment, its form, the draft and the plan."""
     ulid = _own(principal, assignment_id)
-    found = _load(principal, ulid)
+    found = _load(principal, ulid, *plan_service.detail_keys(principal, ulid))
     client_id = principal.client_id
     assignment = found[keys.assignment(client_id, ulid).sk]
     draft = found.get(keys.draft(client_id, ulid).sk)
@@ -100,12 +108,14 @@ def get_assignment(principal: ClientPrincipal, assignment_id: str) -> ClientAssi
     current = rules.current_occurrence(schedule, done, now)
     upcoming = rules.next_due(schedule, done, now)
     snapshot = found[keys.assignment_template(client_id, ulid).sk]["template"]
+    plan = plan_service.plan_for_client_view(found, principal, ulid, store.strip(assignment))
     return ClientAssignmentDetail(
         assignment_id=assignment_id, title=assignment["title"], instructions=assignment["instructions"],
         status=assignment["status"], template=snapshot,
         current=occurrence_view(current, rules.state_of(schedule, current, done, draft.get(
             "occurrence_id") if draft else None, now), done) if current else None,
-        next_due_at=iso(upcoming.due_at) if upcoming else None, draft=_draft_view(draft) if draft else None)
+        next_due_at=iso(upcoming.due_at) if upcoming else None, draft=_draft_view(draft) if draft else None,
+        plan=plan.model_dump(mode="json"), ask_barriers_for=barrier_rules.ask_barriers_for(assignment, schedule, now))
 
 
 # -- drafts ------------------------------------------------------------------------------
@@ -136,8 +146,17 @@ def save_draft(principal: ClientPrincipal, assignment_id: str, body: DraftSave) 
 
 # -- submitting ----------------------------------------------------------------------------
 
+# Fields added after the fingerprint was first defined: left out while unset, so a retry
+# that reaches a newer release within the key's 24 hours hashes as it did before.
+_LATER_FIELDS = ("barriers", "other")
+
+
 def _request_hash(body: SubmissionCreate) -> str:
-    canonical = json.dumps(body.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    fields = body.model_dump(mode="json")
+    for name in _LATER_FIELDS:
+        if fields.get(name) is None:
+            fields.pop(name, None)
+    canonical = json.dumps(fields, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -254,6 +273,8 @@ def _submit_once(principal, ulid, body: SubmissionCreate, found, idempotency_key
     occurrence = _pick_occurrence(schedule, done, body.occurrence_id, now)
     answers = normalise_answers(template, body.answers)
     result = score(template, answers) if template.scoring else None
+    reported = _barrier_record(body.barriers, body.other, "partial", now) \
+        if body.completion == "partial" else None
 
     assignment_id = assignment["assignment_id"]
     submission_id = keys.child_id(assignment_id, new_id())
@@ -275,9 +296,18 @@ def _submit_once(principal, ulid, body: SubmissionCreate, found, idempotency_key
                           dict.fromkeys(f.message for f in risk_flags)])
     updated = {**assignment, "occurrences": {**done, occurrence.occurrence_id: {
         "state": "submitted", "submission_id": submission_id, "at": iso(now)}}, "updated_at": iso(now)}
-    stats = found.get(keys.client_stats(client_id).sk) or {}
-    stats_action, _ = store.stats_put_action(profile, _updated_stats(stats, ulid, occurrence,
-                                                                     alert=alert_id is not None, now=now))
+    if reported:
+        updated["barriers"] = barrier_rules.with_record(assignment.get("barriers"), occurrence.occurrence_id,
+                                                        reported)
+    if result is not None and result.total is not None:
+        updated["scores"] = [*(assignment.get("scores") or []), {
+            "occurrence_id": occurrence.occurrence_id, "submitted_at": iso(now), "total": result.total,
+            "band": result.band}][-KEEP_SCORES:]
+    stats = store.strip(found.get(keys.client_stats(client_id).sk)) or {}
+    stats = adherence_ledger.with_outcome(
+        _updated_stats(stats, ulid, occurrence, alert=alert_id is not None, now=now), ulid,
+        occurrence.occurrence_id, body.completion, body.rating, rules.local_today(profile["timezone"], now))
+    stats_action, _ = store.stats_put_action(profile, stats)
     assignment_action, _ = store.assignment_put_action(updated, assignment["version"])
     actions = [
         table.put_action(submission, condition="attribute_not_exists(pk)"),
@@ -316,25 +346,116 @@ def _submit_once(principal, ulid, body: SubmissionCreate, found, idempotency_key
 
 
 def skip(principal: ClientPrincipal, assignment_id: str, body: SkipCreate) -> SkipReceipt:
+    """Skip an occurrence, saying why and/or what got in the way; the adherence ledger in the
+    caseload summary records it in the same transaction."""
     ulid = _own(principal, assignment_id)
     client_id = principal.client_id
     profile_sk = keys.client_profile(client_id).sk
 
     def attempt() -> SkipReceipt:
-        found = _load(principal, ulid, keys.reminder(client_id, ulid))
+        found = _load(principal, ulid, keys.reminder(client_id, ulid), keys.client_stats(client_id))
+        profile = found[profile_sk]
         assignment = found[keys.assignment(client_id, ulid).sk]
-        schedule = rules.Schedule.of(assignment, found[profile_sk]["timezone"])
+        schedule = rules.Schedule.of(assignment, profile["timezone"])
         done = assignment.get("occurrences", {})
         now = utc_now()
         occurrence = _pick_occurrence(schedule, done, body.occurrence_id, now)
+        reported = _barrier_record(body.barriers, body.other, "skipped", now)
         updated = {**assignment, "updated_at": iso(now), "occurrences": {**done, occurrence.occurrence_id: {
             "state": "skipped", "reason": body.reason, "at": iso(now)}}}
+        if reported:
+            updated["barriers"] = barrier_rules.with_record(assignment.get("barriers"), occurrence.occurrence_id,
+                                                            reported)
+        stats = adherence_ledger.with_outcome(
+            store.strip(found.get(keys.client_stats(client_id).sk)) or {}, ulid, occurrence.occurrence_id,
+            "skipped", None, rules.local_today(profile["timezone"], now))
+        stats_action, _ = store.stats_put_action(profile, stats)
         assignment_action, _ = store.assignment_put_action(store.strip(updated), assignment["version"])
-        table.transact([assignment_action, reminder_hooks.reminder_put_action(
-            store.strip(updated), found[profile_sk], now, found.get(keys.reminder(client_id, ulid).sk))])
+        table.transact([assignment_action, stats_action, reminder_hooks.reminder_put_action(
+            store.strip(updated), profile, now, found.get(keys.reminder(client_id, ulid).sk))])
         return SkipReceipt(assignment_id=assignment_id, occurrence_id=occurrence.occurrence_id)
 
     return retry_on_conflict(attempt, give_up=_busy)
+
+
+# -- barriers ------------------------------------------------------------------------------
+
+def _barrier_record(codes: Sequence[str] | None, other: str | None, context: barrier_rules.Context,
+                    now: datetime) -> dict[str, Any] | None:
+    """The record of what got in the way, or None when the client ticked nothing."""
+    try:
+        chosen, text = barrier_rules.normalise(codes, other)
+    except barrier_rules.BarrierProblem as problem:
+        raise FieldErrors.one(problem.field, problem.message, problem.code) from None
+    return barrier_rules.record(chosen, text, context, iso(now)) if chosen else None
+
+
+def report_barriers(principal: ClientPrincipal, assignment_id: str, body: BarrierReportCreate) -> BarrierReportView:
+    """What got in the way of a missed occurrence; no barriers is "not now" (not asked again).
+    Saying it again replaces what was said."""
+    ulid = _own(principal, assignment_id)
+    client_id = principal.client_id
+    try:
+        chosen, text = barrier_rules.normalise(body.barriers, body.other)
+    except barrier_rules.BarrierProblem as problem:
+        raise FieldErrors.one(problem.field, problem.message, problem.code) from None
+
+    def attempt() -> BarrierReportView:
+        found = store.get_many([keys.client_profile(client_id), keys.assignment(client_id, ulid)])
+        profile = found.get(keys.client_profile(client_id).sk)
+        assignment = found.get(keys.assignment(client_id, ulid).sk)
+        if not profile or profile.get("practice_id") != principal.practice_id or not assignment:
+            raise NotFound("No such assignment.")
+        schedule = rules.Schedule.of(assignment, profile["timezone"])
+        now = utc_now()
+        occurrence = schedule.find(body.occurrence_id)
+        if occurrence is None or not schedule.counts(occurrence):
+            raise FieldErrors.one("occurrence_id", "This homework was not due on that day.", "unknown_occurrence")
+        reason = barrier_rules.missed_reason(schedule, occurrence, assignment.get("occurrences") or {}, now)
+        if reason:
+            raise Conflict(reason)
+        entry = barrier_rules.record(chosen, text, "missed", iso(now))
+        updated = {**store.strip(assignment), "updated_at": iso(now),
+                   "barriers": barrier_rules.with_record(assignment.get("barriers"), occurrence.occurrence_id, entry)}
+        action, _ = store.assignment_put_action(updated, assignment["version"])
+        table.transact([action])
+        return BarrierReportView(assignment_id=assignment_id, occurrence_id=occurrence.occurrence_id,
+                                 barriers=chosen, other=text, context="missed")
+
+    return retry_on_conflict(attempt, give_up=_busy)
+
+
+def get_submission(principal: ClientPrincipal, submission_id: str) -> ClientSubmissionDetail:
+    """One of the client's own submissions with the form it was made on, in one BatchGet."""
+    parts = keys.split_child_id(submission_id)
+    if parts is None:
+        raise NotFound("No such submission.")
+    assignment_id, submission_ulid = parts
+    client_id, ulid = parse_assignment_id(assignment_id)
+    if client_id != principal.client_id:
+        raise NotFound("No such submission.")
+    wanted = {"profile": keys.client_profile(client_id), "submission": keys.submission(client_id, ulid, submission_ulid),
+              "template": keys.assignment_template(client_id, ulid), "assignment": keys.assignment(client_id, ulid)}
+    found = store.get_many(list(wanted.values()))
+    profile, item = found.get(wanted["profile"].sk), found.get(wanted["submission"].sk)
+    if not profile or profile.get("practice_id") != principal.practice_id or not item:
+        raise NotFound("No such submission.")
+    assignment = found.get(wanted["assignment"].sk) or {}
+    snapshot = found.get(wanted["template"].sk)
+    reported = (assignment.get("barriers") or {}).get(item["occurrence_id"])
+    return ClientSubmissionDetail(
+        **{k: item.get(k) for k in ("submission_id", "assignment_id", "title", "kind", "occurrence_id", "due_at",
+                                     "submitted_at", "completion", "answers", "rating", "obstacles",
+                                     "note_for_session")},
+        template=snapshot["template"] if snapshot else None,
+        score_band=(item.get("score") or {}).get("band"),
+        barriers=ClientBarriers(**{k: reported.get(k) for k in ("barriers", "other", "context")})
+        if reported else None,
+        feedback=_client_feedback(item.get("review")))
+
+
+def _client_feedback(review: dict[str, Any] | None) -> ClientFeedback | None:
+    return ClientFeedback(feedback=review["feedback"], reviewed_at=review["reviewed_at"]) if review else None
 
 
 def history(principal: ClientPrincipal, *, limit: int, next_token: str | None) -> ClientSubmissionList:
@@ -342,5 +463,5 @@ def history(principal: ClientPrincipal, *, limit: int, next_token: str | None) -
     return ClientSubmissionList(items=[ClientSubmissionView(
         submission_id=s["submission_id"], assignment_id=s["assignment_id"], title=s["title"],
         occurrence_id=s["occurrence_id"], submitted_at=s["submitted_at"], completion=s["completion"],
-        rating=s.get("rating"), feedback=Review(**s["review"]) if s.get("review") else None)
+        rating=s.get("rating"), feedback=_client_feedback(s.get("review")))
         for s in page.items], next_token=page.next_token)

@@ -44,16 +44,44 @@ def _one_click_headers(unsubscribe_url: str) -> dict[str, str]:
 
 
 def reminder_email(*, to: str, title: str, homework_url: str, unsubscribe_url: str, follow_up: bool) -> Email:
+    """The first reminder says the homework is waiting; a follow-up also invites the client
+    to say what got in the way (the homework page asks, with the short list of barriers)."""
     subject = "Reminder: your homework is waiting" if not follow_up else "Still to do: your homework"
     html, text = _render("reminder", subject=subject, title=title, homework_url=homework_url,
                          unsubscribe_url=unsubscribe_url, follow_up=follow_up)
     return Email(to=to, subject=subject, html=html, text=text, headers=_one_click_headers(unsubscribe_url))
 
 
-def reminder_sms(*, title: str, homework_url: str, unsubscribe_url: str) -> str:
-    short = title if len(title) <= SMS_TITLE_LIMIT else title[:SMS_TITLE_LIMIT - 1] + "…"
-    return (f"Emotipal: \"{short}\" is waiting. Open it from your saved Emotipal link: {homework_url} "
+def _short(title: str) -> str:
+    return title if len(title) <= SMS_TITLE_LIMIT else title[:SMS_TITLE_LIMIT - 1] + "…"
+
+
+def reminder_sms(*, title: str, homework_url: str, unsubscribe_url: str, follow_up: bool = False) -> str:
+    if follow_up:
+        return (f"Emotipal: \"{_short(title)}\" is still waiting. If something got in the way, tell us what: "
+                f"{homework_url} Stop texts: {unsubscribe_url}")
+    return (f"Emotipal: \"{_short(title)}\" is waiting. Open it from your saved Emotipal link: {homework_url} "
             f"Stop texts: {unsubscribe_url}")
+
+
+# -- telling the client something arrived (new homework, the clinician's feedback) ----------------
+
+NOTICE_SUBJECTS = {"new_homework": "You have new homework in Emotipal",
+                   "feedback": "Your clinician has replied to your homework"}
+
+
+def notice_email(kind: str, *, to: str, title: str, homework_url: str, unsubscribe_url: str) -> Email:
+    """New homework, or feedback on what the client sent: the title and a link, nothing else."""
+    subject = NOTICE_SUBJECTS[kind]
+    html, text = _render(kind, subject=subject, title=title, homework_url=homework_url,
+                         unsubscribe_url=unsubscribe_url)
+    return Email(to=to, subject=subject, html=html, text=text, headers=_one_click_headers(unsubscribe_url))
+
+
+def notice_sms(kind: str, *, title: str, homework_url: str, unsubscribe_url: str) -> str:
+    what = {"new_homework": f"new homework for you: \"{_short(title)}\"",
+            "feedback": f"your clinician replied to \"{_short(title)}\""}[kind]
+    return f"Emotipal: {what}. Open it from your saved Emotipal link: {homework_url} Stop texts: {unsubscribe_url}"
 
 
 def reminder_push(*, title: str, homework_url: str) -> str:

@@ -156,6 +156,24 @@ def alert_item(alert: dict[str, Any]) -> dict[str, Any]:
             **keys.review_feed_keys(alert["client_id"], feed)}
 
 
+# -- session notes ------------------------------------------------------------------------------
+
+def note_put(note: dict[str, Any]) -> dict[str, Any]:
+    """A client's note for the next session, in their partition and review feed (at its creation time)."""
+    client_id = note["client_id"]
+    ulid = keys.child_parts(note["note_id"])[1]
+    item = {**keys.session_note(client_id, ulid).as_dict(), **note,
+            **keys.review_feed_keys(client_id, keys.review_feed_at(note["created_at"], "note", ulid))}
+    table.put(item, condition="attribute_not_exists(pk)")
+    return strip(item)
+
+
+def notes_newest_first(client_id: str, *, limit: int) -> list[dict[str, Any]]:
+    """The client's latest `limit` notes, newest first (one Query)."""
+    page = table.query(keys.client_partition(client_id), sk_prefix=keys.NOTE_PREFIX, limit=limit, forward=False)
+    return [strip(i) for i in page.items]
+
+
 # -- erasure ----------------------------------------------------------------------------------
 
 def erase_client(client_id: str) -> int:
