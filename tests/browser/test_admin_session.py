@@ -337,6 +337,9 @@ def test_clinician_session_workflow(stack: dict[str, Any], new_context: Any, che
     step(page, checks, "admin-session-review-desktop", full_page=False)
 
     page.emulate_media(media="print")
+    page.set_viewport_size({"width": 703, "height": 1000})  # A4 less 12 mm margins, at 96 dpi
+    assert page.evaluate("""() => [...document.querySelectorAll('.review-section')].every(
+        (section) => section.scrollWidth <= section.clientWidth + 1)"""), "a section of the review is wider than A4"
     expect(page.locator(".site-header")).to_be_hidden()
     expect(page.get_by_role("button", name="Mark reviewed")).to_be_hidden()
     assert page.evaluate("() => getComputedStyle(document.body).backgroundColor") in ("rgb(255, 255, 255)", "rgba(0, 0, 0, 0)")

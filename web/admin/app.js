@@ -13,7 +13,8 @@ import { showTemplates, showTemplateEditor } from "./templates.js";
 import { field, fieldErrors, showProblems, phoneNumber } from "./forms.js";
 import { alertCard, refreshAlertCount } from "./alerts.js";
 
-const main = document.getElementById("main");
+const mainElement = document.getElementById("main");
+let routeCount = 0;
 const nav = document.getElementById("nav");
 const account = document.getElementById("account");
 let me = null;
@@ -30,7 +31,7 @@ function start() {
 function showSignIn() {
   nav.hidden = true;
   account.hidden = true;
-  showLogin(main, () => {
+  showLogin(mainElement, () => {
     if (!window.location.hash.startsWith("#/")) history.replaceState(null, "", "#/clients");
     route();
   });
@@ -55,6 +56,11 @@ async function route() {
     if (link.dataset.route === (section || "clients")) link.setAttribute("aria-current", "page");
     else link.removeAttribute("aria-current");
   }
+  // Each route renders into a view of its own: a slower, older route that finishes after a newer
+  // one started writes into a view no longer on the page, never over the newer one.
+  const token = ++routeCount;
+  const main = h("div", { class: "view" });
+  clear(mainElement, main);
   let focusTarget = null;
   try {
     const who = await loadMe();
@@ -66,15 +72,16 @@ async function route() {
     else if (section === "clients" && id && sub === "assignments" && subId) {
       focusTarget = await showEditAssignment(main, clientId, decodeURIComponent(subId), who, { focus: part || null });
     } else if (section === "clients" && id) await showClient(main, clientId, who);
-    else if (section === "alerts") await showAlerts(sub === "all" || id === "all");
+    else if (section === "alerts") await showAlerts(main, sub === "all" || id === "all");
     else if (section === "templates" && id) await showTemplateEditor(main, id === "new" ? null : decodeURIComponent(id));
     else if (section === "templates") await showTemplates(main);
-    else if (section === "clinicians") await showClinicians(who);
-    else await showCaseload(who);
+    else if (section === "clinicians") await showClinicians(main, who);
+    else await showCaseload(main, who);
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) return;
     clear(main, h("h1", { text: "Something went wrong" }), notice("error", h("p", { text: describeError(error) })));
   }
+  if (token !== routeCount) return;
   if (focusTarget) focusElement(focusTarget);
   else if (!firstRoute) focusElement(main.querySelector("h1"));
   firstRoute = false;
@@ -87,7 +94,7 @@ function completionCell(completion) {
   return h("td", { class: "number", text: `${percent(completion.ratio)} (${completion.done}/${completion.due})` });
 }
 
-async function showCaseload() {
+async function showCaseload(main) {
   clear(main, h("h1", { text: "Caseload" }), h("p", { class: "loading", text: "Loading" }));
   const clients = [];
   let next = null;
@@ -118,7 +125,7 @@ async function showCaseload() {
           h("tbody", {}, rows)))
       : notice("info", h("p", { text: "No clients yet. Add your first client below." })),
     newClientForm());
-  flagPlans(clients);
+  flagPlans(main, clients);
 }
 
 // Plans the client marked as hard (confidence under the practice's threshold), per client. The
@@ -129,7 +136,7 @@ const FLAG_LIMIT = 60;
 // PATH_PARAMETERS), so an id of another shape is not asked about.
 const CLIENT_ID = /^[0-9A-Z]{26}$/;
 
-async function flagPlans(clients) {
+async function flagPlans(main, clients) {
   const since = new Date().toISOString();
   const queue = clients.filter((client) => CLIENT_ID.test(client.client_id)).slice(0, FLAG_LIMIT);
   const cellOf = (clientId) => main.querySelector(`.plan-cell[data-client="${CSS.escape(clientId)}"]`);
@@ -231,13 +238,13 @@ async function clientNames() {
   return names;
 }
 
-async function showAlerts(showAcknowledged) {
+async function showAlerts(main, showAcknowledged) {
   clear(main, h("h1", { text: "Alerts" }), h("p", { class: "loading", text: "Loading" }));
   const [alerts, names] = await Promise.all([
     adminApi("GET", `/v1/alerts?status=${showAcknowledged ? "acknowledged" : "open"}&limit=100`), clientNames()]);
   const list = h("div", {});
   const render = (items) => {
-    clear(list, items.length ? items.map((alert) => alertCard(alert, names.get(alert.client_id) || "A client", () => showAlerts(showAcknowledged)))
+    clear(list, items.length ? items.map((alert) => alertCard(alert, names.get(alert.client_id) || "A client", () => showAlerts(main, showAcknowledged)))
       : notice("success", h("p", { text: showAcknowledged ? "No acknowledged alerts yet." : "No open alerts." })));
   };
   render(alerts.items);
@@ -250,7 +257,7 @@ async function showAlerts(showAcknowledged) {
 
 // -- clinicians ----------------------------------------------------------------------------
 
-async function showClinicians(who) {
+async function showClinicians(main, who) {
   if (!["owner", "admin"].includes(who.role)) {
     clear(main, h("h1", { text: "Clinicians" }), notice("info", h("p", { text: "Only practice owners and admins manage clinicians." })));
     return;
@@ -276,7 +283,7 @@ async function showClinicians(who) {
     button.disabled = true;
     try {
       const invited = await adminApi("POST", "/v1/clinicians", { body: { email: email.value.trim(), display_name: name.value.trim(), role: role.value } });
-      await showClinicians(who);
+      await showClinicians(main, who);
       const message = [h("p", { text: `${invited.display_name} is invited. They will get an email with a temporary password.` })];
       if (invited.temporary_password) {
         message.push(h("p", {}, "Temporary password (local test stage only): ", h("code", { text: invited.temporary_password })));
@@ -297,7 +304,7 @@ async function showClinicians(who) {
         h("tbody", {}, list.items.map((clinician) => h("tr", {},
           h("th", { scope: "row", text: clinician.display_name }), h("td", { text: clinician.email }),
           h("td", { text: clinician.role }), h("td", { text: clinician.status }),
-          h("td", {}, clinician.clinician_id === who.clinician_id ? null : offboardButton(clinician, who, status))))))),
+          h("td", {}, clinician.clinician_id === who.clinician_id ? null : offboardButton(main, clinician, who, status))))))),
     form,
     await practiceSettings());
 }
@@ -345,7 +352,7 @@ async function practiceSettings() {
 
 // Offboarding: the API refuses (409) while the clinician still has clients and names them,
 // so they can be reassigned from each client's page first.
-function offboardButton(clinician, who, status) {
+function offboardButton(main, clinician, who, status) {
   const deactivating = clinician.status === "active";
   const verb = deactivating ? "Deactivate" : "Reactivate";
   const button = h("button", { type: "button", class: "button button-secondary", text: verb, "aria-label": `${verb} ${clinician.display_name}` });
@@ -354,7 +361,7 @@ function offboardButton(clinician, who, status) {
     button.disabled = true;
     try {
       await adminApi("POST", `/v1/clinicians/${encodeURIComponent(clinician.clinician_id)}/${verb.toLowerCase()}`);
-      await showClinicians(who);
+      await showClinicians(main, who);
       announce(`${clinician.display_name} ${deactivating ? "deactivated" : "reactivated"}.`);
     } catch (error) {
       button.disabled = false;
