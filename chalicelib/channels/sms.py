@@ -27,11 +27,11 @@ def send(phone: str, text: str):
         "AWS.SNS.SMS.SMSType": {"DataType": "String", "StringValue": "Transactional"}}))
 
 
-def send_reminder(profile, *, title: str, homework_url: str, unsubscribe_url: str, **_: Any):
+def send_reminder(profile, *, title: str, homework_url: str, unsubscribe_url: str, number: int, **_: Any):
     from chalicelib.notifications import messages
 
     return send(profile["phone"], messages.reminder_sms(title=title, homework_url=homework_url,
-                                                        unsubscribe_url=unsubscribe_url))
+                                                        unsubscribe_url=unsubscribe_url, follow_up=number > 0))
 
 
 def send_link(to: str, *, practice: str, link_url: str, expires: str):

@@ -166,3 +166,14 @@ def test_which_channels_a_notice_goes_by(profile, moment, expected):
     hour, minute = map(int, moment.split(":"))
     now = datetime(2027, 7, 1, hour, minute, tzinfo=UTC) - timedelta(hours=1)
     assert channels_for({**base, **profile}, now) == expected
+
+
+def test_an_sms_follow_up_reminder_is_worded_as_one(monkeypatch):
+    from chalicelib.channels import sms
+
+    sent: list[str] = []
+    monkeypatch.setattr(sms, "send", lambda phone, text: sent.append(text))
+    for number in (0, 1):
+        sms.send_reminder({"phone": "+447911123456"}, title="Mood diary", homework_url="https://app.test/client/",
+                          unsubscribe_url="https://api.test/u", number=number)
+    assert "got in the way" not in sent[0] and "got in the way" in sent[1]
