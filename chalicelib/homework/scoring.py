@@ -41,6 +41,7 @@ class RiskFlag(BaseModel):
     value: Number
     label: str
     message: str
+    answer: str = ""  # the answer as the client saw it (e.g. "Several days"): what the clinician reads
 
 
 class ScoreResult(BaseModel):
@@ -165,7 +166,8 @@ def _risk_flags(scoring: Scoring, top: dict[str, Any], answers: dict[str, Any]) 
     for rule in scoring.risk:
         value = item_score(top[rule.item], answers.get(rule.item))
         if value is not None and value >= rule.threshold:
-            flags.append(RiskFlag(item=rule.item, value=value, label=rule.label, message=rule.message))
+            flags.append(RiskFlag(item=rule.item, value=value, label=rule.label, message=rule.message,
+                                  answer=top[rule.item].readable(answers.get(rule.item))))
     return flags
 
 

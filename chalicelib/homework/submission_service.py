@@ -331,7 +331,7 @@ def _submit_once(principal, ulid, body: SubmissionCreate, found, idempotency_key
             "clinician_id": profile["clinician_id"], "assignment_id": assignment_id,
             "submission_id": submission_id, "template_title": template.title, "status": "open",
             "created_at": iso(now),
-            "items": [{"item": f.item, "label": f.label, "value": f.value} for f in risk_flags],
+            "items": [{"item": f.item, "label": f.label, "value": f.value, "answer": f.answer} for f in risk_flags],
         }
         # The alert also waits in the due-index until the clinician has been told: at once
         # after this transaction, or by the next sweep if that fails (a retried submission

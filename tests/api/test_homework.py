@@ -129,7 +129,11 @@ def test_phq9_item9_opens_exactly_one_alert_per_submission(api, world, item9, al
     if alerts:
         assert "116 123" in receipt["crisis_resources"][0]["message"] or "988" in receipt["crisis_resources"][0]["message"]
     open_alerts = _json(api.http.get("/v1/alerts", headers=world.headers("a1")))["items"]
-    assert len([a for a in open_alerts if a["submission_id"] == receipt["submission_id"]]) == alerts
+    mine = [a for a in open_alerts if a["submission_id"] == receipt["submission_id"]]
+    assert len(mine) == alerts
+    if alerts:  # the clinician reads the answer as the client saw it, not only its score
+        wording = {1: "Several days", 3: "Nearly every day"}[item9]
+        assert [(i["item"], i["value"], i["answer"]) for i in mine[0]["items"]] == [("phq9_9", item9, wording)]
 
 
 def test_alert_acknowledgement_is_audited_and_counted_on_the_caseload(api, world):

@@ -39,7 +39,7 @@ def test_csv_has_a_row_per_submission_and_defuses_formulas(content):
     rows = list(csv.DictReader(io.StringIO(csv_export.render(content).decode("utf-8-sig"))))
     assert [r["submission_id"] for r in rows] == ["c1-A-S1", "c1-B-S2"]
     assert rows[0]["total"] == "5" and rows[0]["band"] == "Mild" and rows[0]["quality_rating"] == "5"
-    assert rows[0]["answer:phq9_1"] == "several_days"
+    assert rows[0]["answer:phq9_1"] == "Several days"  # the words the client chose, not the stored code
     assert rows[1]["answer:situation"].startswith("'=")
     assert rows[1]["answer:emotions"] == "emotion: Anxious; intensity: 70 | emotion: Sad; intensity: 40"
 

@@ -48,7 +48,10 @@ class MultiChoiceItem(ChoiceItem):
         return tidy(sum(option.score for option in self.options if option.value in chosen))  # type: ignore[misc]
 
     def readable(self, value: Any) -> str:
-        return plain_text(value)
+        """The chosen options' wording, as the client saw it."""
+        chosen = value if isinstance(value, list) else [value]
+        options = [self.option(v) if isinstance(v, str) else None for v in chosen]
+        return ", ".join(o.label if o is not None else plain_text(v) for o, v in zip(options, chosen, strict=True))
 
     def fhir_answers(self, value: Any) -> list[dict[str, Any]]:
         return [self.coding(v) for v in (value if isinstance(value, list) else [value])]

@@ -33,7 +33,9 @@ class SingleChoiceItem(ChoiceItem):
         return option.score if option is not None else None
 
     def readable(self, value: Any) -> str:
-        return plain_text(value)
+        """The option's wording, as the client saw it."""
+        option = self.option(value) if isinstance(value, str) else None
+        return option.label if option is not None else plain_text(value)
 
     def fhir_answers(self, value: Any) -> list[dict[str, Any]]:
         return [self.coding(value)]
