@@ -58,7 +58,8 @@ export function scheduleFields(client, initial = {}, { idPrefix = "assign", mode
   const title = h("input", { type: "text", id: id("title"), class: "control", maxlength: 200, autocomplete: "off", value: initial.title || "" });
   const instructions = h("textarea", { id: id("instructions"), class: "control", rows: 4, maxlength: 5000, value: initial.instructions || "" });
   const startDate = h("input", { type: "date", id: id("start"), class: "control control-short", value: mode === "edit" ? initial.start_date || "" : "" });
-  const dueDate = h("input", { type: "date", id: id("due-date"), class: "control control-short", value: initial.due_date || "" });
+  const dueDate = h("input", { type: "date", id: id("due-date"), class: "control control-short",
+    value: initial.due_date || (mode === "edit" && recurrence.frequency === "once" ? initial.start_date || "" : "") });
   const dueTime = h("input", { type: "time", id: id("due-time"), class: "control control-short", value: initial.due_time || "20:00" });
   const frequency = h("select", { id: id("frequency"), class: "control control-short" },
     FREQUENCIES.map(([value, text]) => h("option", { value, text, selected: value === recurrence.frequency })));
@@ -82,7 +83,8 @@ export function scheduleFields(client, initial = {}, { idPrefix = "assign", mode
   const startField = field("start_date", "Start date", startDate, {
     help: mode === "edit" ? "It has not started yet, so the start can still move." : "Leave empty to start today." });
   startField.hidden = started;
-  const dueDateField = field("due_date", "Due date", dueDate, { help: "For one-off homework. Leave empty for the start date." });
+  const dueDateField = field("due_date", "Due date", dueDate, {
+    help: mode === "edit" ? "The day it is due, in the client's time zone." : "For one-off homework. Leave empty for the start date." });
   const intervalField = field("recurrence.interval", "Every how many days", interval);
   const untilField = field("recurrence.until", "Repeat until", until, { optional: true });
   const countField = field("recurrence.count", "Or stop after this many times", count, { optional: true });
@@ -103,7 +105,7 @@ export function scheduleFields(client, initial = {}, { idPrefix = "assign", mode
 
   const sync = () => {
     const value = frequency.value;
-    dueDateField.hidden = value !== "once" || (mode === "edit" && started && !initial.due_date);
+    dueDateField.hidden = value !== "once";
     intervalField.hidden = value !== "every_n_days";
     weekdaysField.hidden = value !== "weekly";
     untilField.hidden = value === "once";

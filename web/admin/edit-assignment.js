@@ -47,7 +47,7 @@ export function changeEntry(entry, who, names, client) {
     const label = CHANGE_LABELS[name] || name;
     return index ? label.toLowerCase() : label;
   });
-  const text = `${words.length ? `${joinWords(words)} changed` : "Changed"} by ${byWhom(null, entry.by, who, names)}, ${when(entry.at)}`;
+  const text = `${words.length ? `${joinWords(words)} changed` : "Changed"} by ${byWhom(null, entry.by, who, names, entry.by_name)}, ${when(entry.at)}`;
   const before = Object.entries(entry.before || {});
   return h("li", {},
     h("span", { text }),
@@ -147,7 +147,7 @@ export async function showEditAssignment(main, clientId, assignmentId, who, { fo
       status,
       adjustmentNotice(current),
       h("p", { class: "muted", text: current.version
-        ? `Version ${current.version}, last changed by ${byWhom(current.updated_by_role, current.history?.at(-1)?.by_id, who, names)}${current.updated_at ? `, ${when(current.updated_at)}` : ""}. Saving marks it adjusted.`
+        ? `Version ${current.version}, last changed by ${byWhom(current.updated_by_role, current.history?.at(-1)?.by_id, who, names, current.history?.at(-1)?.by_name)}${current.updated_at ? `, ${when(current.updated_at)}` : ""}. Saving marks it adjusted.`
         : "No plan has been written yet. The client can fill it in from their link, or you can write it here." }),
       editor.element,
       h("div", { class: "actions" }, button),

@@ -28,11 +28,11 @@ export function when(iso) {
   return Number.isNaN(moment.getTime()) ? iso : shortDateTime.format(moment);
 }
 
-/** Who made a change, as the clinician reads it. */
-export function byWhom(role, id, who, names = new Map()) {
+/** Who made a change, as the clinician reads it (`name`: the one the API recorded, if any). */
+export function byWhom(role, id, who, names = new Map(), name = null) {
   if (role === "client" || id === "client") return "the client";
   if (who && id === who.clinician_id) return "you";
-  return names.get(id) || "a colleague";
+  return name || names.get(id) || "a colleague";
 }
 
 function text(value) {
@@ -205,8 +205,8 @@ function describeValue(field, value) {
 export function planChangeText(entry, who, names) {
   const changes = entry.changes || {};
   const fields = Object.keys(changes).filter((name) => PLAN_LABELS[name]);
-  const author = byWhom(entry.by_role, entry.by_id, who, names);
-  if (entry.version === 1 && fields.length > 1) return `Plan written by ${author}, ${when(entry.at)}`;
+  const author = byWhom(entry.by_role, entry.by_id, who, names, entry.by_name);
+  if (entry.version === 1) return `Plan written by ${author}, ${when(entry.at)}`;
   const parts = fields.map((name) => {
     const detail = describeValue(name, changes[name]);
     return name === "confidence" ? `Confidence set to ${detail}` : `${PLAN_LABELS[name]} ${detail ? `changed (${detail})` : "changed"}`;
