@@ -273,6 +273,7 @@ def test_clinician_session_workflow(stack: dict[str, Any], new_context: Any, che
     # -- between sessions: the client finds it hard (confidence 4) and tells us ---------------
     client_side(stack, client_id, planned_id)
     page.get_by_role("link", name=f"← {CLIENT_NAME}").click()
+    expect(page.locator("article.alert-item")).to_contain_text("answered “Several days”")
     flag = page.locator(".plan-flag").first
     expect(flag).to_contain_text("Plan needs adjusting: confidence 4/10")
     expect(flag).to_contain_text(WHAT_WOULD_HELP)

@@ -39,7 +39,8 @@ export function alertCard(alert, clientName, onAcknowledged) {
       clientName ? h("a", { href: `#/clients/${encodeURIComponent(alert.client_id)}`, text: clientName }) : null,
       clientName ? " · " : "", alert.template_title),
     h("p", { class: "muted", text: `${open ? "Raised" : "Acknowledged"} ${formatDateTime(open ? alert.created_at : alert.acknowledged_at)}` }),
-    h("ul", {}, alert.items.map((item) => h("li", { text: `${item.label} — answer scored ${item.value}` }))),
+    h("ul", {}, alert.items.map((item) => h("li", { text: item.answer
+      ? `${item.label} — answered “${item.answer}” (scores ${item.value})` : `${item.label} — answer scored ${item.value}` }))),
     open
       ? [status, h("div", { class: "field" }, h("label", { class: "field-label", for: note.id }, "Note ", h("span", { class: "required-tag", text: "(optional, e.g. what you did)" })), note),
         button]

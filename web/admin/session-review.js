@@ -61,10 +61,11 @@ function sinceOptions(review, chosen) {
 }
 
 async function alertAnswers(alert, review) {
-  // The alert names the question and the answer's score; the template gives the answer's own words.
+  // The alert names the question, the answer's score and (since alerts carry it) the answer as the
+  // client saw it; for an older alert the template gives the answer's own words.
   const assignment = review.assignments.find((item) => item.assignment_id === alert.assignment_id);
   let template = null;
-  if (assignment) {
+  if (assignment && alert.items.some((item) => !item.answer)) {
     try {
       template = (await getTemplate(assignment.template_id)).content;
     } catch {
@@ -74,7 +75,7 @@ async function alertAnswers(alert, review) {
   return alert.items.map((item) => {
     const question = template?.items?.find((candidate) => candidate.id === item.item);
     const options = (question?.options || []).filter((option) => option.score === item.value);
-    const answer = options.length === 1 ? options[0].label : null;
+    const answer = item.answer || (options.length === 1 ? options[0].label : null);
     return h("li", {},
       h("q", { text: item.label }), " — ",
       answer ? [h("span", { text: "answered " }), h("strong", { text: `“${answer}”` }), h("span", { class: "muted", text: ` (scores ${item.value})` })]
