@@ -143,7 +143,10 @@ function planView(plan) {
       h("span", { class: "confidence-meter", "aria-hidden": "true" },
         Array.from({ length: 10 }, (_, index) => h("span", { class: index < plan.confidence ? "pip pip-on" : "pip" }))));
   }
-  if (plan.what_would_help) add("What would make it easier", plan.what_would_help);
+  if (plan.what_would_help) {
+    add("What would make it easier", plan.what_would_help,
+      plan.needs_adjustment ? h("span", { class: "plan-note", text: "Your clinician will see this and can change the plan with you." }) : null);
+  }
   return h("dl", { class: "plan-view" }, rows);
 }
 
