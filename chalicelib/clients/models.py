@@ -132,6 +132,15 @@ class DeliveryStatus(ResponseModel):
     at: str
 
 
+class PlanToAdjust(ResponseModel):
+    """A plan the client marked as hard (confidence under the practice's threshold)."""
+
+    assignment_id: str
+    title: str | None = None
+    confidence: int | None = None
+    what_would_help: str | None = None
+
+
 class ClientView(ResponseModel):
     client_id: str
     display_name: str
@@ -149,6 +158,7 @@ class ClientView(ResponseModel):
     completion_7d: Completion | None = None
     completion_28d: Completion | None = None
     open_alerts: int | None = None
+    plans_to_adjust: list[PlanToAdjust] | None = None
     delivery: list[DeliveryStatus] = Field(default_factory=list,
                                            description="Channels on which reminders are failing.")
 

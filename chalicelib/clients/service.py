@@ -5,13 +5,14 @@ from datetime import datetime, UTC
 from typing import Any, Literal
 
 from chalicelib import deadline
-from chalicelib.clients.models import (AccessLinkIssued, AccessLinkStatus, ClientCreate, ClientPreferencesUpdate,
+from chalicelib.clients.models import (AccessLinkIssued, AccessLinkStatus, PlanToAdjust, ClientCreate, ClientPreferencesUpdate,
                                        ClientSelfView, ClientUpdate, ClientView, DeliveryStatus)
 from chalicelib.errors import Conflict, FieldErrors, Forbidden, NotFound
 from chalicelib.fields import iso, new_id, utc_now
 from chalicelib.identity import links
 from chalicelib.identity.principals import ClientPrincipal, Clinician
 from chalicelib.store import clients as client_store
+from chalicelib.store import keys
 from chalicelib.store import practices as practice_store
 from chalicelib.store.table import retry_on_conflict
 
@@ -44,6 +45,9 @@ def view(profile: dict[str, Any], stats: dict[str, Any] | None | Literal[False] 
         from chalicelib.homework.schedule import caseload_figures
 
         figures = caseload_figures(stats, profile["timezone"], utc_now())
+        figures["plans_to_adjust"] = [
+            PlanToAdjust(assignment_id=keys.child_id(profile["client_id"], flag.pop("assignment_ulid")), **flag)
+            for flag in figures["plans_to_adjust"]]
     expires = profile.get("link_expires_at") or 0  # none stored: an expiry long past
     active = bool(profile.get("link_hash")) and expires > utc_now().timestamp()
     return ClientView(

@@ -20,7 +20,8 @@ from chalicelib.fields import iso, utc_now
 from chalicelib.homework import plans as rules
 from chalicelib.homework.plan_models import ClientPlanUpdate, PlanDraft, PlanView, PlanWrite
 from chalicelib.identity.principals import ClientPrincipal, Clinician
-from chalicelib.store import keys
+from chalicelib.store import homework as homework_store
+from chalicelib.store import keys, table
 from chalicelib.store import plans as store
 from chalicelib.store.table import retry_on_conflict
 
@@ -81,11 +82,14 @@ class _Read:
     (blank when none) and the practice's threshold."""
 
     def __init__(self, client_id: str, ulid: str, practice_id: str | None):
-        wanted = [keys.client_profile(client_id), keys.assignment(client_id, ulid), plan_key(client_id, ulid)]
+        wanted = [keys.client_profile(client_id), keys.assignment(client_id, ulid), plan_key(client_id, ulid),
+                  keys.client_stats(client_id)]
         if practice_id:
             wanted.append(keys.practice(practice_id))
         found = store.get_many(wanted)
         self.profile: dict[str, Any] = found.get(keys.client_profile(client_id)) or {}
+        self.stats: dict[str, Any] = found.get(keys.client_stats(client_id)) or {}
+        self.ulid = ulid
         self.assignment: dict[str, Any] = found.get(keys.assignment(client_id, ulid)) or {}
         self.stored = found.get(plan_key(client_id, ulid))
         practice = found.get(keys.practice(practice_id)) if practice_id else None
@@ -144,10 +148,18 @@ def _save(read_plan: Callable[[], _Read], values: dict[str, Any], expected: int 
                               threshold=read.threshold)
         if updated is None:
             return plan_view(read.stored, read.assignment, read.threshold, for_client=for_client)
-        store.put(updated)
+        actions = [store.put_action(updated)]
+        flags = rules.with_adjustment_flag(read.stats.get("plans_to_adjust") or {}, read.ulid, updated,
+                                           read.assignment)
+        if flags != (read.stats.get("plans_to_adjust") or {}):  # the caseload shows plans to adjust
+            stats_action, _ = homework_store.stats_put_action(read.profile, {**read.stats, "plans_to_adjust": flags})
+            actions.append(stats_action)
+        table.transact(actions)
         return plan_view(updated, read.assignment, read.threshold, for_client=for_client)
 
-    return retry_on_conflict(attempt, retry=expected is None, give_up=_stale if expected is not None else _busy)
+    # A conflict may be the caseload summary changing under us, not the plan: try again, and
+    # the version check above still refuses a stale plan.
+    return retry_on_conflict(attempt, give_up=_busy)
 
 
 def put_for_clinician(actor: Clinician, assignment_id: str, body: PlanWrite) -> PlanView:

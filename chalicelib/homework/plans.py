@@ -18,6 +18,7 @@ shown to whoever reads the plan whenever a confidence is set and under the thres
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Literal
 
 DEFAULT_CONFIDENCE_THRESHOLD = 7
@@ -155,3 +156,14 @@ def confidence_changes(history: list[dict[str, Any]]) -> list[dict[str, Any]]:
                            "by_role": entry["by_role"]})
             current = changes["confidence"]
     return result
+
+
+def with_adjustment_flag(flags: Mapping[str, Any], ulid: str, plan: Mapping[str, Any],
+                         assignment: Mapping[str, Any]) -> dict[str, Any]:
+    """The caseload summary's `plans_to_adjust` ({assignment ulid: {title, confidence,
+    what_would_help}}) after `plan` was saved: present while the plan is marked for adjusting."""
+    rest = {k: v for k, v in flags.items() if k != ulid}
+    if not plan.get("needs_adjustment"):
+        return rest
+    return {**rest, ulid: {"title": assignment.get("title"), "confidence": plan.get("confidence"),
+                           "what_would_help": plan.get("what_would_help")}}

@@ -200,6 +200,10 @@ def caseload_figures(stats: dict[str, Any] | None, timezone_name: str, now: date
     stats = stats or {}
     submitted = stats.get("submitted", {})
     figures: dict[str, Any] = {"open_alerts": stats.get("open_alerts", 0)}
+    live = {ulid for ulid, summary in stats.get("assignments", {}).items()
+            if (summary.get("status_history") or [{}])[-1].get("status") != "cancelled"}
+    figures["plans_to_adjust"] = [{"assignment_ulid": ulid, **flag}
+                                  for ulid, flag in sorted((stats.get("plans_to_adjust") or {}).items()) if ulid in live]
     for days in (7, 28):
         total = Completion(0, 0)
         for ulid, summary in stats.get("assignments", {}).items():

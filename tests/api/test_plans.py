@@ -306,3 +306,29 @@ def test_the_plan_view_for_the_client_assignment_page(api, world):
     view = plan_service.plan_for_client_view(found, principal, ulid, found[keys.assignment(client_id, ulid).sk])
     assert view.model_dump(mode="json") == _ok(_send(api, "GET", client_path, _client(world)))
     assert view.needs_adjustment is True and view.history[0].by_id == "clinician"
+
+
+def test_the_caseload_shows_plans_to_adjust_until_the_clinician_adjusts_them(api, world):
+    assignment = _assign(api, world, {"rationale": "To notice patterns", "confidence": 8})
+    clinician_path, client_path = _plan_paths(assignment["assignment_id"])
+    _ok(_send(api, "PATCH", client_path, _client(world),
+              {"confidence": 3, "what_would_help": "A reminder after dinner"}))
+
+    def flags():
+        caseload = _ok(api.http.get("/v1/clients", headers=world.headers("a1")))["items"]
+        row = next(c for c in caseload if c["client_id"] == world.resources["client_id"])
+        one = _ok(api.http.get(f"/v1/clients/{world.resources['client_id']}", headers=world.headers("a1")))
+        assert one["plans_to_adjust"] == row["plans_to_adjust"]
+        return row["plans_to_adjust"]
+
+    assert flags() == [{"assignment_id": assignment["assignment_id"], "title": assignment["title"],
+                        "confidence": 3, "what_would_help": "A reminder after dinner"}]
+    current = _ok(api.http.get(clinician_path, headers=world.headers("a1")))
+    _ok(_send(api, "PUT", clinician_path, world.headers("a1"),
+              {"rationale": "To notice patterns", "when_where": "After dinner, at the table", "confidence": 3,
+               "version": current["version"]}))
+    assert flags() == []
+    _ok(_send(api, "PATCH", client_path, _client(world), {"confidence": 2}))
+    assert [f["confidence"] for f in flags()] == [2]
+    api.http.delete(f"/v1/assignments/{assignment['assignment_id']}", headers=world.headers("a1"))
+    assert flags() == []  # a cancelled assignment's plan has nothing left to adjust

@@ -110,7 +110,7 @@ async function showCaseload(main) {
     completionCell(client.completion_28d),
     h("td", { class: "number" }, client.open_alerts
       ? h("span", { class: "badge badge-alert", text: String(client.open_alerts) }) : h("span", { class: "muted", text: "0" })),
-    h("td", { class: "plan-cell", dataset: { client: client.client_id } }, h("span", { class: "muted", text: "…" })),
+    planCell(client),
     h("td", { text: client.access_link.active ? `Active until ${formatDateTime(client.access_link.expires_at)}` : "No active link" })));
   clear(main,
     h("div", { class: "page-head" }, h("h1", { text: "Caseload" })),
@@ -125,50 +125,19 @@ async function showCaseload(main) {
           h("tbody", {}, rows)))
       : notice("info", h("p", { text: "No clients yet. Add your first client below." })),
     newClientForm());
-  flagPlans(main, clients);
 }
 
-// Plans the client marked as hard (confidence under the practice's threshold), per client. The
-// caseload list does not carry plans, so each client's review is read (one request each, a few at
-// a time) with a `since` of now: it holds every assignment's plan and little else.
-const FLAG_LIMIT = 60;
-// Client ids are ULIDs; the API answers 404 for any other shape (chalicelib/http/framework.py
-// PATH_PARAMETERS), so an id of another shape is not asked about.
-const CLIENT_ID = /^[0-9A-Z]{26}$/;
-
-async function flagPlans(main, clients) {
-  const since = new Date().toISOString();
-  const queue = clients.filter((client) => CLIENT_ID.test(client.client_id)).slice(0, FLAG_LIMIT);
-  const cellOf = (clientId) => main.querySelector(`.plan-cell[data-client="${CSS.escape(clientId)}"]`);
-  const work = async () => {
-    while (queue.length) {
-      const client = queue.shift();
-      let review = null;
-      try {
-        review = await adminApi("GET", `/v1/clients/${encodeURIComponent(client.client_id)}/session-review?since=${encodeURIComponent(since)}`);
-      } catch {
-        review = null;
-      }
-      const cell = cellOf(client.client_id);
-      if (!cell) return; // the page has moved on
-      const flagged = (review?.assignments || []).filter((assignment) => assignment.status !== "cancelled" && assignment.plan?.needs_adjustment);
-      // The review leaves out the client's own words on what would help: read those plans.
-      const plans = await Promise.all(flagged.map((assignment) =>
-        adminApi("GET", `/v1/assignments/${encodeURIComponent(assignment.assignment_id)}/plan`).catch(() => null)));
-      clear(cell, !review ? h("span", { class: "muted", text: "—" }) : flagged.length
-        ? flagged.map((assignment, index) => h("div", { class: "plan-flag-entry" },
-          h("a", { class: "plan-flag-link",
-            href: `#/clients/${encodeURIComponent(client.client_id)}/assignments/${encodeURIComponent(assignment.assignment_id)}/plan` },
-          `Plan needs adjusting: confidence ${assignment.plan.confidence ?? "—"}/10`,
-          h("span", { class: "visually-hidden", text: ` (${assignment.title})` })),
-          plans[index]?.what_would_help ? h("q", { class: "plan-flag-words", text: plans[index].what_would_help }) : null))
-        : h("span", { class: "muted", text: "None to adjust" }));
-    }
-  };
-  await Promise.all([work(), work(), work(), work()]);
-  for (const cell of main.querySelectorAll(".plan-cell")) {
-    if (cell.textContent === "…") clear(cell, h("span", { class: "muted", text: "—" }));
-  }
+// Plans the client marked as hard (confidence under the practice's threshold): the caseload
+// summary carries them, so the list needs no request per client.
+function planCell(client) {
+  const flagged = client.plans_to_adjust || [];
+  if (!flagged.length) return h("td", { class: "plan-cell" }, h("span", { class: "muted", text: "None to adjust" }));
+  return h("td", { class: "plan-cell" }, flagged.map((flag) => h("div", { class: "plan-flag-entry" },
+    h("a", { class: "plan-flag-link",
+      href: `#/clients/${encodeURIComponent(client.client_id)}/assignments/${encodeURIComponent(flag.assignment_id)}/plan` },
+    `Plan needs adjusting: confidence ${flag.confidence ?? "—"}/10`,
+    h("span", { class: "visually-hidden", text: ` (${flag.title || "homework"})` })),
+    flag.what_would_help ? h("q", { class: "plan-flag-words", text: flag.what_would_help }) : null)));
 }
 
 function newClientForm() {
