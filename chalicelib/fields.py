@@ -19,19 +19,19 @@ def _phone_e164(value: str) -> str:
     import phonenumbers
 
     if not re.fullmatch(r"\+[1-9]\d{6,14}", value):
-        raise ValueError("must be in E.164 form, e.g. +447911123456")
+        raise ValueError("enter the number with its country code and no spaces, for example +447911123456")
     try:
         parsed = phonenumbers.parse(value, None)
     except phonenumbers.NumberParseException as error:
-        raise ValueError("not a phone number") from error
+        raise ValueError("this is not a phone number") from error
     if not phonenumbers.is_valid_number(parsed):
-        raise ValueError("not a valid phone number")
+        raise ValueError("this phone number does not exist; check the digits")
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
 def _hh_mm(value: str) -> str:
     if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", value):
-        raise ValueError("must be a 24-hour local time HH:MM")
+        raise ValueError("enter a time as hours and minutes, for example 18:30")
     return value
 
 
@@ -52,7 +52,7 @@ SINGLE_LINE_PATTERN = r"^[^\x00-\x1f\x7f-\x9f\u2028\u2029]*$"
 
 def _single_line(value: str) -> str:
     if re.search(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]", value):
-        raise ValueError("must be a single line without control characters")
+        raise ValueError("keep this to one line")
     return value
 
 
@@ -73,7 +73,7 @@ def _email(value: str) -> str:
     try:
         return validate_email(value, check_deliverability=False).normalized
     except EmailNotValidError as error:
-        raise ValueError(f"not a valid email address: {error}") from None
+        raise ValueError(f"this is not an email address we can send to ({error})") from None
 
 
 Email = Annotated[str, StringConstraints(max_length=254), AfterValidator(_email),
