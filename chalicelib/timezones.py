@@ -48,5 +48,5 @@ def load_zone(name: str | ZoneInfo) -> ZoneInfo:
     if not isinstance(name, str) or not name or len(name) > _MAX_ZONE_NAME:
         raise ValueError("timezone must be an IANA timezone name such as Europe/London")
     if name not in _packaged_zone_names() and name not in _known_zone_names():
-        raise ValueError(f"unknown timezone {name!r}: use an IANA name such as Europe/London")
+        raise ValueError("choose a time zone from the list (an IANA name such as Europe/London)")
     return ZoneInfo(name)

@@ -43,10 +43,15 @@ def _one_click_headers(unsubscribe_url: str) -> dict[str, str]:
     return {"List-Unsubscribe": f"<{unsubscribe_url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
 
 
+REMINDER_SUBJECT = "Reminder: your homework is waiting"
+FOLLOW_UP_SUBJECT = "Still to do: your homework"
+REMINDER_SUBJECTS = (REMINDER_SUBJECT, FOLLOW_UP_SUBJECT)  # how a test tells reminders from other emails
+
+
 def reminder_email(*, to: str, title: str, homework_url: str, unsubscribe_url: str, follow_up: bool) -> Email:
     """The first reminder says the homework is waiting; a follow-up also invites the client
     to say what got in the way (the homework page asks, with the short list of barriers)."""
-    subject = "Reminder: your homework is waiting" if not follow_up else "Still to do: your homework"
+    subject = REMINDER_SUBJECT if not follow_up else FOLLOW_UP_SUBJECT
     html, text = _render("reminder", subject=subject, title=title, homework_url=homework_url,
                          unsubscribe_url=unsubscribe_url, follow_up=follow_up)
     return Email(to=to, subject=subject, html=html, text=text, headers=_one_click_headers(unsubscribe_url))

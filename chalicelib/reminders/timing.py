@@ -76,7 +76,7 @@ class ReminderPreferences(BaseModel):
             load_zone(name)
         except ValueError:
             raise PydanticCustomError(
-                "timezone_unknown", "unknown timezone: use an IANA name such as Europe/London"
+                "timezone_unknown", "choose a time zone from the list (an IANA name such as Europe/London)"
             ) from None
         return name
 

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import requests
 
+from chalicelib.notifications.messages import REMINDER_SUBJECTS
 from devstack.processes import REPO_ROOT
 from tests.e2e.conftest import RunningStack, StackPorts
 
@@ -49,7 +50,7 @@ def _reminders_in_outbox(stack: dict, recipient: str) -> list[dict]:
     response = requests.get(f"{stack['outbox']}?format=json", timeout=10)
     assert response.status_code == 200
     return [m for m in response.json() if m["channel"] == "email" and recipient in m["recipient"]
-            and m["subject"].startswith(("Reminder:", "Still to do:"))]  # not the new-homework notice
+            and m["subject"] in REMINDER_SUBJECTS]  # not the new-homework notice
 
 
 def test_a_reminder_at_the_next_minute_arrives_once(fast_sweep_stack):

@@ -9,6 +9,8 @@ from datetime import datetime, timedelta, UTC
 import pytest
 import time_machine
 
+from chalicelib.notifications.messages import REMINDER_SUBJECTS
+
 SIGNING_SECRET = "integration-signing-secret-0123456789-abcdef"
 
 
@@ -24,7 +26,8 @@ def reminders_env(local_env, monkeypatch):
 def _sent_to(moto_url: str) -> list[str]:
     from devstack.outbox import fetch_outbox
 
-    return [m["recipient"] for m in fetch_outbox(moto_url) if m["channel"] == "email"]
+    return [m["recipient"] for m in fetch_outbox(moto_url)
+            if m["channel"] == "email" and m["subject"] in REMINDER_SUBJECTS]  # not the new-homework notice
 
 
 def test_two_overlapping_sweeps_send_each_reminder_exactly_once(reminders_env):
