@@ -299,8 +299,8 @@ def test_clinician_session_workflow(stack: dict[str, Any], new_context: Any, che
     expect(page.locator(".error-summary")).to_contain_text("Mobile number: Enter the number with its country code")
     mobile.fill("+44 7700 900123")  # the right shape, but no such number: the API says so
     page.get_by_role("button", name="Save details").click()
-    expect(phone_field.locator(".field-error")).to_have_text("Not a valid phone number.")
-    expect(page.locator(".error-summary")).to_contain_text("Mobile number: Not a valid phone number.")
+    expect(phone_field.locator(".field-error")).to_have_text("This phone number does not exist; check the digits.")
+    expect(page.locator(".error-summary")).to_contain_text("Mobile number: This phone number does not exist; check the digits.")
     expect(mobile).to_have_attribute("aria-invalid", "true")
     no_paths_or_jargon(page)
     step(page, checks, "admin-edit-client-error", refused=422)
