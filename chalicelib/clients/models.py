@@ -9,7 +9,7 @@ from pydantic import ConfigDict, Field, ValidationError, field_validator, model_
 from pydantic_core import PydanticCustomError
 
 from chalicelib import channels
-from chalicelib.fields import (REQUEST_CONFIG, DisplayName, Email, Identifier, LocalTime, PhoneE164, RequestModel,
+from chalicelib.fields import (REQUEST_CONFIG, DisplayName, Email, Flag, Identifier, LocalTime, PhoneE164, RequestModel,
                                ResponseModel, TimeZoneName)
 
 if TYPE_CHECKING:  # built from the registry at run time; a type checker sees a str enum / any channel name
@@ -115,6 +115,60 @@ class ClientPreferencesUpdate(RequestModel):
 class AccessLinkStatus(ResponseModel):
     active: bool
     expires_at: str | None = None
+    expires_soon: bool = Field(default=False, description="Active and ending within 7 days: offer to renew it.")
+
+
+class AccessLinkRenewed(AccessLinkStatus):
+    renewed: bool = Field(description="False when the link is already at the practice's maximum length.")
+
+
+class SessionCreate(RequestModel):
+    """A sign-in token from a reminder or notice (`#signin=` in its link), used once."""
+
+    model_config = ConfigDict(**REQUEST_CONFIG, json_schema_extra={"examples": [{
+        "signin_token": "Vq3h0mJ0yTqfQn6y0k2l0x9W1cY8rX0m4b5Z7aL2e1s", "shared_device": False}]})
+
+    signin_token: str = Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_-]+$")
+    shared_device: Flag = Field(default=False, description="A shared device signs out after 12 hours.")
+
+
+class SessionIssued(ResponseModel):
+    session_token: str = Field(description="Send as `Authorization: Bearer <token>`; shown once, stored as a hash.")
+    expires_at: str = Field(description="When the session ends at the latest (the link's end, or 12 hours).")
+    shared_device: bool
+
+
+def _contact_kind(value: str) -> str:
+    from chalicelib.fields import _email, _phone_e164
+
+    value = value.strip()
+    if "@" in value:
+        try:
+            return _email(value)
+        except ValueError:
+            raise PydanticCustomError("contact", "Enter the email address your clinician has for you.") from None
+    try:
+        return _phone_e164(value.replace(" ", "").replace("-", ""))
+    except ValueError:
+        raise PydanticCustomError("contact", "Enter the email address or phone number your clinician has for you; "
+                                             "give a phone number with its country code, for example "
+                                             "+447911123456.") from None
+
+
+class LostLinkRequest(RequestModel):
+    model_config = ConfigDict(**REQUEST_CONFIG, json_schema_extra={"examples": [{"contact": "sam@example.com"}]})
+
+    contact: str = Field(min_length=3, max_length=254, description="The client's email address or phone number.")
+
+    _checked = field_validator("contact")(_contact_kind)
+
+    @property
+    def kind(self) -> Literal["email", "phone"]:
+        return "email" if "@" in self.contact else "phone"
+
+
+class LostLinkAnswer(ResponseModel):
+    message: str
 
 
 class Completion(ResponseModel):

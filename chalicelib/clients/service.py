@@ -5,8 +5,9 @@ from datetime import datetime, UTC
 from typing import Any, Literal
 
 from chalicelib import deadline
-from chalicelib.clients.models import (AccessLinkIssued, AccessLinkStatus, PlanToAdjust, ClientCreate, ClientPreferencesUpdate,
-                                       ClientSelfView, ClientUpdate, ClientView, DeliveryStatus)
+from chalicelib.clients.models import (AccessLinkIssued, AccessLinkRenewed, AccessLinkStatus, PlanToAdjust,
+                                       ClientCreate, ClientPreferencesUpdate, ClientSelfView, ClientUpdate, ClientView,
+                                       DeliveryStatus)
 from chalicelib.errors import Conflict, FieldErrors, Forbidden, NotFound
 from chalicelib.fields import iso, new_id, utc_now
 from chalicelib.identity import links
@@ -48,19 +49,22 @@ def view(profile: dict[str, Any], stats: dict[str, Any] | None | Literal[False] 
         figures["plans_to_adjust"] = [
             PlanToAdjust(assignment_id=keys.child_id(profile["client_id"], flag.pop("assignment_ulid")), **flag)
             for flag in figures["plans_to_adjust"]]
-    expires = profile.get("link_expires_at") or 0  # none stored: an expiry long past
-    active = bool(profile.get("link_hash")) and expires > utc_now().timestamp()
     return ClientView(
         **{k: profile.get(k) for k in ("client_id", "display_name", "email", "phone", "timezone",
                                        "reminder_channels", "reminder_time", "quiet_hours", "clinician_id",
                                        "created_at", "updated_at", "version")},
         delivery=delivery_status(profile),
-        access_link=AccessLinkStatus(
-            active=active,
-            expires_at=iso(datetime.fromtimestamp(expires, UTC)) if active else None,
-        ),
+        access_link=link_status(profile),
         **figures,
     )
+
+
+def link_status(profile: dict[str, Any]) -> AccessLinkStatus:
+    expires = int(profile.get("link_expires_at") or 0)  # none stored: an expiry long past
+    now = utc_now().timestamp()
+    active = bool(profile.get("link_hash")) and expires > now
+    return AccessLinkStatus(active=active, expires_at=iso(datetime.fromtimestamp(expires, UTC)) if active else None,
+                            expires_soon=active and links.expires_soon(expires, now))
 
 
 def delivery_status(profile: dict[str, Any]) -> list[DeliveryStatus]:
@@ -156,13 +160,14 @@ def _save_with_reminders(before: dict[str, Any], updated: dict[str, Any]) -> dic
         reminder_actions = reminder_hooks.client_reminder_actions(updated, utc_now())
     if updated["clinician_id"] != before["clinician_id"]:
         written = client_store.save_with_stats(updated)
-        first, rest = [], reminder_actions
+        first: list[dict[str, Any]] = []
+        rest = reminder_actions
     elif reminder_actions:
-        action, written = client_store.save_action(updated)
-        first, rest = [action], reminder_actions
+        first, written = client_store.save_actions(updated)
+        rest = reminder_actions
     else:
         return client_store.save(updated)
-    chunk = 99 if first else 100
+    chunk = 100 - len(first)
     table.transact(first + rest[:chunk])
     for offset in range(chunk, len(rest), 100):
         table.transact(rest[offset:offset + 100])
@@ -237,6 +242,19 @@ def _send_link(actor: Clinician, channel: str, contact: str, issued: AccessLinkI
     send_link = channels.get(channel).send_link
     assert send_link is not None  # `send_via` was validated against the channels that send links
     return send_link(contact, practice=practice, link_url=issued.url, expires=issued.expires_at[:10])
+
+
+def renew_link(actor: Clinician, client_id: str) -> AccessLinkRenewed:
+    """Extend the client's current link (same token) by the practice's ttl, within its maximum."""
+    def attempt() -> tuple[dict[str, Any], bool]:
+        profile = get_for_clinician(actor, client_id, consistent=True)
+        try:
+            return links.renew_link(profile)
+        except ValueError:
+            raise Conflict("The client has no working link to renew. Issue a new one instead.") from None
+
+    profile, renewed = retry_on_conflict(attempt, give_up=_busy)
+    return AccessLinkRenewed(**link_status(profile).model_dump(), renewed=renewed)
 
 
 def revoke_link(actor: Clinician, client_id: str) -> None:

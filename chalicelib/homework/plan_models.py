@@ -126,11 +126,16 @@ class PracticeView(ResponseModel):
     name: str
     plan_confidence_threshold: int = Field(description="A client's confidence under this asks what would make "
                                                        "the homework easier and marks the plan for adjustment.")
+    link_max_days: int = Field(default=180, description="The most days a client's access link may live from its "
+                                                        "issue, however often it is renewed or slides forward.")
 
 
 class PracticeUpdate(RequestModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"plan_confidence_threshold": 6}]})
+    model_config = ConfigDict(json_schema_extra={"examples": [{"plan_confidence_threshold": 6,
+                                                               "link_max_days": 180}]})
 
     plan_confidence_threshold: int | None = Field(default=None, ge=rules.MIN_CONFIDENCE_THRESHOLD,
                                                   le=rules.MAX_CONFIDENCE_THRESHOLD)
     name: DisplayName | None = None
+    link_max_days: int | None = Field(default=None, ge=7, le=365,
+                                      description="The most days a client's access link may live (7 to 365).")

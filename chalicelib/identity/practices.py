@@ -63,18 +63,21 @@ def create_practice_with_owner(name: str, owner_email: str, owner_name: str) -> 
 # -- the practice's own settings ---------------------------------------------------------------
 
 def practice_settings(actor: Clinician, *, consistent: bool = False) -> dict[str, Any]:
-    """{practice_id, name, plan_confidence_threshold} of the actor's practice (any clinician)."""
+    """{practice_id, name, plan_confidence_threshold, link_max_days} of the actor's practice (any clinician)."""
     from chalicelib.homework.plans import threshold_of
+    from chalicelib.identity.links import link_limits
 
     practice = practice_store.get_practice(actor.practice_id, consistent=consistent)
     if practice is None:
         raise NotFound("No such practice.")
     return {"practice_id": actor.practice_id, "name": practice.get("name", ""),
-            "plan_confidence_threshold": threshold_of(practice)}
+            "plan_confidence_threshold": threshold_of(practice),
+            "link_max_days": link_limits(practice)[1]}
 
 
 def update_settings(actor: Clinician, changes: dict[str, Any]) -> dict[str, Any]:
-    """Change the practice's name or plan confidence threshold (1-10): owners and admins only."""
+    """Change the practice's name, plan confidence threshold (1-10) or link maximum (days):
+    owners and admins only."""
     from chalicelib.errors import FieldErrors
     from chalicelib.store.table import ConditionFailed
 

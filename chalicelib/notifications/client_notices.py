@@ -4,7 +4,8 @@ clinician's feedback on what they sent.
 The client's preferences decide: the channels they chose for reminders (`reminder_channels`)
 that can carry a notice (email, SMS), less those they unsubscribed from or have no address
 for; nothing inside their quiet hours (the reminders' own rule). A notice carries the
-homework title and a link without a token, never answers or feedback.
+homework title and a one-use sign-in link (notifications/signin_links.py), never answers or
+feedback.
 
 A notice follows a request that has already done its work, so a failed send never fails
 the request: what became of each send is logged (kind, channel, state, reason: no client
@@ -100,10 +101,10 @@ def _send(kind: Kind, channel: str, profile: dict[str, Any], title: str) -> Outc
 
 
 def _links(profile: dict[str, Any], channel: str) -> tuple[str, str]:
-    from chalicelib.config import get_settings
+    from chalicelib.notifications.signin_links import signin_url
     from chalicelib.notifications.unsubscribe import unsubscribe_url
 
-    return get_settings().web_client_url, unsubscribe_url(profile["client_id"], channel)
+    return signin_url(profile), unsubscribe_url(profile["client_id"], channel)
 
 
 def _by_email(kind: Kind, profile: dict[str, Any], title: str) -> Outcome:

@@ -1,5 +1,6 @@
 """What each message says, rendered from templates. Nothing clinical: a homework title
-at most, and a link that carries no token."""
+at most, and a link that carries at most a one-use sign-in token (72 hours; see
+notifications/signin_links.py), never the client's access link."""
 from __future__ import annotations
 
 import json
@@ -65,7 +66,7 @@ def reminder_sms(*, title: str, homework_url: str, unsubscribe_url: str, follow_
     if follow_up:
         return (f"Emotipal: \"{_short(title)}\" is still waiting. If something got in the way, tell us what: "
                 f"{homework_url} Stop texts: {unsubscribe_url}")
-    return (f"Emotipal: \"{_short(title)}\" is waiting. Open it from your saved Emotipal link: {homework_url} "
+    return (f"Emotipal: \"{_short(title)}\" is waiting. Open it: {homework_url} "
             f"Stop texts: {unsubscribe_url}")
 
 
@@ -86,7 +87,7 @@ def notice_email(kind: str, *, to: str, title: str, homework_url: str, unsubscri
 def notice_sms(kind: str, *, title: str, homework_url: str, unsubscribe_url: str) -> str:
     what = {"new_homework": f"new homework for you: \"{_short(title)}\"",
             "feedback": f"your clinician replied to \"{_short(title)}\""}[kind]
-    return f"Emotipal: {what}. Open it from your saved Emotipal link: {homework_url} Stop texts: {unsubscribe_url}"
+    return f"Emotipal: {what}. Open it: {homework_url} Stop texts: {unsubscribe_url}"
 
 
 def reminder_push(*, title: str, homework_url: str) -> str:

@@ -9,13 +9,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from chalicelib.config import get_settings
 from chalicelib.fields import iso
 from chalicelib.timezones import load_zone
 from chalicelib import channels
 from chalicelib.notifications import messages
 from chalicelib.notifications.outcomes import Outcome
 from chalicelib.notifications.settings import admin_url
+from chalicelib.notifications.signin_links import signin_url
 from chalicelib.notifications.unsubscribe import unsubscribe_url
 from chalicelib.observability import logger
 from chalicelib.store import keys
@@ -61,7 +61,7 @@ def remind(profile: dict[str, Any], assignment: dict[str, Any], occurrence_id: s
 def _send_reminder(channel: str, profile: dict[str, Any], assignment: dict[str, Any], number: int,
                    now: datetime) -> Outcome:
     return channels.get(channel).send_reminder(
-        profile, title=assignment["title"], homework_url=get_settings().web_client_url,
+        profile, title=assignment["title"], homework_url=signin_url(profile, now),
         unsubscribe_url=unsubscribe_url(profile["client_id"], channel), number=number, now=now)
 
 

@@ -33,8 +33,29 @@ def _strip(item: dict[str, Any] | None) -> dict[str, Any] | None:
     return {k: v for k, v in item.items() if k not in PROFILE_FIELDS_EXCLUDED}
 
 
+def _put(profile: dict[str, Any], expected_version: int | None) -> dict[str, Any]:
+    """Write the profile, and its contact lookups in the same transaction when they change."""
+    from chalicelib.store import contacts
+
+    synced, lookups = contacts.sync(profile)
+    if not lookups:
+        return _strip(table.put_versioned(_with_keys(synced), expected_version))
+    action, written = table.versioned_put_action(_with_keys(synced), expected_version)
+    table.transact([action, *lookups])
+    return _strip(written)
+
+
+def _save_actions(profile: dict[str, Any], expected_version: int | None) -> tuple[list[dict[str, Any]],
+                                                                                  dict[str, Any]]:
+    from chalicelib.store import contacts
+
+    synced, lookups = contacts.sync(profile)
+    action, written = table.versioned_put_action(_with_keys(synced), expected_version)
+    return [action, *lookups], _strip(written)
+
+
 def create(profile: dict[str, Any]) -> dict[str, Any]:
-    return _strip(table.put_versioned(_with_keys(profile), None))
+    return _put(profile, None)
 
 
 def get(client_id: str, *, consistent: bool = False) -> dict[str, Any] | None:
@@ -43,8 +64,7 @@ def get(client_id: str, *, consistent: bool = False) -> dict[str, Any] | None:
 
 def save(profile: dict[str, Any]) -> dict[str, Any]:
     """Write a changed profile if nobody else changed it since it was read."""
-    expected = profile["version"]
-    return _strip(table.put_versioned(_with_keys(profile), expected))
+    return _put(profile, profile["version"])
 
 
 def get_stats(client_id: str) -> dict[str, Any] | None:
@@ -56,8 +76,7 @@ def save_with_stats(profile: dict[str, Any]) -> dict[str, Any]:
     along in the indexes, so the new clinician sees them."""
     from chalicelib.store.homework import alert_item, stats_put_action, strip
 
-    action, written = save_action(profile)
-    actions = [action]
+    actions, written = save_actions(profile)
     stats = get_stats(profile["client_id"])
     if stats is not None:
         actions.append(stats_put_action(profile, stats)[0])
@@ -70,8 +89,15 @@ def save_with_stats(profile: dict[str, Any]) -> dict[str, Any]:
     return written
 
 
+def save_actions(profile: dict[str, Any]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """`save` as transaction actions (the profile, then any change to its contact lookups):
+    (actions, the profile as it will be stored)."""
+    return _save_actions(profile, profile["version"])
+
+
 def save_action(profile: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """`save` as a transaction action: (action, the profile as it will be stored)."""
+    """`save` as one transaction action, for a change that leaves email and phone alone
+    (the contact lookups stay as they are; use `save_actions` otherwise)."""
     action, written = table.versioned_put_action(_with_keys(profile), profile["version"])
     return action, _strip(written)
 
@@ -110,4 +136,9 @@ def list_practice(practice_id: str, *, limit: int, next_token: str | None) -> ta
 def erase_profile(client_id: str) -> None:
     """Delete the profile: erasure's last step (see chalicelib/clients/erasure.py), because
     the profile is what lets a repeated erasure find the client and finish the job."""
+    from chalicelib.store import contacts
+
+    profile = get(client_id, consistent=True)
+    if profile is not None:
+        contacts.erase(profile)
     table.delete(keys.client_profile(client_id).as_dict())

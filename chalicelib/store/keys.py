@@ -367,3 +367,28 @@ def review_feed_kind(gsi4sk: str) -> str:
 
 def sign_in_attempts(scope: str, subject_hash: str) -> Key:
     return Key(f"THROTTLE#{scope}#{subject_hash}", "WINDOW")
+
+
+# -- reaching the client: sign-in tokens, device sessions, contact lookups ---------------------
+#   SIGNIN#<sha256 of token>          / SIGNIN     a one-use sign-in token a reminder or notice carries
+#                                                  (bound to the access link's hash; TTL 72 h)
+#   DEVICESESSION#<sha256 of token>   / SESSION    a browser's session, bound to the access link's hash
+#   CONTACT#<keyed hash of contact>   / CLIENT#<client_id>
+#                                                  a client with that email address or phone number (the
+#                                                  "lost your link?" lookup; written with the profile)
+# None of them holds the token, the contact or any client data besides the client id.
+
+def signin_token(token_hash: str) -> Key:
+    return Key(f"SIGNIN#{token_hash}", "SIGNIN")
+
+
+def device_session(token_hash: str) -> Key:
+    return Key(f"DEVICESESSION#{token_hash}", "SESSION")
+
+
+def contact_lookup_partition(contact_hash: str) -> str:
+    return f"CONTACT#{contact_hash}"
+
+
+def contact_lookup(contact_hash: str, client_id: str) -> Key:
+    return Key(contact_lookup_partition(contact_hash), client_index_sort(client_id))

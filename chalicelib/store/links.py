@@ -17,10 +17,9 @@ def issue(profile: dict[str, Any], token_hash: str, link: dict[str, Any]) -> dic
         actions.append(table.delete_action(keys.access_link(profile["link_hash"]).as_dict()))
     actions.append(table.put_action({**keys.access_link(token_hash).as_dict(), **link},
                                     condition="attribute_not_exists(pk)"))
-    save, updated = clients.save_action({**profile, "link_hash": token_hash,
-                                         "link_expires_at": link["expires_at"]})
-    actions.append(save)
-    table.transact(actions)
+    saves, updated = clients.save_actions({**profile, "link_hash": token_hash,
+                                           "link_expires_at": link["expires_at"]})
+    table.transact(actions + saves)
     return updated
 
 
@@ -28,8 +27,26 @@ def revoke(profile: dict[str, Any]) -> dict[str, Any]:
     """Remove the client's current link. Returns the updated profile."""
     if not profile.get("link_hash"):
         return profile
-    save, updated = clients.save_action({**profile, "link_hash": None, "link_expires_at": None})
-    table.transact([table.delete_action(keys.access_link(profile["link_hash"]).as_dict()), save])
+    saves, updated = clients.save_actions({**profile, "link_hash": None, "link_expires_at": None})
+    table.transact([table.delete_action(keys.access_link(profile["link_hash"]).as_dict()), *saves])
+    return updated
+
+
+def extend(profile: dict[str, Any], token_hash: str, old_expires_at: int, new_expires_at: int,
+           link_extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Move the current link's end to `new_expires_at`, in the link and the profile at once.
+
+    The link must still be the profile's and still end at `old_expires_at` (a concurrent
+    renewal or slide wins; ConditionFailed). Returns the updated profile.
+    """
+    link_key = keys.access_link(token_hash).as_dict()
+    current = table.get(link_key, consistent=True)
+    if not current or int(current.get("expires_at", 0)) != old_expires_at:
+        raise table.ConditionFailed("the link changed")
+    saves, updated = clients.save_actions({**profile, "link_expires_at": new_expires_at})
+    link = table.put_action({**current, "expires_at": new_expires_at, **(link_extra or {})},
+                            condition="attribute_exists(pk) AND expires_at = :old", values={":old": old_expires_at})
+    table.transact([link, *saves])
     return updated
 
 

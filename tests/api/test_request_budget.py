@@ -1,7 +1,8 @@
 """DynamoDB requests per API call, counted with a botocore event hook.
 
 The hot paths must stay within 2 requests besides authentication (the link or
-membership lookup), however many assignments or clients there are, and never Scan.
+membership lookup; for a device session, the session and then its link), however many
+assignments or clients there are, and never Scan.
 """
 from __future__ import annotations
 
@@ -34,7 +35,8 @@ def counted():
 def _besides_authentication(calls) -> list[str]:
     def is_auth(name, params):
         key = params.get("Key", {}).get("pk", {}).get("S", "")
-        return name == "GetItem" and (key.startswith(("LINK#", "USER#")))
+        # the access link, a device session (then its link) or a clinician's membership
+        return name == "GetItem" and (key.startswith(("LINK#", "DEVICESESSION#", "USER#")))
 
     assert calls, "the hook saw no request: it is not counting"
     assert any(is_auth(name, params) for name, params in calls), "authentication was not seen"
@@ -61,6 +63,23 @@ def test_client_homework_list(api, world, busy_client):
     with counted() as calls:
         response = api.http.get("/v1/client/assignments", headers=world.headers(token=world.links["a1"]))
     assert response.status_code == 200 and len(json.loads(response.body)["items"]) == 5
+    assert len(_besides_authentication(calls)) <= 2, calls
+
+
+def test_client_homework_list_on_a_device_session(api, world, busy_client):
+    """A device session is authenticated by its own record and then its link: both count as
+    authentication, and the route itself stays within its budget."""
+    from chalicelib.notifications.signin_links import signin_url
+    from chalicelib.store import clients as client_store
+
+    signin = signin_url(client_store.get(world.resources["client_id"], consistent=True)).split("#signin=")[1]
+    session = post(api, "/v1/client/session", {"Content-Type": "application/json"},
+                   {"signin_token": signin, "shared_device": False})["session_token"]
+    with counted() as calls:
+        response = api.http.get("/v1/client/assignments", headers=world.headers(token=session))
+    assert response.status_code == 200 and len(json.loads(response.body)["items"]) == 5
+    keys = [params["Key"]["pk"]["S"].split("#")[0] for name, params in calls if name == "GetItem"]
+    assert keys[:2] == ["DEVICESESSION", "LINK"], calls
     assert len(_besides_authentication(calls)) <= 2, calls
 
 

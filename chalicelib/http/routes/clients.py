@@ -10,12 +10,12 @@ from chalicelib.http.common import ListQuery, page_token_errors
 from chalicelib.http.framework import Call, Router, model_refs
 
 if TYPE_CHECKING:
-    from chalicelib.clients.models import (AccessLinkCreate, AccessLinkIssued, ClientCreate, ClientList, ClientUpdate,
-                                           ClientView)
+    from chalicelib.clients.models import (AccessLinkCreate, AccessLinkIssued, AccessLinkRenewed, ClientCreate,
+                                           ClientList, ClientUpdate, ClientView)
 else:  # named, not imported: a model loads with the first request that needs it (cold start)
-    (AccessLinkCreate, AccessLinkIssued, ClientCreate, ClientList, ClientUpdate, ClientView) = model_refs(
-        "chalicelib.clients.models", "AccessLinkCreate", "AccessLinkIssued", "ClientCreate", "ClientList",
-        "ClientUpdate", "ClientView")
+    (AccessLinkCreate, AccessLinkIssued, AccessLinkRenewed, ClientCreate, ClientList, ClientUpdate,
+     ClientView) = model_refs("chalicelib.clients.models", "AccessLinkCreate", "AccessLinkIssued", "AccessLinkRenewed",
+                              "ClientCreate", "ClientList", "ClientUpdate", "ClientView")
 
 router = Router("clients")
 TAGS = ("clients",)
@@ -106,6 +106,17 @@ def create_access_link(call: Call) -> AccessLinkIssued:
     if issued.sent_via:
         _audit(call, f"link.send.{issued.sent_via}", call.params["client_id"])
     return issued
+
+
+@router.route("/v1/clients/{client_id}/access-link/renew", "POST", auth="clinician", response=AccessLinkRenewed,
+              summary="Extend the client's current link (same link) by the practice's link length, within the "
+              "practice's maximum", tags=TAGS)
+def renew_access_link(call: Call) -> AccessLinkRenewed:
+    from chalicelib.clients import service
+
+    renewed = service.renew_link(call.principal, call.params["client_id"])
+    _audit(call, "link.renew", call.params["client_id"])
+    return renewed
 
 
 @router.route("/v1/clients/{client_id}/access-link", "DELETE", auth="clinician", status=204,

@@ -79,8 +79,8 @@ def get_practice(call: Call) -> PracticeView:
 
 
 @router.route("/v1/practice", "PATCH", auth="clinician", roles=_MANAGERS, body=PracticeUpdate,
-              response=PracticeView, summary="Change the practice's name or plan confidence threshold "
-              "(owners and admins)", tags=("practice",))
+              response=PracticeView, summary="Change the practice's name, plan confidence threshold "
+              "or access-link maximum (owners and admins)", tags=("practice",))
 def update_practice(call: Call) -> PracticeView:
     from chalicelib.homework.plan_models import PracticeView
     from chalicelib.identity import practices
