@@ -174,10 +174,33 @@ def stack_environment(config: StackConfig, dynamodb_endpoint: str,
         "AWS_DEFAULT_REGION": REGION,
         "AWS_EC2_METADATA_DISABLED": "true",
     }
+    # Web push signs with a VAPID key pair made once for this state dir (deployed: Secrets Manager).
+    env["EMOTIPAL_VAPID_PRIVATE_KEY"] = local_vapid_private_key(config.local_dir)
     if resources is not None:
         env["EMOTIPAL_COGNITO_POOL_ID"] = resources.user_pool_id
         env["EMOTIPAL_COGNITO_CLIENT_ID"] = resources.app_client_id
     return env
+
+
+VAPID_KEY_FILE = "vapid-private-key"
+
+
+def local_vapid_private_key(local_dir: Path) -> str:
+    """The local stack's VAPID private key (base64url, raw P-256), generated on the first start
+    and kept in the state dir (readable by its owner only), so browsers stay subscribed across
+    restarts. Deleting the state dir makes a new one; the page then subscribes again."""
+    path = local_dir / VAPID_KEY_FILE
+    if path.exists():
+        return path.read_text().strip()
+    from chalicelib.channels.web_push import new_private_key
+
+    key = new_private_key()
+    local_dir.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(key + "\n")
+    temporary.chmod(0o600)
+    temporary.replace(path)
+    return key
 
 
 def apply_environment(env: dict[str, str]) -> None:

@@ -15,6 +15,7 @@ RESOURCES = {
     "ses_configuration_set": "the SES configuration set",
     "push_applications": "the SNS platform applications (FCM, APNs)",
     "push_endpoints": "the SNS platform endpoints under those applications",
+    "vapid_secret": "the Secrets Manager secret holding the web push VAPID private key",
 }
 
 

@@ -47,7 +47,7 @@ def send_reminder(profile, *, title: str, homework_url: str, now, **_: Any):
     from chalicelib.notifications.outcomes import Outcome
     from chalicelib.store import reminders as store
 
-    devices = store.list_devices(profile["client_id"])
+    devices = [d for d in store.list_devices(profile["client_id"]) if d.get("endpoint_arn")]  # not web push
     if not devices:
         return Outcome("failed", "no_device")
     message = messages.reminder_push(title=title, homework_url=homework_url)

@@ -64,6 +64,19 @@ def _snake(code: str) -> str:
     return "".join(f"_{c.lower()}" if c.isupper() else c for c in code).lstrip("_")
 
 
+def http_outcome(status: int, *, gone_reason: str = "subscription_gone") -> Outcome:
+    """The Outcome of an HTTP send (web push) by its status, by the same rule as AWS errors:
+    2xx sent; 429 and 5xx worth sending again later; 404/410 the address is gone for good;
+    any other status a permanent failure named after it."""
+    if 200 <= status < 300:
+        return Outcome("sent")
+    if status == 429 or status >= 500:
+        return Outcome("retry", "temporarily_unavailable")
+    if status in (404, 410):
+        return Outcome("failed", gone_reason)
+    return Outcome("failed", f"http_{status}")
+
+
 def sending(call) -> Outcome:
     """Run one AWS send (`call` returns its response) and say what became of it."""
     try:

@@ -66,6 +66,7 @@ class Resources:
     ops_key: kms.IKey
     push_platform_arns: tuple[str, ...]
     signing_secret_arn: str = ""
+    vapid_secret_arn: str = ""
 
 
 def _via(stack: Stack, *services: str) -> dict:
@@ -103,6 +104,7 @@ def channel_resource_arns(stack: Stack, resources: Resources) -> dict[str, list[
         "ses_configuration_set": [resources.ses_configuration_set_arn],
         "push_applications": list(resources.push_platform_arns),
         "push_endpoints": _endpoint_arns(stack, resources),
+        "vapid_secret": [resources.vapid_secret_arn] if resources.vapid_secret_arn else [],
     }
 
 

@@ -59,6 +59,19 @@ class EmotipalStack(Stack):
                                                                         exclude_punctuation=True),
             removal_policy=RemovalPolicy.RETAIN if settings.stage == "prod" else RemovalPolicy.DESTROY,
         )
+        # The VAPID private key that signs web push reminders. CloudFormation cannot make a P-256
+        # key, so the secret starts as {"private_key": ""} (web push stays off: the page is told
+        # it is not set up) until an operator puts a key in it (infra/README.md).
+        vapid_secret = secretsmanager.Secret(
+            self,
+            "VapidSecret",
+            description="Emotipal: VAPID private key of web push reminders",
+            encryption_key=operations.key,
+            generate_secret_string=secretsmanager.SecretStringGenerator(
+                secret_string_template='{"private_key": ""}', generate_string_key="placeholder",
+                exclude_punctuation=True),
+            removal_policy=RemovalPolicy.RETAIN if settings.stage == "prod" else RemovalPolicy.DESTROY,
+        )
         resources = permissions.Resources(
             table=data.table,
             table_key=data.key,
@@ -71,6 +84,7 @@ class EmotipalStack(Stack):
             ops_key=operations.key,
             push_platform_arns=tuple(settings.push_platforms.values()),
             signing_secret_arn=signing_secret.secret_arn,
+            vapid_secret_arn=vapid_secret.secret_arn,
         )
         api_name = api_function_name(settings)
         sweep_name = sweep_function_name(settings)
@@ -86,6 +100,7 @@ class EmotipalStack(Stack):
             "EMOTIPAL_SES_SENDER": settings.ses_sender,
             "EMOTIPAL_SES_CONFIGURATION_SET": messaging.configuration_set.configuration_set_name,
             "EMOTIPAL_SIGNING_SECRET_ARN": signing_secret.secret_arn,
+            "EMOTIPAL_VAPID_SECRET_ARN": vapid_secret.secret_arn,
         }
         for platform, arn in settings.push_platforms.items():
             environment[f"EMOTIPAL_{platform.upper()}_PLATFORM_ARN"] = arn

@@ -108,10 +108,12 @@ def test_every_resource_a_channel_grant_may_name_has_arns_here():
     from emotipal_infra import permissions
 
     resources = SimpleNamespace(ses_identity_arn="arn:ses-identity", ses_configuration_set_arn="arn:ses-set",
-                                push_platform_arns=("arn:aws:sns:eu-west-2:111122223333:app/GCM/emotipal",))
+                                push_platform_arns=("arn:aws:sns:eu-west-2:111122223333:app/GCM/emotipal",),
+                                vapid_secret_arn="arn:vapid-secret")
     arns = permissions.channel_resource_arns(None, resources)
     assert set(arns) == set(channels.RESOURCES)
     assert arns["push_endpoints"] == ["arn:aws:sns:eu-west-2:111122223333:endpoint/GCM/emotipal/*"]
+    assert arns["vapid_secret"] == ["arn:vapid-secret"]
 
 
 def test_each_role_has_what_the_reminder_channels_declare(stack):

@@ -1,4 +1,4 @@
-"""Notification routes: push registration, one-click unsubscribe, clinicians' own
+"""Notification routes: push registration, browser (web push) subscriptions, one-click unsubscribe, clinicians' own
 notification settings."""
 from __future__ import annotations
 
@@ -38,6 +38,92 @@ def register_device(call: Call) -> DeviceRegistered:
 
     device = devices.register(call.principal, call.body.platform, call.body.token)
     return DeviceRegistered(platform=device["platform"], registered_at=device["registered_at"])
+
+
+# -- web push: browser subscriptions ----------------------------------------------------------
+# A route of their own rather than POST /v1/client/devices: a browser's PushSubscription is an
+# endpoint URL and two keys that we send to ourselves (VAPID, RFC 8291), not a token for an SNS
+# platform, so it gets its own strict model, and the page lists and removes its subscriptions by
+# endpoint (the stored item's key is the endpoint's hash).
+
+_B64URL = r"^[A-Za-z0-9_-]+={0,2}$"
+_EXAMPLE_ENDPOINT = "https://fcm.googleapis.com/fcm/send/dGVzdC1zdWJzY3JpcHRpb24"
+
+
+class PushKeys(RequestModel):
+    p256dh: str = Field(min_length=80, max_length=100, pattern=_B64URL,
+                        description="The browser's P-256 public key (base64url, 65 bytes).")
+    auth: str = Field(min_length=16, max_length=32, pattern=_B64URL,
+                      description="The browser's auth secret (base64url, 16 bytes).")
+
+
+class PushSubscriptionCreate(RequestModel):
+    """PushSubscription.toJSON() as the browser gives it."""
+
+    model_config = ConfigDict(**REQUEST_CONFIG, json_schema_extra={"examples": [{
+        "endpoint": _EXAMPLE_ENDPOINT, "expirationTime": None,
+        "keys": {"p256dh": "BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM",
+                 "auth": "tBHItJI5svbpez7KI4CCXg"}}]})
+
+    endpoint: str = Field(min_length=12, max_length=2048,
+                          description="https only (the local stage also takes http://127.0.0.1).")
+    expirationTime: int | None = Field(default=None, ge=0,
+                                       description="Ignored: a push service says when a subscription is gone.")
+    keys: PushKeys
+
+
+class PushSubscriptionDelete(RequestModel):
+    model_config = ConfigDict(**REQUEST_CONFIG, json_schema_extra={"examples": [{"endpoint": _EXAMPLE_ENDPOINT}]})
+
+    endpoint: str = Field(min_length=12, max_length=2048)
+
+
+class PushSubscriptionView(ResponseModel):
+    endpoint: str
+    registered_at: str
+
+
+class PushSubscriptionList(ResponseModel):
+    items: list[PushSubscriptionView]
+
+
+class PushKey(ResponseModel):
+    public_key: str = Field(description="The applicationServerKey for PushManager.subscribe (base64url).")
+
+
+@router.route("/v1/client/push-key", "GET", auth="client", response=PushKey,
+              summary="The key this browser subscribes to reminders with (no secret)", tags=("client",))
+def push_key(call: Call) -> PushKey:
+    from chalicelib.reminders import devices
+
+    return PushKey(public_key=devices.push_public_key())
+
+
+@router.route("/v1/client/push-subscriptions", "POST", auth="client", body=PushSubscriptionCreate,
+              response=PushSubscriptionView, status=201,
+              summary="Get reminders in this browser (its push subscription)", tags=("client",))
+def subscribe_browser(call: Call) -> PushSubscriptionView:
+    from chalicelib.reminders import devices
+
+    item = devices.subscribe(call.principal, call.body.endpoint, call.body.keys.p256dh, call.body.keys.auth)
+    return PushSubscriptionView(endpoint=item["endpoint"], registered_at=item["registered_at"])
+
+
+@router.route("/v1/client/push-subscriptions", "GET", auth="client", response=PushSubscriptionList,
+              summary="The browsers that get your reminders", tags=("client",))
+def list_browser_subscriptions(call: Call) -> PushSubscriptionList:
+    from chalicelib.reminders import devices
+
+    return PushSubscriptionList(items=[PushSubscriptionView(endpoint=d["endpoint"], registered_at=d["registered_at"])
+                                       for d in devices.my_subscriptions(call.principal)])
+
+
+@router.route("/v1/client/push-subscriptions", "DELETE", auth="client", body=PushSubscriptionDelete, status=204,
+              summary="Stop reminders in this browser", tags=("client",))
+def unsubscribe_browser(call: Call) -> None:
+    from chalicelib.reminders import devices
+
+    devices.unsubscribe(call.principal, call.body.endpoint)
 
 
 # -- unsubscribe (public, signed link) ------------------------------------------------------------
