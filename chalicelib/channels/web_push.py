@@ -1,4 +1,4 @@
-"""Web push (RFC 8030) to the browsers a client subscribed, through `pywebpush`.
+"""Web push (RFC 8030) to the browsers a client subscribed, with `py_vapid` and `http_ece`.
 
 Needs nothing on the profile: it reaches the browser subscriptions the client made from
 the client page (`POST /v1/client/push-subscriptions`, stored per device as
@@ -67,13 +67,43 @@ def payload(*, title: str, url: str) -> bytes:
     return json.dumps({"title": title, "url": url}, separators=(",", ":")).encode()
 
 
-def send(subscription: dict[str, Any], data: bytes):
-    """One encrypted, VAPID-signed push to one stored subscription. Returns an Outcome."""
-    import time
+def encrypt(subscription: dict[str, Any], data: bytes) -> bytes:
+    """The body of one push: `data` encrypted for this browser (RFC 8291, aes128gcm), with a
+    fresh ephemeral key and salt each time."""
+    import os
 
-    import requests
+    import http_ece
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    def decode(value: str) -> bytes:
+        return base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
+
+    return http_ece.encrypt(data, salt=os.urandom(16), private_key=ec.generate_private_key(ec.SECP256R1()),
+                            dh=decode(subscription["p256dh"]), auth_secret=decode(subscription["auth"]),
+                            version="aes128gcm")
+
+
+def vapid_header(endpoint: str, private_key: str, subject: str) -> str:
+    """`vapid t=<JWT>, k=<public key>` (RFC 8292) for the push service at `endpoint`."""
+    import time
+    from urllib.parse import urlsplit
+
     from py_vapid import Vapid02
-    from pywebpush import WebPushException, webpush
+
+    parts = urlsplit(endpoint)
+    claims = {"aud": f"{parts.scheme}://{parts.netloc}", "exp": int(time.time()) + JWT_LIFETIME_SECONDS,
+              "sub": subject}
+    return Vapid02.from_raw(private_key.encode()).sign(claims)["Authorization"]
+
+
+def send(subscription: dict[str, Any], data: bytes):
+    """One encrypted, VAPID-signed push to one stored subscription (RFC 8030). Returns an Outcome.
+
+    `pywebpush` is not used: it imports aiohttp and requests, which would put the Lambda package
+    over its size goal; it is this, `py_vapid` and `http_ece` (the libraries pywebpush is built on)
+    and the standard library's HTTP client."""
+    import urllib.error
+    import urllib.request
 
     from chalicelib.deadline import DeadlineExceeded, seconds_left
     from chalicelib.notifications.outcomes import Outcome, http_outcome
@@ -82,28 +112,47 @@ def send(subscription: dict[str, Any], data: bytes):
     keys = vapid_keys()
     if keys is None:
         return Outcome("failed", "not_set_up")
-    vapid = Vapid02.from_raw(keys.private_key.encode())
-    session = requests.Session()
-    session.trust_env = False  # straight to the push service: no proxy from the environment
-    session.max_redirects = 0  # a push service answers where it is asked; never follow it elsewhere
+    endpoint = subscription["endpoint"]
+    request = urllib.request.Request(endpoint, method="POST", data=encrypt(subscription, data), headers={
+        "Authorization": vapid_header(endpoint, keys.private_key, keys.subject),
+        "Content-Encoding": "aes128gcm", "Content-Type": "application/octet-stream",
+        "TTL": str(TTL_SECONDS), "Urgency": URGENCY})
     try:
-        response = webpush(
-            subscription_info={"endpoint": subscription["endpoint"],
-                               "keys": {"p256dh": subscription["p256dh"], "auth": subscription["auth"]}},
-            data=data, vapid_private_key=vapid,
-            vapid_claims={"sub": keys.subject, "exp": int(time.time()) + JWT_LIFETIME_SECONDS},
-            content_encoding="aes128gcm", ttl=TTL_SECONDS, headers={"Urgency": URGENCY},
-            timeout=seconds_left(SEND_TIMEOUT_SECONDS), requests_session=session)
-    except WebPushException as error:
-        status = error.response.status_code if error.response is not None else None
-        return http_outcome(status) if status else Outcome("retry", "temporarily_unavailable")
-    except requests.TooManyRedirects:
-        return Outcome("failed", "redirected")
-    except (requests.RequestException, DeadlineExceeded):  # unreachable or too slow: another try later
+        # The endpoint's scheme and host were checked when it was stored (reminders.devices).
+        with _OPENER.open(request, timeout=seconds_left(SEND_TIMEOUT_SECONDS)) as response:  # nosec B310
+            return http_outcome(response.status)
+    except urllib.error.HTTPError as error:
+        if 300 <= error.code < 400:
+            return Outcome("failed", "redirected")
+        return http_outcome(error.code)
+    except (urllib.error.URLError, OSError, DeadlineExceeded):  # unreachable or too slow: another try later
         return Outcome("retry", "temporarily_unavailable")
-    finally:
-        session.close()
-    return http_outcome(response.status_code)
+
+
+def _opener():
+    """Straight to the push service: no proxy from the environment, and a redirect is never
+    followed (a push service answers where it is asked; it must not send our POST elsewhere)."""
+    import urllib.request
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+            return None
+
+    return urllib.request.build_opener(urllib.request.ProxyHandler({}), NoRedirect())
+
+
+class _LazyOpener:
+    """Built on first use: this module imports only the standard library's basics (the CDK app reads it)."""
+
+    _built: Any = None
+
+    def open(self, request: Any, timeout: float) -> Any:
+        if self._built is None:
+            self._built = _opener()
+        return self._built.open(request, timeout=timeout)
+
+
+_OPENER = _LazyOpener()
 
 
 def send_reminder(profile, *, title: str, homework_url: str, now, **_: Any):
