@@ -1,8 +1,8 @@
 // The client's page: their homework, history and reminder settings.
 
 import { h, clear, focusElement, formatDateTime, notice } from "../shared/dom.js";
-import { describeError } from "../shared/api.js";
-import { takeTokenFromLink, clientApi } from "./session.js";
+import { ApiError, describeError } from "../shared/api.js";
+import { readLink, clientApi, exchangeSignIn, isPersonalDevice, signOutHere, askForNewLink } from "./session.js";
 import { showHomework, leaveHomework } from "./homework.js";
 import { showSettings } from "./settings.js";
 import { showHistory, showPastSubmission } from "./past.js";
@@ -12,24 +12,109 @@ const main = document.getElementById("main");
 const nav = document.getElementById("nav");
 
 function start() {
-  const token = takeTokenFromLink();
-  window.addEventListener("emotipal:signed-out", showLinkNeeded);
+  window.addEventListener("emotipal:signed-out", () => showLinkNeeded());
+  document.getElementById("sign-out").addEventListener("click", async () => {
+    await signOutHere();
+    showLinkNeeded({ signedOut: true });
+  });
+  const { token, signin } = readLink();
+  if (signin) {
+    if (isPersonalDevice()) openWithSignIn(signin, false);
+    else showDeviceChoice(signin);
+    return;
+  }
   if (!token) {
     showLinkNeeded();
     return;
   }
+  showSignedIn();
+}
+
+function showSignedIn() {
   nav.hidden = false;
+  document.getElementById("sign-out").hidden = false;
   window.addEventListener("hashchange", route);
   route();
 }
 
-function showLinkNeeded() {
-  nav.hidden = true;
-  clear(main,
-    h("h1", { text: "Please open your link again" }),
-    h("p", { text: "This page opens from the personal link your clinician sent you. The link may have expired or been replaced by a newer one." }),
-    h("p", { text: "Ask your clinician for a new link if the one you have no longer works. Your saved answers are kept." }));
+async function openWithSignIn(signin, sharedDevice) {
+  clear(main, h("p", { class: "loading", text: "Opening your homework" }));
+  try {
+    await exchangeSignIn(signin, { sharedDevice });
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) {
+      showLinkNeeded({ expired: true });
+      return;
+    }
+    clear(main, h("h1", { text: "Something went wrong" }), notice("error", h("p", { text: describeError(error) })));
+    return;
+  }
+  showSignedIn();
+}
+
+// The first time a sign-in link opens on a device, the client says whether it is their own.
+function showDeviceChoice(signin) {
+  const shared = h("input", { type: "checkbox", id: "shared-device" });
+  const button = h("button", { type: "submit", class: "button", text: "Open my homework" });
+  const form = h("form", { class: "card" },
+    h("div", { class: "field" },
+      h("div", { class: "choice" }, shared,
+        h("label", { for: "shared-device", text: "This is a shared device" })),
+      h("p", { class: "field-help", text: "Tick this on a computer or phone that others use: you will be signed out when you close the page, and after 12 hours at most. Otherwise this device remembers you until you sign out." })),
+    button);
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    button.disabled = true;
+    openWithSignIn(signin, shared.checked);
+  });
+  clear(main, h("h1", { text: "Your homework" }), form);
   focusElement(main.querySelector("h1"));
+}
+
+function showLinkNeeded({ expired = false, signedOut = false } = {}) {
+  nav.hidden = true;
+  document.getElementById("sign-out").hidden = true;
+  const heading = signedOut ? "You are signed out on this device"
+    : expired ? "This link has already been used or has expired" : "Please open your link again";
+  const intro = signedOut ? "To come back, open the latest link or reminder your clinician's practice sent you."
+    : "Links in reminders work once and for 72 hours; your personal link may have expired or been replaced by a newer one.";
+  clear(main, h("h1", { text: heading }), h("p", { text: intro }), lostLinkForm());
+  focusElement(main.querySelector("h1"));
+}
+
+// "Lost your link?": a fresh link goes to the email or phone your clinician has on file.
+function lostLinkForm() {
+  const contact = h("input", { type: "text", id: "lost-link-contact", class: "control", autocomplete: "email",
+    "aria-describedby": "lost-link-help" });
+  const status = h("div", { class: "form-status" });
+  const button = h("button", { type: "submit", class: "button", text: "Send me a new link" });
+  const form = h("form", { class: "card", "aria-labelledby": "lost-link-title", novalidate: true },
+    h("h2", { id: "lost-link-title", text: "Lost your link?" }),
+    h("div", { class: "field" },
+      h("label", { for: "lost-link-contact", text: "Your email address or mobile number" }),
+      h("p", { id: "lost-link-help", class: "field-help", text: "The one your clinician has for you. A mobile number starts with your country code, for example +44 7911 123456." }),
+      contact),
+    button, status);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const value = contact.value.trim();
+    if (!value) {
+      clear(status, notice("error", h("p", { text: "Enter your email address or mobile number." })));
+      contact.focus();
+      return;
+    }
+    button.disabled = true;
+    try {
+      const answer = await askForNewLink(value);
+      clear(status, notice("success", h("p", { text: answer.message })));
+    } catch (error) {
+      const sentence = error instanceof ApiError && error.errors.length ? error.errors[0].message : describeError(error);
+      clear(status, notice("error", h("p", { text: sentence })));
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return form;
 }
 
 let firstRoute = true;

@@ -1,27 +1,83 @@
-// The client's access token: read once from the link's #token=..., kept in this tab's
-// session storage, and removed from the address bar so it is not shared or bookmarked.
+// The client's credential. Two ways in:
+// - the access link (#token=...): kept in this tab's session storage, as before;
+// - a reminder's or notice's sign-in link (#signin=...): exchanged once for a session on
+//   this device, kept in local storage (remembered) unless the client says the device is
+//   shared (then this tab only, and the server ends it after 12 hours).
+// Either way the secret is removed from the address bar so it is not shared or bookmarked.
 
 import { apiRequest, ApiError } from "../shared/api.js";
 
 const TOKEN_KEY = "emotipal.client.token";
+const PERSONAL_DEVICE_KEY = "emotipal.client.personal-device";
 
-export function takeTokenFromLink() {
+function storedToken() {
+  return sessionStorage.getItem(TOKEN_KEY) || localStorage.getItem(TOKEN_KEY);
+}
+
+function dropSecretFromAddress() {
+  history.replaceState(null, "", `${window.location.pathname}${window.location.search}#/`);
+}
+
+/** What the link in the address bar brings: { token } now, or { signin } to exchange. */
+export function readLink() {
   const fragment = new URLSearchParams(window.location.hash.replace(/^#/, ""));
   const token = fragment.get("token");
+  const signin = fragment.get("signin");
   if (token) {
     sessionStorage.setItem(TOKEN_KEY, token);
-    history.replaceState(null, "", `${window.location.pathname}${window.location.search}#/`);
+    dropSecretFromAddress();
   }
-  return sessionStorage.getItem(TOKEN_KEY);
+  if (signin) dropSecretFromAddress();
+  return { token: storedToken(), signin };
+}
+
+/** Whether this device was said to be the client's own (then sign-in links open at once). */
+export function isPersonalDevice() {
+  return localStorage.getItem(PERSONAL_DEVICE_KEY) === "yes";
+}
+
+/** Exchange a sign-in token (once) for a session on this device. */
+export async function exchangeSignIn(signinToken, { sharedDevice }) {
+  const issued = await apiRequest("POST", "/v1/client/session",
+    { body: { signin_token: signinToken, shared_device: sharedDevice } });
+  forgetToken();
+  if (sharedDevice) {
+    localStorage.removeItem(PERSONAL_DEVICE_KEY);
+    sessionStorage.setItem(TOKEN_KEY, issued.session_token);
+  } else {
+    localStorage.setItem(PERSONAL_DEVICE_KEY, "yes");
+    localStorage.setItem(TOKEN_KEY, issued.session_token);
+  }
+  return issued;
 }
 
 export function forgetToken() {
   sessionStorage.removeItem(TOKEN_KEY);
+  localStorage.removeItem(TOKEN_KEY);
 }
 
-/** Call the API as the client. A 401 means the link expired or was replaced. */
+/** Sign out on this device: end its session on the server (if it is one) and forget it here. */
+export async function signOutHere() {
+  const token = storedToken();
+  if (token && token.startsWith("s.")) {
+    try {
+      await apiRequest("DELETE", "/v1/client/session", { token });
+    } catch {
+      // Forgotten here either way; the session also ends with the link.
+    }
+  }
+  forgetToken();
+  localStorage.removeItem(PERSONAL_DEVICE_KEY);
+}
+
+/** "Lost your link?": the same answer whether or not the contact matched. */
+export async function askForNewLink(contact) {
+  return apiRequest("POST", "/v1/client/lost-link", { body: { contact } });
+}
+
+/** Call the API as the client. A 401 means the link or session ended (or was replaced). */
 export async function clientApi(method, path, options = {}) {
-  const token = sessionStorage.getItem(TOKEN_KEY);
+  const token = storedToken();
   try {
     return await apiRequest(method, path, { ...options, token });
   } catch (error) {
