@@ -149,7 +149,8 @@ def test_archived_template_is_hidden_and_refused_for_new_assignments_but_existin
     client_id = world.clients["a1"]["client_id"]
     template_id = _template(api, world)
     existing = api.http.post(f"/v1/clients/{client_id}/assignments", headers=world.headers("a1"),
-                             body=json.dumps({"template_id": template_id, "recurrence": {"frequency": "daily"}}))
+                             body=json.dumps({"template_id": template_id, "recurrence": {"frequency": "daily"},
+                                              "due_time": "23:59"}))  # today's is still open, whatever the hour
     assert existing.status_code == 201, existing.body
     assignment_id = _json(existing)["assignment_id"]
 
