@@ -44,7 +44,7 @@ def send(endpoint_arn: str, message: str):
 def send_reminder(profile, *, title: str, homework_url: str, now, **_: Any):
     """To every registered device: sent if any took it, retry if any may later, else failed."""
     from chalicelib.notifications import messages
-    from chalicelib.notifications.outcomes import Outcome
+    from chalicelib.notifications.outcomes import Outcome, best_of
     from chalicelib.store import reminders as store
 
     devices = [d for d in store.list_devices(profile["client_id"]) if d.get("endpoint_arn")]  # not web push
@@ -58,11 +58,7 @@ def send_reminder(profile, *, title: str, homework_url: str, now, **_: Any):
             delete_endpoint(device["endpoint_arn"])
             store.disable_device(device, now)
         results.append(outcome)
-    if any(o.sent for o in results):
-        return next(o for o in results if o.sent)
-    if any(o.state == "retry" for o in results):
-        return Outcome("retry", "temporarily_unavailable")
-    return Outcome("failed", results[0].reason)
+    return best_of(results)
 
 
 CHANNEL = Channel(

@@ -160,7 +160,7 @@ def send_reminder(profile, *, title: str, homework_url: str, now, **_: Any):
     A subscription its push service says is gone (404/410) stops at once: the sweep deletes
     nothing (its role has no DeleteItem), so the item loses its endpoint and keys and is
     marked disabled, and its TTL removes the rest."""
-    from chalicelib.notifications.outcomes import Outcome
+    from chalicelib.notifications.outcomes import Outcome, best_of
     from chalicelib.store import reminders as store
 
     subscriptions = subscriptions_of(profile["client_id"])
@@ -173,11 +173,7 @@ def send_reminder(profile, *, title: str, homework_url: str, now, **_: Any):
         if outcome.reason == "subscription_gone":
             store.disable_device({k: v for k, v in subscription.items() if k not in _SECRET_FIELDS}, now)
         results.append(outcome)
-    if any(o.sent for o in results):
-        return next(o for o in results if o.sent)
-    if any(o.state == "retry" for o in results):
-        return Outcome("retry", "temporarily_unavailable")
-    return Outcome("failed", results[0].reason)
+    return best_of(results)
 
 
 CHANNEL = Channel(

@@ -84,3 +84,13 @@ def sending(call) -> Outcome:
     except Exception as error:  # noqa: BLE001 - classified by outcome_of
         return outcome_of(error)
     return Outcome("sent", message_id=(response or {}).get("MessageId"))
+
+
+def best_of(results: list[Outcome]) -> Outcome:
+    """One reminder sent to each of a client's devices: sent if any got it, else "retry" if any
+    may get it later, else the first failure. `results` is not empty."""
+    if any(o.sent for o in results):
+        return next(o for o in results if o.sent)
+    if any(o.state == "retry" for o in results):
+        return Outcome("retry", "temporarily_unavailable")
+    return Outcome("failed", results[0].reason)

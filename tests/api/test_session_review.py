@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import json
 import uuid
-from contextlib import contextmanager
 from datetime import datetime
 
 import pytest
 import time_machine
 
 from tests.api.conftest import mint, phq9_answers, use_table
+from tests.api.test_request_budget import counted
 
 THOUGHT_RECORD = {
     "situation": "Colleague did not reply to my message",
@@ -75,23 +75,6 @@ class Clinic:
         return self.call("POST", f"/v1/client/assignments/{assignment_id}/submissions", client_id,
                          {"occurrence_id": occurrence_id, "answers": answers, **extra}, expect=201,
                          **{"Idempotency-Key": uuid.uuid4().hex})
-
-
-@contextmanager
-def counted():
-    from chalicelib import aws
-
-    calls: list[tuple[str, dict]] = []
-    ddb = aws.client("dynamodb")
-
-    def record(model, params, **_):
-        calls.append((model.name, params))
-
-    ddb.meta.events.register("before-parameter-build.dynamodb.*", record)
-    try:
-        yield calls
-    finally:
-        ddb.meta.events.unregister("before-parameter-build.dynamodb.*", record)
 
 
 @pytest.fixture(scope="module")
