@@ -270,6 +270,7 @@ def test_the_client_works_with_their_plan(stack: dict[str, Any], new_context: An
     partial.get_by_label("I didn't have time").check()
     snapshot(page, checks, "client-barriers-partial")
     page.get_by_role("button", name="Send to my clinician").click()
+    page.get_by_role("button", name="Yes, send it").click()
     expect(page.get_by_role("heading", level=1, name="Thank you. It's sent.")).to_be_visible()
 
     # -- a past submission, re-read with the clinician's feedback -------------------------------

@@ -12,6 +12,7 @@ import { showSessionReview } from "./session-review.js";
 import { showTemplates, showTemplateEditor } from "./templates.js";
 import { field, fieldErrors, showProblems, phoneNumber } from "./forms.js";
 import { alertCard, refreshAlertCount } from "./alerts.js";
+import { crisisSettings } from "./crisis-settings.js";
 
 const mainElement = document.getElementById("main");
 let routeCount = 0;
@@ -275,7 +276,8 @@ async function showClinicians(main, who) {
           h("td", { text: clinician.role }), h("td", { text: clinician.status }),
           h("td", {}, clinician.clinician_id === who.clinician_id ? null : offboardButton(main, clinician, who, status))))))),
     form,
-    await practiceSettings());
+    await practiceSettings(),
+    await crisisSettings());
 }
 
 // Practice settings (owners and admins): when a client's confidence in their plan is low enough

@@ -1,17 +1,15 @@
-// One piece of homework: the form, autosaved drafts, and a submission that is sent
-// exactly once however often it has to be retried.
+// One piece of homework: the form, the crisis panel beside a risk answer, and sending it
+// once, after one confirmation. Drafts and the sending itself live in drafts.js.
 
-import { h, clear, focusElement, formatDateTime, notice, announce, debounce, sleep } from "../shared/dom.js";
-import { ApiError, NetworkError, describeError } from "../shared/api.js";
-import { createTemplateForm, riskMessages, errorsFromProblem, isEmpty } from "../shared/form.js";
+import { h, clear, focusElement, formatDateTime, notice } from "../shared/dom.js";
+import { ApiError, describeError } from "../shared/api.js";
+import { createTemplateForm, errorsFromProblem } from "../shared/form.js";
 import { clientApi, showFieldErrors, clearFieldErrors } from "./session.js";
 import { loadPlan, planSection } from "./plan.js";
 import { barrierChoices, missedCard } from "./barriers.js";
-
-const AUTOSAVE_DELAY_MS = 1500;
-const RETRY_DELAYS_MS = [1000, 2000, 4000, 8000, 15000, 30000];
-const pendingKey = (assignmentId) => `emotipal.client.pending.${assignmentId}`;
-const submitKey = (assignmentId, occurrenceId) => `emotipal.client.submit.${assignmentId}.${occurrenceId || "current"}`;
+import { DraftSaver, readPending, clearPending, sendSubmission } from "./drafts.js";
+import { crisisWatcher, receiptCrisisPanel } from "./crisis.js";
+import { pushOffer } from "./push.js";
 
 let activeSaver = null;
 
@@ -49,12 +47,11 @@ export async function showHomework(main, assignmentId) {
   const startingAnswers = local?.answers || serverDraft?.answers || {};
 
   const saveStatus = h("p", { class: "save-status", role: "status", "aria-live": "polite" });
-  const crisisPanel = h("div", { class: "crisis", role: "alert", hidden: true });
   const saver = new DraftSaver({ assignmentId, occurrenceId: occurrence.occurrence_id, version: serverDraft?.version ?? null, status: saveStatus });
   const form = createTemplateForm(template, {
     answers: startingAnswers,
     idPrefix: "q",
-    onChange: (answers) => { saver.changed(answers); showCrisis(crisisPanel, riskMessages(template, answers)); },
+    onChange: (answers) => { saver.changed(answers); crisis.update(answers); },
     onBlur: () => saver.flush(),
   });
   saver.form = form;
@@ -65,11 +62,16 @@ export async function showHomework(main, assignmentId) {
   const submitButton = h("button", { type: "submit", class: "button", text: "Send to my clinician" });
   const submitStatus = h("div", { class: "submit-status", role: "status", "aria-live": "polite" });
   const formElement = h("form", { class: "homework-form", novalidate: true, "aria-labelledby": "homework-title" },
-    form.element, crisisPanel, closing.element,
+    form.element, closing.element,
     h("div", { class: "submit-bar" }, submitButton, saveStatus), submitStatus);
+  const crisis = crisisWatcher(template, form.element);
   formElement.addEventListener("submit", (event) => {
     event.preventDefault();
-    submitHomework({ main, detail, template, form, closing, saver, submitButton, submitStatus, crisisPanel });
+    submitHomework({ main, detail, template, form, closing, saver, submitButton, submitStatus });
+  });
+  // Enter in a one-line answer moves on; only the button sends (after one confirmation).
+  formElement.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && event.target instanceof HTMLInputElement) event.preventDefault();
   });
 
   clear(main,
@@ -82,21 +84,9 @@ export async function showHomework(main, assignmentId) {
     planCard ? h("h2", { class: "worksheet-title", text: "The homework" }) : null,
     formElement,
     skipSection({ main, detail, saver }));
-  showCrisis(crisisPanel, riskMessages(template, startingAnswers));
+  crisis.update(startingAnswers);
   activeSaver = saver;
   saver.attach();
-}
-
-function showCrisis(panel, messages) {
-  const wasHidden = panel.hidden;
-  if (!messages.length) {
-    panel.hidden = true;
-    clear(panel);
-    return;
-  }
-  clear(panel, h("h2", { text: "If you need help now" }), messages.map((message) => h("p", { text: message })));
-  panel.hidden = false;
-  if (wasHidden) announce("Support information is shown below your answers.");
 }
 
 /** The kind questions at the end: how it went and what got in the way. */
@@ -220,15 +210,8 @@ async function submitHomework({ main, detail, template, form, closing, saver, su
   }
   form.clearErrors();
   clearFieldErrors(closing.element);
-  const occurrenceId = detail.current.occurrence_id;
-  const keyName = submitKey(detail.assignment_id, occurrenceId);
-  // One key for every attempt at this answer set, so a retry can never make a second copy.
-  let idempotencyKey = sessionStorage.getItem(keyName);
-  if (!idempotencyKey) {
-    idempotencyKey = crypto.randomUUID();
-    sessionStorage.setItem(keyName, idempotencyKey);
-  }
-  const body = { answers, occurrence_id: occurrenceId, ...extras };
+  if (!(await confirmSend(submitButton, submitStatus))) return;
+  const body = { answers, occurrence_id: detail.current.occurrence_id, ...extras };
   submitButton.disabled = true;
   submitButton.textContent = "Sending…";
   // A draft save still under way (e.g. from leaving the last question) must land before the
@@ -236,9 +219,7 @@ async function submitHomework({ main, detail, template, form, closing, saver, su
   await saver.flush();
   saver.pause();
   try {
-    const receipt = await sendWithRetries(detail.assignment_id, body, idempotencyKey, submitStatus);
-    sessionStorage.removeItem(keyName);
-    clearPending(detail.assignment_id);
+    const receipt = await sendSubmission(detail.assignment_id, body, submitStatus);
     saver.stop();
     showReceipt(main, detail, template, receipt, answers);
   } catch (error) {
@@ -246,7 +227,6 @@ async function submitHomework({ main, detail, template, form, closing, saver, su
     submitButton.textContent = "Send to my clinician";
     saver.resume();
     if (error instanceof ApiError && (error.status === 400 || error.status === 422) && error.errors.length) {
-      sessionStorage.removeItem(keyName); // nothing was stored; changed answers get a new key
       clear(submitStatus);
       // Answers go next to their questions; the closing questions take their own.
       const answerErrors = error.errors.filter((problem) => /^answers(\.|\[|$)/.test(String(problem.field || "")));
@@ -255,7 +235,6 @@ async function submitHomework({ main, detail, template, form, closing, saver, su
       const unplaced = showFieldErrors(closing.element, otherErrors);
       if (unplaced.length) clear(submitStatus, notice("error", h("p", { text: unplaced.join(" ") })));
     } else if (error instanceof ApiError && !error.retryable) {
-      sessionStorage.removeItem(keyName);
       clear(submitStatus, notice("error", h("p", { text: describeError(error) })));
     } else {
       clear(submitStatus, notice("warning",
@@ -265,164 +244,43 @@ async function submitHomework({ main, detail, template, form, closing, saver, su
   }
 }
 
-/** POST the submission, retrying with the same key while offline or while the API fails. */
-async function sendWithRetries(assignmentId, body, idempotencyKey, statusElement) {
-  for (let attempt = 0; ; attempt += 1) {
-    try {
-      return await clientApi("POST", `/v1/client/assignments/${encodeURIComponent(assignmentId)}/submissions`, {
-        body, headers: { "Idempotency-Key": idempotencyKey },
-      });
-    } catch (error) {
-      const retryable = error instanceof NetworkError || (error instanceof ApiError && error.retryable);
-      if (!retryable || attempt >= RETRY_DELAYS_MS.length) throw error;
-      const delay = RETRY_DELAYS_MS[attempt];
-      clear(statusElement, notice("warning", h("p", { text: navigator.onLine
-        ? `Sending is taking longer than usual. Trying again in ${Math.round(delay / 1000)} seconds…`
-        : "You seem to be offline. We will send this as soon as you are connected." })));
-      await (navigator.onLine ? sleep(delay) : waitUntilOnline());
-    }
-  }
-}
-
-function waitUntilOnline() {
-  return new Promise((resolve) => window.addEventListener("online", () => resolve(), { once: true }));
+/**
+ * The one confirmation before sending: "Yes, send it" or "Not yet", in the page (no browser
+ * dialog), so a slip of a finger never sends homework the client meant to keep working on.
+ */
+function confirmSend(submitButton, submitStatus) {
+  return new Promise((resolve) => {
+    const yes = h("button", { type: "button", class: "button", text: "Yes, send it" });
+    const no = h("button", { type: "button", class: "button button-secondary", text: "Not yet" });
+    const box = h("div", { class: "card confirm-send", role: "group", "aria-labelledby": "confirm-send-title" },
+      h("p", { id: "confirm-send-title", class: "confirm-title", text: "Send this to your clinician now?" }),
+      h("p", { class: "muted", text: "You can't change the answers after sending." }),
+      h("div", { class: "actions" }, yes, no));
+    const finish = (answer) => {
+      submitButton.hidden = false;
+      clear(submitStatus);
+      if (!answer) submitButton.focus();
+      resolve(answer);
+    };
+    yes.addEventListener("click", () => finish(true));
+    no.addEventListener("click", () => finish(false));
+    submitButton.hidden = true;
+    clear(submitStatus, box);
+    yes.focus();
+  });
 }
 
 function showReceipt(main, detail, template, receipt, answers) {
-  const crisis = (receipt.crisis_resources || []).map((resource) => resource.message);
-  const shown = crisis.length ? crisis : riskMessages(template, answers);
-  const crisisPanel = shown.length
-    ? h("section", { class: "crisis", role: "alert", "aria-labelledby": "crisis-title" },
-      h("h2", { id: "crisis-title", text: "If you need help now" }), shown.map((message) => h("p", { text: message })))
-    : null;
+  const crisisPanel = receiptCrisisPanel(template, receipt, answers);
   clear(main,
     h("h1", { text: "Thank you. It's sent." }),
     crisisPanel,
     notice("success", h("p", { text: `“${detail.title}” reached your clinician on ${formatDateTime(receipt.submitted_at)}.` }),
       // Praise next to crisis information reads wrongly; thanks is enough there.
       h("p", { text: crisisPanel ? "Thank you for answering honestly." : "Doing this takes effort. Well done." })),
+    pushOffer(receipt),
     h("div", { class: "actions" },
       h("a", { class: "button", href: "#/", text: "Back to your homework" }),
       h("a", { class: "button button-secondary", href: "#/history", text: "See what you have sent" })));
   focusElement(crisisPanel || main.querySelector("h1"));
-}
-
-// -- drafts ----------------------------------------------------------------------------------
-
-function readPending(assignmentId, occurrenceId) {
-  try {
-    const pending = JSON.parse(sessionStorage.getItem(pendingKey(assignmentId)) || "null");
-    return pending && pending.occurrence_id === occurrenceId ? pending : null;
-  } catch {
-    return null;
-  }
-}
-
-function clearPending(assignmentId) {
-  sessionStorage.removeItem(pendingKey(assignmentId));
-}
-
-/**
- * Saves the draft a moment after typing stops, when a question loses focus, and before the
- * page is left. Unsaved answers are kept in this tab's storage until the API has them.
- * A 409 means another device saved meanwhile: what is on this screen wins, on the stored version.
- */
-class DraftSaver {
-  constructor({ assignmentId, occurrenceId, version, status }) {
-    this.assignmentId = assignmentId;
-    this.occurrenceId = occurrenceId;
-    this.version = version;
-    this.status = status;
-    this.latest = null;
-    this.dirty = false;
-    this.saving = null;
-    this.paused = false;
-    this.stopped = false;
-    this.debounced = debounce(() => this.flush(), AUTOSAVE_DELAY_MS);
-    this.onPageHide = () => this.flush({ keepalive: true });
-    this.onVisibility = () => { if (document.visibilityState === "hidden") this.flush({ keepalive: true }); };
-    this.onOnline = () => this.flush();
-  }
-
-  attach() {
-    window.addEventListener("pagehide", this.onPageHide);
-    document.addEventListener("visibilitychange", this.onVisibility);
-    window.addEventListener("online", this.onOnline);
-  }
-
-  detach() {
-    window.removeEventListener("pagehide", this.onPageHide);
-    document.removeEventListener("visibilitychange", this.onVisibility);
-    window.removeEventListener("online", this.onOnline);
-    this.debounced.cancel();
-  }
-
-  changed(answers) {
-    if (this.stopped) return;
-    this.latest = answers;
-    this.dirty = true;
-    sessionStorage.setItem(pendingKey(this.assignmentId), JSON.stringify({ occurrence_id: this.occurrenceId, answers }));
-    this.status.textContent = "Unsaved changes";
-    if (!this.paused) this.debounced();
-  }
-
-  pause() { this.paused = true; this.debounced.cancel(); }
-  resume() { this.paused = false; if (this.dirty) this.debounced(); }
-  stop() { this.stopped = true; this.dirty = false; this.detach(); }
-
-  async flush({ keepalive = false } = {}) {
-    this.debounced.cancel();
-    if (this.stopped || this.paused || !this.dirty) return this.saving;
-    if (this.saving) {
-      await this.saving;
-      return this.dirty ? this.flush({ keepalive }) : undefined;
-    }
-    this.saving = this.save(keepalive).finally(() => { this.saving = null; });
-    return this.saving;
-  }
-
-  async save(keepalive) {
-    const answers = this.latest;
-    this.dirty = false;
-    this.status.textContent = "Saving…";
-    const path = `/v1/client/assignments/${encodeURIComponent(this.assignmentId)}/draft`;
-    const body = () => ({ answers: pruneEmptyRows(answers), occurrence_id: this.occurrenceId, version: this.version ?? undefined });
-    try {
-      let saved;
-      try {
-        saved = await clientApi("PUT", path, { body: body(), keepalive });
-      } catch (error) {
-        if (!(error instanceof ApiError && error.status === 409 && error.problem.current)) throw error;
-        this.version = error.problem.current.version;
-        saved = await clientApi("PUT", path, { body: body(), keepalive });
-        announce("These answers were also changed somewhere else. We kept what is on this screen.");
-      }
-      this.version = saved.version;
-      if (!this.dirty) clearPending(this.assignmentId);
-      if (!this.stopped) this.status.textContent = `Saved at ${formatDateTime(saved.saved_at)}`;
-    } catch (error) {
-      this.dirty = true; // try again on the next change, blur or reconnect
-      if (this.stopped) return;
-      if (error instanceof ApiError && (error.status === 400 || error.status === 422)) {
-        this.status.textContent = "Some answers could not be saved yet; check them before sending.";
-        this.dirty = false;
-      } else {
-        this.status.textContent = "Not saved yet: we will try again when you are connected. Your answers are kept on this page.";
-      }
-    }
-  }
-}
-
-/** Drafts keep their rows, but a row with nothing in it yet needs no saving. */
-function pruneEmptyRows(answers) {
-  const result = {};
-  for (const [key, value] of Object.entries(answers || {})) {
-    if (Array.isArray(value) && value.length && typeof value[0] === "object") {
-      const rows = value.filter((row) => Object.values(row).some((cell) => !isEmpty(cell)));
-      if (rows.length) result[key] = rows;
-    } else {
-      result[key] = value;
-    }
-  }
-  return result;
 }
