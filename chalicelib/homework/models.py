@@ -466,6 +466,8 @@ class AlertView(ResponseModel):
     created_at: str
     acknowledged_at: str | None = None
     acknowledged_by: str | None = None
+    acknowledged_by_name: str | None = Field(default=None, description="The acknowledging clinician's name "
+                                                                       "when they acknowledged it.")
     note: str | None = None
 
 

@@ -131,7 +131,9 @@ def acknowledge(actor: Clinician, alert_id: str, note: str | None) -> AlertView:
             return alert_view(alert)
         now = iso(utc_now())
         acknowledged = {**store.strip(alert), "status": "acknowledged", "acknowledged_at": now,
-                        "acknowledged_by": actor.sub, "note": note}
+                        "acknowledged_by": actor.sub, "note": note,
+                        # the name as it was then: it stays readable after the clinician leaves or is renamed
+                        "acknowledged_by_name": actor.display_name}
         stats = store.strip(found.get(keys.client_stats(client_id).sk)) or {}
         stats = {**stats, "open_alerts": max(0, stats.get("open_alerts", 0) - 1)}
         stats_action, _ = store.stats_put_action(profile, stats)

@@ -143,9 +143,10 @@ def test_alert_acknowledgement_is_audited_and_counted_on_the_caseload(api, world
     acknowledged = post(api, f"/v1/alerts/{alert_id}/acknowledge", world.headers("a1"),
                         {"note": "Phoned; safety plan reviewed."}, expect=200)
     assert acknowledged["status"] == "acknowledged" and acknowledged["acknowledged_by"] == world.sub("a1")
+    assert acknowledged["acknowledged_by_name"] == "A1"  # a name for the page, not the sub
     assert _json(api.http.get("/v1/alerts", headers=world.headers("a1")))["items"] == []
     done = _json(api.http.get("/v1/alerts?status=acknowledged", headers=world.headers("owner_a")))["items"]
-    assert [a["alert_id"] for a in done] == [alert_id]
+    assert [(a["alert_id"], a["acknowledged_by_name"]) for a in done] == [(alert_id, "A1")]
     assert _json(api.http.get("/v1/clients", headers=world.headers("a1")))["items"][0]["open_alerts"] == 0
     trail = _json(api.http.get(f"/v1/clients/{world.resources['client_id']}/audit", headers=world.headers("a1")))
     assert "alert.acknowledge" in [e["action"] for e in trail["items"]]
