@@ -83,6 +83,19 @@ def set_clinician_status(args: argparse.Namespace) -> int:
     return 0
 
 
+def sync_contact_lookups(args: argparse.Namespace) -> int:
+    """Rebuild "Lost your link?" lookups of a practice's clients (after a signing-secret
+    change, or for clients from before lookups existed)."""
+    from chalicelib.store import contacts, practices as practice_store
+
+    if not practice_store.get_practice(args.practice_id):
+        print(f"error: no practice {args.practice_id}", file=sys.stderr)
+        return 1
+    checked, changed = contacts.resync_practice(args.practice_id)
+    print(f"{checked} clients checked, {changed} updated")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="emotipal-admin", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -98,6 +111,10 @@ def main(argv: list[str] | None = None) -> int:
         command = commands.add_parser(name, help=summary)
         command.add_argument("--email", required=True, help="the clinician's sign-in email")
         command.set_defaults(handler=set_clinician_status)
+    sync = commands.add_parser("sync-contact-lookups",
+                               help="rebuild a practice's lost-link lookups (e.g. after a signing-secret change)")
+    sync.add_argument("--practice-id", required=True)
+    sync.set_defaults(handler=sync_contact_lookups)
     args = parser.parse_args(argv)
     _load_env_file(args.env_file)
     return args.handler(args)

@@ -4,6 +4,10 @@ client's data to erase its part, in an order that makes a failed erasure resumab
 Each step is idempotent. The profile goes last: it is what lets a repeated DELETE find
 the client, so whatever a failure part-way left behind is reached by the retry. The
 audit trail is kept (it lives in its own partition).
+
+Sign-in tokens and device sessions (store/signin.py) are not a step: keyed by the hash of
+their token, they hold only the hash of the access link and their times — nothing that
+names the client — and with the link erased they open nothing. Their TTL removes them.
 """
 from __future__ import annotations
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 
 import pytest
 
@@ -118,3 +119,45 @@ def test_a_contact_that_is_neither_an_email_nor_a_phone_number_is_refused_plainl
     assert response.status_code == 422, response.body
     [error] = json.loads(response.body)["errors"]
     assert error["field"] == "contact" and error["message"].startswith("Enter the email address or phone number")
+
+
+def test_the_operator_command_rebuilds_lookups_for_old_clients_and_after_a_new_signing_secret(
+        api, world, sent, monkeypatch, capsys):
+    from chalicelib import cli
+    from chalicelib.store import contacts, keys, table
+
+    client = _client(api, world, email="old.client@example.com", phone="+447911123499")
+    # A client from before the lookups existed: none stored, none remembered on the profile.
+    for digest in [contacts.contact_hash("email", client["email"]), contacts.contact_hash("phone", client["phone"])]:
+        table.delete(keys.contact_lookup(digest, client["client_id"]).as_dict())
+    table.update(keys.client_profile(client["client_id"]).as_dict(), remove=[contacts.PROFILE_ATTRIBUTE])
+    assert _lookups("email", client["email"]) == []
+
+    practice_id = world.actors["a1"].practice_id
+    assert cli.main(["sync-contact-lookups", "--practice-id", practice_id]) == 0
+    checked, updated = map(int, re.search(r"(\d+) clients checked, (\d+) updated", capsys.readouterr().out).groups())
+    assert checked >= updated >= 1
+    assert client["client_id"] in [item["client_id"] for item in _lookups("email", client["email"])]
+    assert client["client_id"] in [item["client_id"] for item in _lookups("phone", client["phone"])]
+    # Run again: nothing left to do.
+    assert cli.main(["sync-contact-lookups", "--practice-id", practice_id]) == 0
+    assert " clients checked, 0 updated\n" in capsys.readouterr().out
+
+    # A new signing secret changes every keyed hash: the command moves the lookups over.
+    old_digest = contacts.contact_hash("email", client["email"])
+    monkeypatch.setenv("EMOTIPAL_SIGNING_SECRET", "a-new-signing-secret-of-enough-length-0123456789")
+    from chalicelib.config import get_settings
+    get_settings.cache_clear()
+    assert cli.main(["sync-contact-lookups", "--practice-id", practice_id]) == 0
+    assert table.query(keys.contact_lookup_partition(old_digest)).items == []
+    assert client["client_id"] in [item["client_id"] for item in _lookups("email", client["email"])]
+    lost = _lost(api, client["email"])
+    assert lost.status_code == 202
+    assert len(sent.to(client["email"])) == 1
+
+
+def test_the_operator_command_names_an_unknown_practice(api, world, capsys):
+    from chalicelib import cli
+
+    assert cli.main(["sync-contact-lookups", "--practice-id", "no-such-practice"]) == 1
+    assert "no practice" in capsys.readouterr().err

@@ -189,3 +189,29 @@ def test_a_client_without_a_working_link_gets_the_page_without_a_token(api, worl
     _assign(api, world, client["client_id"])
     message = sent.to("nolink@example.com")[0]
     assert "#signin=" not in message.text and "https://app.emotipal.test/client/" in message.text
+
+
+def test_after_erasure_sign_in_tokens_and_device_sessions_open_nothing_and_name_no_one(api, world, sent):
+    """Erasure leaves these records to their TTL: keyed by a token's hash, they hold only the
+    hash of a link that no longer exists and their times — nothing that names the client."""
+    from chalicelib.store import keys, table
+
+    client = _client(api, world, email="erased@example.com", phone="+447911123477")
+    assignment = _assign(api, world, client["client_id"])
+    _remind(client["client_id"], assignment)
+    unused = _token_in([m for m in sent.to("erased@example.com") if m.subject.startswith("Reminder")][0])
+    session = _session(api, _token_in(sent.to("+447911123477")[-1]))["session_token"]
+    assert _me(api, world, session) == 200
+
+    deleted = api.http.delete(f"/v1/clients/{client['client_id']}", headers=world.headers("a1"))
+    assert deleted.status_code == 204, deleted.body
+
+    assert _me(api, world, session) == 401
+    _refused(_exchange(api, unused))
+    for key in (keys.signin_token(hashlib.sha256(unused.encode()).hexdigest()),
+                keys.device_session(hashlib.sha256(session.encode()).hexdigest())):
+        record = table.get(key.as_dict())
+        if record is None:
+            continue
+        assert set(record) <= {"pk", "sk", "link_hash", "shared_device", "created_at", "used_at", "expires_at"}, record
+        assert table.get(keys.access_link(record["link_hash"]).as_dict()) is None
