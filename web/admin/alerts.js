@@ -34,13 +34,18 @@ export function alertCard(alert, clientName, onAcknowledged) {
     }
   });
   const open = alert.status === "open";
+  // Who acknowledged it: the name stored at the time (older alerts have none).
+  const when = open ? `Raised ${formatDateTime(alert.created_at)}`
+    : `Acknowledged by ${alert.acknowledged_by_name || "a clinician"} on ${formatDateTime(alert.acknowledged_at)} · raised ${formatDateTime(alert.created_at)}`;
   return h("article", { class: ["card", "alert-item", open ? "" : "acknowledged"], "aria-labelledby": `alert-title-${alert.alert_id}` },
     h("h3", { id: `alert-title-${alert.alert_id}` },
       clientName ? h("a", { href: `#/clients/${encodeURIComponent(alert.client_id)}`, text: clientName }) : null,
       clientName ? " · " : "", alert.template_title),
-    h("p", { class: "muted", text: `${open ? "Raised" : "Acknowledged"} ${formatDateTime(open ? alert.created_at : alert.acknowledged_at)}` }),
-    h("ul", {}, alert.items.map((item) => h("li", { text: item.answer
-      ? `${item.label} — answered “${item.answer}” (scores ${item.value})` : `${item.label} — answer scored ${item.value}` }))),
+    h("p", { class: open ? "muted" : "alert-acknowledged-by", text: when }),
+    h("ul", { class: "alert-answers" }, alert.items.map((item) => h("li", {},
+      h("span", { class: "alert-question", text: item.label }), " — ",
+      item.answer ? ["answered ", h("strong", { class: "alert-answer", text: `“${item.answer}”` })] : "answered",
+      h("span", { class: "alert-score", text: ` (score ${item.value})` })))),
     open
       ? [status, h("div", { class: "field" }, h("label", { class: "field-label", for: note.id }, "Note ", h("span", { class: "required-tag", text: "(optional, e.g. what you did)" })), note),
         button]

@@ -4,7 +4,7 @@ import { h, clear, focusElement, formatDateTime, percent, notice, announce, brow
 import { ApiError, describeError } from "../shared/api.js";
 import { timeZonePicker } from "../shared/tz-picker.js";
 import { adminApi, isSignedIn, showLogin, signOut } from "./auth.js";
-import { showClient } from "./client-page.js";
+import { showClient, linkEndDate, renewLink } from "./client-page.js";
 import { showAssign } from "./assign.js";
 import { showEditAssignment } from "./edit-assignment.js";
 import { showEditClient } from "./edit-client.js";
@@ -112,7 +112,7 @@ async function showCaseload(main) {
     h("td", { class: "number" }, client.open_alerts
       ? h("span", { class: "badge badge-alert", text: String(client.open_alerts) }) : h("span", { class: "muted", text: "0" })),
     planCell(client),
-    h("td", { text: client.access_link.active ? `Active until ${formatDateTime(client.access_link.expires_at)}` : "No active link" })));
+    linkCell(client)));
   clear(main,
     h("div", { class: "page-head" }, h("h1", { text: "Caseload" })),
     clients.length
@@ -126,6 +126,37 @@ async function showCaseload(main) {
           h("tbody", {}, rows)))
       : notice("info", h("p", { text: "No clients yet. Add your first client below." })),
     newClientForm());
+}
+
+// The client's link: ending within 7 days, a warning and one click to renew it (same link, so
+// nothing to send); no working link, the way to the client's page to send a new one.
+function linkCell(client) {
+  const cell = h("td", { class: "link-cell" });
+  const link = client.access_link;
+  const clientPage = `#/clients/${encodeURIComponent(client.client_id)}`;
+  const forClient = h("span", { class: "visually-hidden", text: ` for ${client.display_name}` });
+  if (!link.active) {
+    return clear(cell, h("span", { class: "link-warning", text: "No working link" }), " ",
+      h("a", { href: clientPage }, "Send a new link", forClient));
+  }
+  if (!link.expires_soon) return clear(cell, `Active until ${formatDateTime(link.expires_at)}`);
+  const status = h("div", { role: "status", "aria-live": "polite" });
+  const button = h("button", { type: "button", class: "button button-small" }, "Renew link", forClient);
+  button.addEventListener("click", async () => {
+    button.disabled = true;
+    try {
+      const result = await renewLink(client.client_id);
+      clear(cell, result.expires_soon ? h("span", { class: "link-warning", text: `Link ends on ${linkEndDate(result.expires_at)}` })
+        : `Active until ${formatDateTime(result.expires_at)}`,
+      h("div", { role: "status", "aria-live": "polite" }, h("p", { class: result.renewed ? "link-renewed" : "link-warning", text: result.message })));
+      announce(`${client.display_name}: ${result.message}`);
+    } catch (error) {
+      button.disabled = false;
+      clear(status, h("p", { class: "field-error", text: describeError(error) }));
+    }
+  });
+  return clear(cell, h("span", { class: "link-warning", text: `Link ends on ${linkEndDate(link.expires_at)}` }),
+    h("div", { class: "link-cell-actions" }, button), status);
 }
 
 // Plans the client marked as hard (confidence under the practice's threshold): the caseload
@@ -208,13 +239,14 @@ async function clientNames() {
   return names;
 }
 
-async function showAlerts(main, showAcknowledged) {
+async function showAlerts(main, showAcknowledged, done = null) {
   clear(main, h("h1", { text: "Alerts" }), h("p", { class: "loading", text: "Loading" }));
   const [alerts, names] = await Promise.all([
     adminApi("GET", `/v1/alerts?status=${showAcknowledged ? "acknowledged" : "open"}&limit=100`), clientNames()]);
   const list = h("div", {});
   const render = (items) => {
-    clear(list, items.length ? items.map((alert) => alertCard(alert, names.get(alert.client_id) || "A client", () => showAlerts(main, showAcknowledged)))
+    clear(list, items.length ? items.map((alert) => alertCard(alert, names.get(alert.client_id) || "A client",
+      (updated) => showAlerts(main, showAcknowledged, updated).then(() => focusElement(main.querySelector(".notice-success")))))
       : notice("success", h("p", { text: showAcknowledged ? "No acknowledged alerts yet." : "No open alerts." })));
   };
   render(alerts.items);
@@ -222,6 +254,8 @@ async function showAlerts(main, showAcknowledged) {
     h("div", { class: "page-head" }, h("h1", { text: showAcknowledged ? "Acknowledged alerts" : "Open alerts" }),
       h("a", { href: showAcknowledged ? "#/alerts" : "#/alerts/all", text: showAcknowledged ? "Show open alerts" : "Show acknowledged alerts" })),
     h("p", { class: "muted", text: "An alert is raised when an answer meets a risk rule, such as PHQ-9 item 9. The client was shown crisis resources at the time." }),
+    done ? notice("success", h("p", { text: `Acknowledged: ${names.get(done.client_id) || "the client"}'s ${done.template_title} alert, by ${
+      done.acknowledged_by_name || "you"} on ${formatDateTime(done.acknowledged_at)}. It is now with the acknowledged alerts.` })) : null,
     list);
 }
 
@@ -281,7 +315,8 @@ async function showClinicians(main, who) {
 }
 
 // Practice settings (owners and admins): when a client's confidence in their plan is low enough
-// to ask what would make it easier and flag the plan for adjusting.
+// to ask what would make it easier and flag the plan for adjusting; how long a client's link may
+// live at most (renewals and use slide it forward, never past this from when it was sent).
 async function practiceSettings() {
   let practice;
   try {
@@ -293,24 +328,37 @@ async function practiceSettings() {
   const status = h("div", { class: "form-status" });
   const threshold = h("input", { type: "number", id: "practice-threshold", class: "control control-short", min: 1, max: 10, step: 1,
     inputmode: "numeric", value: practice.plan_confidence_threshold });
+  const linkMax = h("input", { type: "number", id: "practice-link-max", class: "control control-short", min: 7, max: 365, step: 1,
+    inputmode: "numeric", value: practice.link_max_days ?? 180 });
   const button = h("button", { type: "submit", class: "button", text: "Save settings" });
   const form = h("form", { class: "card", novalidate: true, "aria-labelledby": "practice-title" },
     h("h2", { id: "practice-title", text: "Practice settings" }),
     status,
     field("plan_confidence_threshold", "Plan confidence threshold", threshold, {
       help: "When a client rates their confidence below this (out of 10), they are asked kindly what would make it easier, and the plan is flagged for you to adjust. Usually 7." }),
+    field("link_max_days", "Longest a client's link lasts (days)", linkMax, {
+      help: "A client's link that is in use keeps sliding forward, but never lives longer than this from when it was sent. Then you send a new one. From 7 to 365 days; usually 180." }),
     h("div", { class: "actions" }, button));
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const value = Number(threshold.value);
+    const days = Number(linkMax.value);
+    const problems = [];
     if (!Number.isInteger(value) || value < 1 || value > 10) {
-      showProblems(form, status, [{ field: "plan_confidence_threshold", message: "Choose a whole number from 1 to 10." }]);
+      problems.push({ field: "plan_confidence_threshold", message: "Choose a whole number from 1 to 10." });
+    }
+    if (!linkMax.value.trim() || !Number.isInteger(days) || days < 7 || days > 365) {
+      problems.push({ field: "link_max_days", message: "Choose a whole number of days from 7 to 365." });
+    }
+    if (problems.length) {
+      showProblems(form, status, problems);
       return;
     }
     button.disabled = true;
     try {
-      const saved = await adminApi("PATCH", "/v1/practice", { body: { plan_confidence_threshold: value } });
-      clear(status, notice("success", h("p", { text: `Saved. Plans are flagged when confidence is below ${saved.plan_confidence_threshold} out of 10.` })));
+      const saved = await adminApi("PATCH", "/v1/practice", { body: { plan_confidence_threshold: value, link_max_days: days } });
+      clear(status, notice("success", h("p", { text: `Saved. Plans are flagged when confidence is below ${saved.plan_confidence_threshold} out of 10. `
+        + `A client's link lasts at most ${saved.link_max_days} days from when it was sent.` })));
       focusElement(status.firstElementChild);
     } catch (error) {
       fieldErrors(form, status, error);

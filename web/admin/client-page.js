@@ -30,18 +30,26 @@ function clientPath(clientId, ...rest) {
 export async function showClient(main, clientId) {
   clear(main, h("h1", { text: "Client" }), h("p", { class: "loading", text: "Loading" }));
   const flash = takeFlash();
-  const [client, assignments, progress, alerts] = await Promise.all([
+  const [client, assignments, progress, alerts, acknowledged] = await Promise.all([
     adminApi("GET", `/v1/clients/${encodeURIComponent(clientId)}`),
     adminApi("GET", `/v1/clients/${encodeURIComponent(clientId)}/assignments`),
     adminApi("GET", `/v1/clients/${encodeURIComponent(clientId)}/progress`),
     adminApi("GET", "/v1/alerts?status=open&limit=100"),
+    // the practice's latest acknowledged alerts: this client's say who acknowledged them and when
+    adminApi("GET", "/v1/alerts?status=acknowledged&limit=100").catch(() => ({ items: [] })),
   ]);
   const reload = () => showClient(main, clientId).then(() => focusElement(main.querySelector("h1")));
   const openAlerts = alerts.items.filter((alert) => alert.client_id === clientId);
+  const doneAlerts = acknowledged.items.filter((alert) => alert.client_id === clientId);
   const alertsSection = h("section", { "aria-labelledby": "client-alerts-title" },
-    h("h2", { id: "client-alerts-title", text: `Open alerts (${openAlerts.length})` }));
+    h("h2", { id: "client-alerts-title", text: openAlerts.length ? `Open alerts (${openAlerts.length})` : "Alerts: none open" }));
   for (const alert of openAlerts) {
     alertsSection.append(alertCard(alert, null, () => { refreshAlertCount(); reload(); }));
+  }
+  if (doneAlerts.length) {
+    alertsSection.append(h("details", { class: "acknowledged-alerts" },
+      h("summary", { text: `Acknowledged alerts (${doneAlerts.length})` }),
+      doneAlerts.map((alert) => alertCard(alert, null, null))));
   }
   const plans = await plansOf(assignments.items);
   const flags = assignments.items.map((assignment, index) => [assignment, plans[index]])
@@ -58,7 +66,7 @@ export async function showClient(main, clientId) {
         h("a", { class: "button button-secondary", href: clientPath(clientId, "assign"), text: "Assign homework" }))),
     flash,
     flags,
-    openAlerts.length ? alertsSection : null,
+    openAlerts.length || doneAlerts.length ? alertsSection : null,
     h("div", { class: "grid-2" }, detailsCard(client), accessLinkCard(client)),
     progressSection(progress),
     await assignmentsSection(client, assignments.items, plans, reload),
@@ -118,13 +126,63 @@ function detailsCard(client) {
     h("dl", { class: "details-list" }, rows.map(([term, value]) => [h("dt", { text: term }), h("dd", { text: value })])));
 }
 
+// -- the client's link ending soon: the caseload and the client page say so and renew it -------
+
+const linkEndFormat = new Intl.DateTimeFormat(undefined, { weekday: "short", day: "numeric", month: "short" });
+
+/** "Thu, 3 Dec" (with the year only when it is not this year's). */
+export function linkEndDate(iso) {
+  const end = new Date(iso);
+  if (Number.isNaN(end.getTime())) return iso || "";
+  return end.getFullYear() === new Date().getFullYear() ? linkEndFormat.format(end) : formatDate(iso.slice(0, 10));
+}
+
+/**
+ * Renew the client's current link (same link, so nothing needs sending). Answers with a
+ * sentence for the clinician and the link's new state: {active, expires_at, expires_soon, renewed}.
+ */
+export async function renewLink(clientId) {
+  const result = await adminApi("POST", `/v1/clients/${encodeURIComponent(clientId)}/access-link/renew`);
+  const message = result.renewed
+    ? `Renewed. The link now ends on ${linkEndDate(result.expires_at)}.`
+    : `This link cannot be renewed: it is already as long as your practice allows from when it was sent. It ends on ${
+      linkEndDate(result.expires_at)}. Send the client a new link before then.`;
+  return { ...result, message };
+}
+
 function accessLinkCard(client) {
   const section = h("section", { class: "card", "aria-labelledby": "link-title" });
   const status = h("div", { role: "status", "aria-live": "polite" });
   let active = client.access_link.active;
   let expiresAt = client.access_link.expires_at;
+  let endsSoon = client.access_link.expires_soon;
+  let atMaximum = false; // a renewal said the link is as long as the practice allows
 
   const render = (issued = null) => {
+    let renewBox = null;
+    if (active && endsSoon && !atMaximum) {
+      const renewButton = h("button", { type: "button", class: "button", text: "Renew link" });
+      renewButton.addEventListener("click", async () => {
+        renewButton.disabled = true;
+        try {
+          const result = await renewLink(client.client_id);
+          active = result.active;
+          expiresAt = result.expires_at;
+          endsSoon = result.expires_soon;
+          atMaximum = !result.renewed;
+          render();
+          clear(status, notice(result.renewed ? "success" : "warning", h("p", { text: result.message })));
+          focusElement(status.firstElementChild);
+        } catch (error) {
+          renewButton.disabled = false;
+          clear(status, notice("error", h("p", { text: describeError(error) })));
+        }
+      });
+      renewBox = notice("warning",
+        h("p", { class: "link-warning", text: `Link ends on ${linkEndDate(expiresAt)}.` }),
+        h("p", { text: "After that the client cannot open their homework. Renewing keeps the same link, so there is nothing new to send." }),
+        h("div", { class: "actions" }, renewButton));
+    }
     const createButton = h("button", { type: "button", class: "button", text: active ? "Create a new link" : "Create link" });
     const revokeButton = h("button", { type: "button", class: "button button-danger", text: "Revoke link" });
     const emailButton = client.email
@@ -139,6 +197,8 @@ function accessLinkCard(client) {
         const result = await adminApi("POST", `/v1/clients/${encodeURIComponent(client.client_id)}/access-link`, { body });
         active = true;
         expiresAt = result.expires_at;
+        endsSoon = false; // a new link runs its full length
+        atMaximum = false;
         render(result.url);
         if (!sendVia) {
           announce("A new access link is ready to copy.");
@@ -163,6 +223,7 @@ function accessLinkCard(client) {
         await adminApi("DELETE", `/v1/clients/${encodeURIComponent(client.client_id)}/access-link`);
         active = false;
         expiresAt = null;
+        endsSoon = false;
         render();
         clear(status, notice("success", h("p", { text: "The link is revoked." })));
       } catch (error) {
@@ -185,7 +246,9 @@ function accessLinkCard(client) {
     clear(section,
       h("h2", { id: "link-title", text: "Access link" }),
       status,
-      h("p", { text: active ? `Active until ${formatDateTime(expiresAt)}.` : "The client has no working link." }),
+      renewBox,
+      active ? h("p", { text: `Active until ${formatDateTime(expiresAt)}.` })
+        : notice("warning", h("p", { class: "link-warning", text: "No working link: the client cannot open their homework until you send a new link." })),
       linkBox,
       h("div", { class: "actions" }, createButton, emailButton, smsButton, active ? revokeButton : null),
       h("p", { class: "muted", text: "Emailed and texted links carry no clinical details; the link itself is personal to the client." }));
