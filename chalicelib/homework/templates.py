@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 from collections.abc import Iterator
 
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from chalicelib.homework.derived import (  # noqa: F401 - the names scoring rules use
     Aggregate,
@@ -50,6 +50,8 @@ from chalicelib.homework.items.base import (  # noqa: F401 - shared field types,
     MAX_OPTIONS,
     MAX_ROWS_LIMIT,
     MAX_TEXT_LENGTH,
+    Codes,
+    Coding,
     HelpText,
     ItemId,
     Label,
@@ -97,6 +99,7 @@ class Subscale(_Model):
     label: ShortLabel
     items: list[ItemId] = Field(min_length=1, max_length=MAX_ITEMS)
     method: Literal["sum", "mean"] = "sum"
+    codes: Codes = Field(default_factory=list)
 
 
 class RiskRule(_Model):
@@ -110,8 +113,27 @@ class RiskRule(_Model):
     )
 
 
+# What a source may be cited for: the scoring fields that carry published numbers or rules.
+Citable = Literal["bands", "risk", "reliable_change", "clinical_cutoff", "change_rules", "subscales", "max_missing"]
+
+
+class Source(_Model):
+    """A published source for one scoring field (`for`), so every number can be checked."""
+
+    # "for" on the wire and in storage (a Python keyword, so `for_` in code)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True, validate_by_name=True,
+                              validate_by_alias=True, serialize_by_alias=True)
+
+    for_: Citable = Field(alias="for", description="The scoring field this source supports.")
+    citation: Annotated[str, Field(min_length=1, max_length=500)]
+    url: Annotated[str, Field(pattern=r"^https://\S+$", max_length=500)] | None = None
+    note: Annotated[str, Field(max_length=500)] | None = Field(
+        default=None, description="Which value of the source was taken and why (e.g. one of two samples).")
+
+
 class Scoring(_Model):
     total_items: list[ItemId] = Field(default_factory=list, max_length=MAX_ITEMS)
+    total_codes: Codes = Field(default_factory=list, description="Published codes for the total (e.g. LOINC).")
     reverse_items: list[ItemId] = Field(
         default_factory=list, max_length=MAX_ITEMS, description="Scored as (min + max − answer)."
     )
@@ -128,6 +150,17 @@ class Scoring(_Model):
         default=None, gt=0, description="Smallest change in total counted as reliable."
     )
     higher_is_better: bool = False
+    clinical_cutoff: Number | None = Field(
+        default=None,
+        description="Caseness: a total at or above this is a clinical case (at or below it when higher_is_better).")
+    change_rules: Literal["nhs_talking_therapies"] | None = Field(
+        default=None,
+        description="How each new total is classified against the first and the previous one: "
+                    "'nhs_talking_therapies' = reliable improvement, recovery, reliable recovery, no reliable "
+                    "change and reliable deterioration as the NHS Talking Therapies (formerly IAPT) manual "
+                    "defines them (see chalicelib/homework/measure_outcomes.py). Needs reliable_change.")
+    sources: list[Source] = Field(default_factory=list, max_length=20,
+                                  description="Where each published number or rule comes from.")
 
 
 # --------------------------------------------------------------------------- template
@@ -141,6 +174,7 @@ class TemplateContent(_Model):
     description: Annotated[str, Field(max_length=2_000)] = ""
     instructions: Annotated[str, Field(max_length=5_000)] = ""
     licence: Annotated[str, Field(max_length=2_000)] | None = None
+    codes: Codes = Field(default_factory=list)
     items: list[Item] = Field(min_length=1, max_length=MAX_ITEMS)
     scoring: Scoring | None = None
 
@@ -229,6 +263,7 @@ class _TemplateChecker:
         self._check_bands(scoring, total_range)
         if scoring.reliable_change is not None and not scoring.total_items:
             self.add(("scoring", "reliable_change"), "needs_total", "reliable_change needs total_items")
+        self._check_outcomes(scoring, total_range)
         self._check_risk(scoring)
         self._check_derived(scoring)
 
@@ -329,6 +364,22 @@ class _TemplateChecker:
                     "bands_coverage",
                     f"the last band must end at the highest possible total, {_fmt(high)}",
                 )
+
+    def _check_outcomes(self, scoring: Scoring, total_range: tuple[float, float] | None) -> None:
+        cutoff = scoring.clinical_cutoff
+        if cutoff is not None:
+            if not scoring.total_items:
+                self.add(("scoring", "clinical_cutoff"), "needs_total", "clinical_cutoff needs total_items")
+            elif total_range is not None and not total_range[0] < cutoff <= total_range[1]:
+                self.add(("scoring", "clinical_cutoff"), "range_invalid",
+                         f"clinical_cutoff must be above the lowest total ({_fmt(total_range[0])}) and at most "
+                         f"the highest ({_fmt(total_range[1])})")
+        if scoring.change_rules is not None and scoring.reliable_change is None:
+            self.add(("scoring", "change_rules"), "needs_reliable_change", "change_rules need a reliable_change")
+        for k, source in enumerate(scoring.sources):
+            if getattr(scoring, source.for_) in (None, [], 0):
+                self.add(("scoring", "sources", k, "for"), "nothing_to_cite",
+                         f"this source is for '{source.for_}', which this scoring does not set")
 
     def _check_risk(self, scoring: Scoring) -> None:
         for k, rule in enumerate(scoring.risk):

@@ -118,8 +118,8 @@ def test_pcl5_cluster_subscales():
         ("phq-9", 17, 12, {"change": -5, "reliable": False, "direction": "improved"}),
         ("gad-7", 8, 12, {"change": 4, "reliable": True, "direction": "worsened"}),
         ("gad-7", 8, 11, {"change": 3, "reliable": False, "direction": "worsened"}),
-        ("pcl-5", 52, 42, {"change": -10, "reliable": True, "direction": "improved"}),
-        ("pcl-5", 52, 43, {"change": -9, "reliable": False, "direction": "improved"}),
+        ("pcl-5", 52, 37, {"change": -15, "reliable": True, "direction": "improved"}),  # Marx et al. 2022
+        ("pcl-5", 52, 38, {"change": -14, "reliable": False, "direction": "improved"}),
     ],
 )
 def test_published_reliable_change_thresholds(slug, first, latest, expected):
