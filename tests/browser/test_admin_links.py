@@ -107,6 +107,7 @@ def test_links_ending_soon_are_renewed_and_alerts_name_who_acknowledged(stack, n
         longest.fill("7")
         page.get_by_role("button", name="Save settings").click()
         expect(page.get_by_text("A client's link lasts at most 7 days from when it was sent.")).to_be_visible()
+        expect(page.locator(".field-error:visible")).to_have_count(0)  # the earlier problem is gone
         assert clinician.call("GET", "/v1/practice")["link_max_days"] == 7
         step(page, checks, "admin-links-practice-maximum")
 
@@ -140,3 +141,4 @@ def test_links_ending_soon_are_renewed_and_alerts_name_who_acknowledged(stack, n
     page.get_by_role("link", name="Show acknowledged alerts").click()
     listed = page.locator("article.alert-item", has=page.get_by_role("link", name=riley["display_name"]))
     expect(listed).to_contain_text(f"Acknowledged by {me['display_name']} on ")
+    step(page, checks, "admin-links-alerts-acknowledged-list")

@@ -10,7 +10,7 @@ import { showEditAssignment } from "./edit-assignment.js";
 import { showEditClient } from "./edit-client.js";
 import { showSessionReview } from "./session-review.js";
 import { showTemplates, showTemplateEditor } from "./templates.js";
-import { field, fieldErrors, showProblems, phoneNumber } from "./forms.js";
+import { field, fieldErrors, showProblems, clearProblems, phoneNumber } from "./forms.js";
 import { alertCard, refreshAlertCount } from "./alerts.js";
 import { crisisSettings } from "./crisis-settings.js";
 
@@ -357,6 +357,7 @@ async function practiceSettings() {
     button.disabled = true;
     try {
       const saved = await adminApi("PATCH", "/v1/practice", { body: { plan_confidence_threshold: value, link_max_days: days } });
+      clearProblems(form, status); // the fields' earlier problems are answered
       clear(status, notice("success", h("p", { text: `Saved. Plans are flagged when confidence is below ${saved.plan_confidence_threshold} out of 10. `
         + `A client's link lasts at most ${saved.link_max_days} days from when it was sent.` })));
       focusElement(status.firstElementChild);
