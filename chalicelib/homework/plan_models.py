@@ -3,10 +3,12 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, field_validator
 
 from chalicelib.fields import DisplayName, RequestModel, ResponseModel
+from chalicelib.homework import crisis
 from chalicelib.homework import plans as rules
+from chalicelib.homework.crisis import CrisisResource, CrisisResourceView
 
 MAX_VERSION = 1_000_000
 
@@ -128,6 +130,15 @@ class PracticeView(ResponseModel):
                                                        "the homework easier and marks the plan for adjustment.")
     link_max_days: int = Field(default=180, description="The most days a client's access link may live from its "
                                                         "issue, however often it is renewed or slides forward.")
+    non_response_after: int = Field(default=6, description="A measure still without reliable change from its first "
+                                                           "score after this many scores is flagged on the caseload.")
+    country: str | None = Field(default=None, description="ISO 3166-1 alpha-2: chooses the default crisis resources.")
+    crisis_resources: list[CrisisResourceView] = Field(
+        default_factory=list, description="The practice's own crisis resources (empty: the country's defaults apply).")
+    default_crisis_resources: list[CrisisResourceView] = Field(
+        default_factory=list, description="What clients are shown while the practice's own list is empty.")
+    crisis_resources_editable: bool = Field(default=False, description="Whether you may change the country and "
+                                                                       "crisis resources (the owner only).")
 
 
 class PracticeUpdate(RequestModel):
@@ -139,3 +150,17 @@ class PracticeUpdate(RequestModel):
     name: DisplayName | None = None
     link_max_days: int | None = Field(default=None, ge=7, le=365,
                                       description="The most days a client's access link may live (7 to 365).")
+    non_response_after: int | None = Field(default=None, ge=2, le=52,
+                                           description="Scores without reliable change before the caseload flags "
+                                                       "a measure (2 to 52).")
+    country: str | None = Field(default=None, min_length=2, max_length=2,
+                                description="ISO 3166-1 alpha-2, e.g. GB (owner only).")
+    crisis_resources: list[CrisisResource] | None = Field(
+        default=None, max_length=crisis.MAX_RESOURCES,
+        description="The practice's own crisis resources, in the order clients see them; [] returns to the "
+                    "country's defaults (owner only).")
+
+    @field_validator("country")
+    @classmethod
+    def _country(cls, value: str | None) -> str | None:
+        return crisis.valid_country(value)

@@ -16,6 +16,7 @@ from chalicelib.homework import plan_service
 from chalicelib.homework import schedule as rules
 from chalicelib.homework.answers import normalise_answers, validate_answers
 from chalicelib.homework.assignment_service import occurrence_view, parse_assignment_id
+from chalicelib.homework.crisis import SAFETY_PLAN_TEMPLATE
 from chalicelib.homework.models import (BarrierReportCreate, BarrierReportView, ClientAssignmentDetail,
                                         ClientAssignmentList, ClientAssignmentSummary, ClientBarriers,
                                         ClientFeedback, ClientSubmissionDetail, ClientSubmissionList,
@@ -307,6 +308,8 @@ def _submit_once(principal, ulid, body: SubmissionCreate, found, idempotency_key
     stats = adherence_ledger.with_outcome(
         _updated_stats(stats, ulid, occurrence, alert=alert_id is not None, now=now), ulid,
         occurrence.occurrence_id, body.completion, body.rating, rules.local_today(profile["timezone"], now))
+    if template.id == SAFETY_PLAN_TEMPLATE:  # the crisis panel links to it without listing submissions
+        stats["safety_plan"] = {"submission_id": submission_id, "submitted_at": iso(now), "title": assignment["title"]}
     stats_action, _ = store.stats_put_action(profile, stats)
     assignment_action, _ = store.assignment_put_action(updated, assignment["version"])
     actions = [

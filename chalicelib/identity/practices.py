@@ -62,8 +62,20 @@ def create_practice_with_owner(name: str, owner_email: str, owner_name: str) -> 
 
 # -- the practice's own settings ---------------------------------------------------------------
 
+# Only the owner answers for what a client in crisis is shown.
+OWNER_ONLY = ("country", "crisis_resources")
+
+
+def non_response_after(practice: dict[str, Any] | None) -> int:
+    """Scores without reliable change before the caseload flags a measure (measure_outcomes)."""
+    from chalicelib.homework.measure_outcomes import DEFAULT_NON_RESPONSE_AFTER
+
+    return int((practice or {}).get("non_response_after") or DEFAULT_NON_RESPONSE_AFTER)
+
+
 def practice_settings(actor: Clinician, *, consistent: bool = False) -> dict[str, Any]:
-    """{practice_id, name, plan_confidence_threshold, link_max_days} of the actor's practice (any clinician)."""
+    """The actor's practice and its settings (any clinician of the practice may read them)."""
+    from chalicelib.homework import crisis
     from chalicelib.homework.plans import threshold_of
     from chalicelib.identity.links import link_limits
 
@@ -72,17 +84,24 @@ def practice_settings(actor: Clinician, *, consistent: bool = False) -> dict[str
         raise NotFound("No such practice.")
     return {"practice_id": actor.practice_id, "name": practice.get("name", ""),
             "plan_confidence_threshold": threshold_of(practice),
-            "link_max_days": link_limits(practice)[1]}
+            "link_max_days": link_limits(practice)[1],
+            "non_response_after": non_response_after(practice),
+            "country": practice.get("country"),
+            "crisis_resources": practice.get("crisis_resources") or [],
+            "default_crisis_resources": crisis.defaults_for(practice.get("country")),
+            "crisis_resources_editable": actor.role == Role.owner}
 
 
 def update_settings(actor: Clinician, changes: dict[str, Any]) -> dict[str, Any]:
     """Change the practice's name, plan confidence threshold (1-10) or link maximum (days):
-    owners and admins only."""
+    owners and admins; its country and crisis resources: the owner only."""
     from chalicelib.errors import FieldErrors
     from chalicelib.store.table import ConditionFailed
 
     if not actor.manages_practice:
         raise Forbidden("Only owners and admins can change the practice's settings.")
+    if actor.role != Role.owner and any(name in changes for name in OWNER_ONLY):
+        raise Forbidden("Only the practice's owner can change its country and crisis resources.")
     empty = [name for name, value in changes.items() if value is None]
     if empty:
         raise FieldErrors([{"field": name, "type": "missing", "message": "This cannot be left empty."}
