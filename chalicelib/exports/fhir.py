@@ -1,46 +1,164 @@
-"""FHIR R4: a collection Bundle of Questionnaires (one per template version used) and a
-QuestionnaireResponse per submission. Item ids are the linkIds; each item type maps
-itself (Questionnaire.item.type, answer value[x])."""
+"""FHIR R4: a collection Bundle with the client as a Patient, a Questionnaire per template
+version used, a QuestionnaireResponse per submission, and an Observation per score
+(total with its band, each subscale, each derived value, each risk flag).
+
+Item ids are the linkIds; each item type maps itself (Questionnaire.item, answer value[x]),
+and published codes (LOINC) come from the template's data (`codes` on the template, its
+items, options, total and subscales), never from here. Every fullUrl is `urn:uuid:` with a
+UUID derived from a stable id (uuid5), so exporting twice gives the same identities and
+every reference inside the Bundle points at one of its entries.
+"""
 from __future__ import annotations
 
 import json
+import re
+import uuid
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from chalicelib.exports.content import ExportContent
-from chalicelib.homework.items.base import fhir_response_items
-from chalicelib.homework.templates import Template
+from chalicelib.homework.items.base import FhirContext, fhir_response_items
+from chalicelib.homework.templates import Coding, Template
+
+# Canonical URLs and identifier systems the product owns.
+BASE = "https://emotipal.app/fhir"
+CLIENT_ID_SYSTEM = f"{BASE}/client-id"
+SUBMISSION_ID_SYSTEM = f"{BASE}/submission-id"
+_IDS = uuid.uuid5(uuid.NAMESPACE_URL, BASE)
+_SURVEY = {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/observation-category",
+                       "code": "survey", "display": "Survey"}]}
+
+
+def _uuid(kind: str, stable_id: str) -> str:
+    return str(uuid.uuid5(_IDS, f"{kind}/{stable_id}"))
+
+
+def _ref(resource_uuid: str) -> dict[str, str]:
+    return {"reference": f"urn:uuid:{resource_uuid}"}
+
+
+def _codings(codes: list[Coding]) -> list[dict[str, Any]]:
+    return [code.model_dump(exclude_none=True) for code in codes]
 
 
 def questionnaire_url(template: Template) -> str:
-    return f"urn:emotipal:template:{template.id}"
+    """The canonical URL; with `|version` it names one version (`Questionnaire.version`)."""
+    return f"{BASE}/Questionnaire/{template.id}"
 
 
-def questionnaire(template: Template) -> dict[str, Any]:
-    return {"resourceType": "Questionnaire", "id": f"{template.id}-v{template.version}".replace("_", "-"),
-            "url": questionnaire_url(template), "version": str(template.version), "name": template.id,
-            "title": template.title, "status": "active", "item": [i.fhir_question() for i in template.items]}
+def _zone(content: ExportContent) -> ZoneInfo:
+    try:
+        return ZoneInfo(str(content.client.get("timezone") or "UTC"))
+    except (ValueError, KeyError):  # a zone no longer in the tz database: UTC rather than no export
+        return ZoneInfo("UTC")
 
 
-def render(content: ExportContent) -> bytes:
-    entries: list[dict[str, Any]] = []
+def _name(template: Template) -> str:
+    # Questionnaire.name is for machines: letters and digits, starting with a capital.
+    words = re.split(r"[^A-Za-z0-9]+", template.id)
+    name = "".join(word[:1].upper() + word[1:] for word in words if word)
+    return name if name[:1].isalpha() else f"T{name}"
+
+
+def questionnaire(template: Template, context: FhirContext) -> dict[str, Any]:
+    resource: dict[str, Any] = {
+        "resourceType": "Questionnaire", "id": _uuid("Questionnaire", f"{template.id}|{template.version}"),
+        "url": questionnaire_url(template), "version": str(template.version), "name": _name(template),
+        "title": template.title, "status": "active", "subjectType": ["Patient"]}
+    if template.description:
+        resource["description"] = template.description
+    if template.licence:
+        resource["copyright"] = template.licence
+    if template.codes:
+        resource["code"] = _codings(template.codes)
+    resource["item"] = [item.fhir_question(context) for item in template.items]
+    return resource
+
+
+def patient(client: dict[str, Any]) -> dict[str, Any]:
+    """The client as FHIR sees them: the name they go by and the product's id, nothing else."""
+    return {"resourceType": "Patient", "id": _uuid("Patient", client["client_id"]),
+            "identifier": [{"system": CLIENT_ID_SYSTEM, "value": client["client_id"]}],
+            "name": [{"text": client["display_name"]}]}
+
+
+def _quantity(value: float) -> dict[str, Any]:
+    return {"value": value, "unit": "{score}", "system": "http://unitsofmeasure.org", "code": "{score}"}
+
+
+def _observation(key: str, code: dict[str, Any], submission: dict[str, Any], patient_uuid: str,
+                 response_uuid: str) -> dict[str, Any]:
+    return {"resourceType": "Observation", "id": _uuid("Observation", f"{submission['submission_id']}/{key}"),
+            "status": "final", "category": [_SURVEY], "code": code, "subject": _ref(patient_uuid),
+            "effectiveDateTime": submission["submitted_at"], "derivedFrom": [_ref(response_uuid)]}
+
+
+def observations(template: Template, submission: dict[str, Any], patient_uuid: str,
+                 response_uuid: str) -> list[dict[str, Any]]:
+    """The scores a submission carries, one Observation each; the band reads as the
+    total's interpretation."""
+    score = submission.get("score") or {}
+    scoring = template.scoring
+    out: list[dict[str, Any]] = []
+
+    def add(key: str, codes: list[Coding], text: str, value: Any, **extra: Any) -> None:
+        code: dict[str, Any] = {"coding": _codings(codes)} if codes else {}
+        observation = _observation(key, {**code, "text": text}, submission, patient_uuid, response_uuid)
+        out.append({**observation, **({"valueQuantity": _quantity(value)} if value is not None else {}), **extra})
+
+    if score.get("total") is not None:
+        band = {"interpretation": [{"text": score["band"]}]} if score.get("band") else {}
+        add("total", scoring.total_codes if scoring else [], f"{template.title}: total score", score["total"], **band)
+    subscales = {s.id: s for s in (scoring.subscales if scoring else [])}
+    for subscale_id, value in (score.get("subscales") or {}).items():
+        if value is None:
+            continue
+        known = subscales.get(subscale_id)
+        add(f"subscale/{subscale_id}", known.codes if known else [],
+            f"{template.title}: {known.label if known else subscale_id}", value)
+    derived = {d.id: d for d in (scoring.derived if scoring else [])}
+    for derived_id, value in (score.get("derived") or {}).items():
+        if value is not None:
+            rule = derived.get(derived_id)
+            add(f"derived/{derived_id}", [], f"{template.title}: {rule.label if rule else derived_id}", value)
+    for k, flag in enumerate(score.get("risk_flags") or []):
+        # A risk flag is an observation about one answer: the answer in words, flagged.
+        add(f"risk/{k}", [], f"{template.title}: {flag.get('label') or flag.get('item')}", None,
+            valueString=str(flag.get("answer") or flag.get("value")),
+            interpretation=[{"text": "Flagged for the clinician's attention"}])
+    return out
+
+
+def response(template: Template, submission: dict[str, Any], context: FhirContext,
+             patient_uuid: str) -> dict[str, Any]:
+    complete = submission.get("completion", "complete") == "complete"
+    return {"resourceType": "QuestionnaireResponse", "id": _uuid("QuestionnaireResponse", submission["submission_id"]),
+            "identifier": {"system": SUBMISSION_ID_SYSTEM, "value": submission["submission_id"]},
+            "questionnaire": f"{questionnaire_url(template)}|{template.version}",
+            "status": "completed" if complete else "in-progress",
+            "subject": _ref(patient_uuid), "authored": submission["submitted_at"],
+            "item": fhir_response_items(list(template.items), submission.get("answers") or {}, context)}
+
+
+def bundle(content: ExportContent) -> dict[str, Any]:
+    zone = _zone(content)
+    client = patient(content.client)
+    resources: list[dict[str, Any]] = [client]
     seen: set[tuple[str, int]] = set()
     for template in content.templates.values():
         if (template.id, template.version) not in seen:
             seen.add((template.id, template.version))
-            entries.append({"fullUrl": f"urn:uuid:questionnaire-{template.id}-{template.version}",
-                            "resource": questionnaire(template)})
+            resources.append(questionnaire(template, FhirContext(questionnaire_url(template), zone)))
     for s in content.submissions:
-        answered = content.templates.get(s["assignment_id"])
-        if answered is None:
+        asked = content.templates.get(s["assignment_id"])
+        if asked is None:  # no snapshot of what was asked: nothing to answer against
             continue
-        entries.append({"fullUrl": f"urn:emotipal:submission:{s['submission_id']}", "resource": {
-            "resourceType": "QuestionnaireResponse",
-            "id": s["submission_id"][-26:],
-            "questionnaire": f"{questionnaire_url(answered)}|{answered.version}",
-            "status": "completed" if s.get("completion", "complete") == "complete" else "in-progress",
-            "authored": s["submitted_at"],
-            "subject": {"display": content.client["display_name"]},
-            "item": fhir_response_items(answered.items, s.get("answers", {})),
-        }})
-    bundle = {"resourceType": "Bundle", "type": "collection", "entry": entries}
-    return json.dumps(bundle, indent=2, ensure_ascii=False).encode()
+        answered = response(asked, s, FhirContext(questionnaire_url(asked), zone), client["id"])
+        resources.append(answered)
+        resources.extend(observations(asked, s, client["id"], answered["id"]))
+    return {"resourceType": "Bundle", "id": _uuid("Bundle", content.client["client_id"]), "type": "collection",
+            "entry": [{"fullUrl": f"urn:uuid:{r['id']}", "resource": r} for r in resources]}
+
+
+def render(content: ExportContent) -> bytes:
+    return json.dumps(bundle(content), indent=2, ensure_ascii=False).encode()

@@ -50,6 +50,8 @@ from chalicelib.homework.items.base import (  # noqa: F401 - shared field types,
     MAX_OPTIONS,
     MAX_ROWS_LIMIT,
     MAX_TEXT_LENGTH,
+    Codes,
+    Coding,
     HelpText,
     ItemId,
     Label,
@@ -97,6 +99,7 @@ class Subscale(_Model):
     label: ShortLabel
     items: list[ItemId] = Field(min_length=1, max_length=MAX_ITEMS)
     method: Literal["sum", "mean"] = "sum"
+    codes: Codes = Field(default_factory=list)
 
 
 class RiskRule(_Model):
@@ -130,6 +133,7 @@ class Source(_Model):
 
 class Scoring(_Model):
     total_items: list[ItemId] = Field(default_factory=list, max_length=MAX_ITEMS)
+    total_codes: Codes = Field(default_factory=list, description="Published codes for the total (e.g. LOINC).")
     reverse_items: list[ItemId] = Field(
         default_factory=list, max_length=MAX_ITEMS, description="Scored as (min + max − answer)."
     )
@@ -170,6 +174,7 @@ class TemplateContent(_Model):
     description: Annotated[str, Field(max_length=2_000)] = ""
     instructions: Annotated[str, Field(max_length=5_000)] = ""
     licence: Annotated[str, Field(max_length=2_000)] | None = None
+    codes: Codes = Field(default_factory=list)
     items: list[Item] = Field(min_length=1, max_length=MAX_ITEMS)
     scoring: Scoring | None = None
 

@@ -19,7 +19,7 @@ def _object(settings, export):
     return s3.get_object(Bucket=settings.exports_bucket, Key=key)
 
 
-@pytest.mark.parametrize("fmt,magic", [("pdf", b"%PDF-"), ("csv", b"\xef\xbb\xbfsubmission_id"),
+@pytest.mark.parametrize("fmt,magic", [("pdf", b"%PDF-"), ("csv", b"\xef\xbb\xbfsubmission:id"),
                                        ("fhir", b'{\n  "resourceType": "Bundle"')])
 def test_clinician_exports_each_format(api, world, fmt, magic):
     export = post(api, "/v1/exports", world.headers("a1"), {"client_id": world.resources["client_id"], "format": fmt})

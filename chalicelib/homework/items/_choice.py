@@ -8,6 +8,8 @@ from pydantic import Field, model_validator
 
 from chalicelib.homework.items.base import (
     MAX_OPTIONS,
+    Codes,
+    FhirContext,
     ItemType,
     Model,
     Number,
@@ -22,6 +24,7 @@ class Option(Model):
     value: OptionValue
     label: ShortLabel
     score: Number | None = Field(default=None, description="Number this option contributes to scoring.")
+    codes: Codes = Field(default_factory=list)
 
 
 class ChoiceItem(ItemType):
@@ -52,12 +55,31 @@ class ChoiceItem(ItemType):
     def option(self, value: str) -> Option | None:
         return next((option for option in self.options if option.value == value), None)
 
-    def coding(self, value: Any) -> dict[str, Any]:
-        option = self.option(value)
-        return {"valueCoding": {"code": value, "display": option.label if option else value}}
+    def has_score_column(self) -> bool:
+        return self.is_scorable()
 
-    def fhir_question(self) -> dict[str, Any]:
-        entry = super().fhir_question()
-        entry["answerOption"] = [{"valueCoding": {"code": o.value, "display": o.label}} for o in self.options]
+    def _coding(self, option: Option, context: FhirContext) -> dict[str, Any]:
+        # The option's published code when it has one (the same Coding in question and answer,
+        # so a validator can match them); otherwise its stored value in the item's own system.
+        if option.codes:
+            code = option.codes[0]
+            return {"system": code.system, "code": code.code, "display": code.display or option.label}
+        return {"system": context.option_system(self.id), "code": option.value, "display": option.label}
+
+    def coding(self, value: Any, context: FhirContext) -> dict[str, Any]:
+        option = self.option(value)
+        if option is None:  # an option since removed: keep what was stored, in the item's own system
+            return {"valueCoding": {"system": context.option_system(self.id), "code": str(value)}}
+        return {"valueCoding": self._coding(option, context)}
+
+    def fhir_question(self, context: FhirContext) -> dict[str, Any]:
+        entry = super().fhir_question(context)
         entry["repeats"] = self.fhir_repeats
+        entry["answerOption"] = []
+        for option in self.options:
+            answer: dict[str, Any] = {"valueCoding": self._coding(option, context)}
+            if option.score is not None:  # R4's place for an option's score
+                answer["extension"] = [{"url": "http://hl7.org/fhir/StructureDefinition/ordinalValue",
+                                        "valueDecimal": option.score}]
+            entry["answerOption"].append(answer)
         return entry

@@ -19,6 +19,3 @@ class NumericItem(ItemType):
 
     def readable(self, value: Any) -> str:
         return plain_text(value)
-
-    def fhir_answers(self, value: Any) -> list[dict[str, Any]]:
-        return [{"valueInteger": value} if isinstance(value, int) else {"valueDecimal": value}]

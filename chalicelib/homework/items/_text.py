@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.homework.items.base import AnswerChecker, ItemType, Score, check_text, plain_text
+from chalicelib.homework.items.base import AnswerChecker, FhirContext, ItemType, Score, check_text, plain_text
 
 
 class TextLikeItem(ItemType):
@@ -22,5 +22,5 @@ class TextLikeItem(ItemType):
     def readable(self, value: Any) -> str:
         return plain_text(value)
 
-    def fhir_answers(self, value: Any) -> list[dict[str, Any]]:
+    def fhir_answers(self, value: Any, context: FhirContext) -> list[dict[str, Any]]:
         return [{"valueString": str(value)}]

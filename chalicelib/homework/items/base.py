@@ -12,7 +12,8 @@ from __future__ import annotations
 import math
 import re
 from abc import abstractmethod
-from datetime import date, datetime, time
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, tzinfo
 from decimal import Decimal
 from typing import Annotated, Any, ClassVar, Protocol
 
@@ -47,6 +48,31 @@ Unit = Annotated[str, Field(min_length=1, max_length=30)]
 
 class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+
+
+class Coding(Model):
+    """A code from a published terminology (e.g. LOINC) that means this template, item,
+    option or score: exports carry it so another system knows what was asked."""
+
+    system: Annotated[str, Field(pattern=r"^https?://[^\s|]+$", max_length=200)] = Field(
+        description="The terminology's URI, e.g. http://loinc.org.")
+    code: Annotated[str, Field(pattern=r"^[^\s]+( [^\s]+)*$", max_length=64)]
+    display: Annotated[str, Field(min_length=1, max_length=300)] | None = None
+
+
+Codes = Annotated[list[Coding], Field(max_length=5, description="Published codes for this (e.g. LOINC).")]
+
+
+@dataclass(frozen=True)
+class FhirContext:
+    """What an item needs to map itself to FHIR besides its own definition."""
+
+    questionnaire_url: str  # canonical URL of the template's Questionnaire (without version)
+    zone: tzinfo = UTC  # the client's zone: a date-time stored as wall-clock time is read in it
+
+    def option_system(self, item_id: str) -> str:
+        """The code system of an item's own options (those without a published code)."""
+        return f"{self.questionnaire_url}/options/{item_id}"
 
 
 Problem = tuple[tuple[Any, ...], str, str]  # (field path, error type, message)
@@ -180,6 +206,7 @@ class ItemType(Model):
     label: Label = Field(description="The question or prompt shown to the client.")
     help: HelpText | None = Field(default=None, description="Optional help shown under the label.")
     required: bool = False
+    codes: Codes = Field(default_factory=list)
 
     fhir_type: ClassVar[str]  # Questionnaire.item.type
     container: ClassVar[bool] = False  # holds rows of other items, so cannot sit inside a group
@@ -224,20 +251,33 @@ class ItemType(Model):
         """The answer as one line of text, for the PDF and CSV exports."""
 
     @abstractmethod
-    def fhir_answers(self, value: Any) -> list[dict[str, Any]]:
+    def fhir_answers(self, value: Any, context: FhirContext) -> list[dict[str, Any]]:
         """QuestionnaireResponse.item.answer: a list of `value[x]` objects."""
 
     def minutes_between(self, start: Any, end: Any) -> float | None:
         """Minutes from one answer of this item type to another (clock types only)."""
         return None
 
-    def fhir_question(self) -> dict[str, Any]:
-        """Questionnaire.item for this item."""
-        return {"linkId": self.id, "text": self.label, "type": self.fhir_type, "required": bool(self.required)}
+    def zoned(self, value: Any, zone: tzinfo) -> Any:
+        """The answer placed in the client's zone where its type has a zone to take (a
+        date-time kept as wall-clock time); other answers as they are."""
+        return value
 
-    def fhir_response(self, value: Any) -> list[dict[str, Any]]:
+    def has_score_column(self) -> bool:
+        """Whether the answer in words hides a number (an option's score), so a table
+        shows that number beside it."""
+        return False
+
+    def fhir_question(self, context: FhirContext) -> dict[str, Any]:
+        """Questionnaire.item for this item."""
+        entry: dict[str, Any] = {"linkId": self.id}
+        if self.codes:
+            entry["code"] = [code.model_dump(exclude_none=True) for code in self.codes]
+        return {**entry, "text": self.label, "type": self.fhir_type, "required": bool(self.required)}
+
+    def fhir_response(self, value: Any, context: FhirContext) -> list[dict[str, Any]]:
         """QuestionnaireResponse.item entries for a non-empty answer."""
-        return [{"linkId": self.id, "text": self.label, "answer": self.fhir_answers(value)}]
+        return [{"linkId": self.id, "text": self.label, "answer": self.fhir_answers(value, context)}]
 
 
 def score_of(item: ItemType, value: Any) -> Score | None:
@@ -260,13 +300,13 @@ def normalise_items(items: list[ItemType], values: dict[str, Any]) -> dict[str, 
     return result
 
 
-def fhir_response_items(items: list[ItemType], answers: dict[str, Any]) -> list[dict[str, Any]]:
+def fhir_response_items(items: list[ItemType], answers: dict[str, Any], context: FhirContext) -> list[dict[str, Any]]:
     """QuestionnaireResponse.item for the answered items, in the template's order."""
     out: list[dict[str, Any]] = []
     for item in items:
-        if item.id not in answers or answers[item.id] in (None, "", []):
+        if item.id not in answers or is_empty(answers[item.id]):
             continue
-        out.extend(item.fhir_response(answers[item.id]))
+        out.extend(item.fhir_response(answers[item.id], context))
     return out
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from chalicelib.homework.items.base import AnswerChecker, ItemType, Score, plain_text
+from chalicelib.homework.items.base import AnswerChecker, FhirContext, ItemType, Score, plain_text
 
 
 class BooleanItem(ItemType):
@@ -31,5 +31,5 @@ class BooleanItem(ItemType):
     def readable(self, value: Any) -> str:
         return plain_text(value)
 
-    def fhir_answers(self, value: Any) -> list[dict[str, Any]]:
+    def fhir_answers(self, value: Any, context: FhirContext) -> list[dict[str, Any]]:
         return [{"valueBoolean": bool(value)}]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from chalicelib.homework.items.base import AnswerChecker, ItemType, Score, plain_text, parse_date
+from chalicelib.homework.items.base import AnswerChecker, FhirContext, ItemType, Score, parse_date, plain_text
 
 
 class DateItem(ItemType):
@@ -25,5 +25,5 @@ class DateItem(ItemType):
     def readable(self, value: Any) -> str:
         return plain_text(value)
 
-    def fhir_answers(self, value: Any) -> list[dict[str, Any]]:
+    def fhir_answers(self, value: Any, context: FhirContext) -> list[dict[str, Any]]:
         return [{"valueDate": value}]

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import tzinfo
 from typing import Any, Literal
 
-from chalicelib.homework.items.base import AnswerChecker, ItemType, Score, plain_text, parse_datetime
+from chalicelib.homework.items.base import AnswerChecker, FhirContext, ItemType, Score, parse_datetime, plain_text
 
 
 class DateTimeItem(ItemType):
@@ -33,5 +34,15 @@ class DateTimeItem(ItemType):
     def readable(self, value: Any) -> str:
         return plain_text(value)
 
-    def fhir_answers(self, value: Any) -> list[dict[str, Any]]:
-        return [{"valueDateTime": value}]
+    def zoned(self, value: Any, zone: tzinfo) -> Any:
+        """With its offset: a wall-clock time is read in the client's zone (where they were
+        asked), so other systems see the instant they meant."""
+        moment = parse_datetime(value)
+        if moment is None:
+            return value
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=zone)
+        return moment.isoformat(timespec="microseconds" if moment.microsecond else "seconds")
+
+    def fhir_answers(self, value: Any, context: FhirContext) -> list[dict[str, Any]]:
+        return [{"valueDateTime": self.zoned(value, context.zone)}]

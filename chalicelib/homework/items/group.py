@@ -12,6 +12,7 @@ from chalicelib.homework.items.base import (
     MAX_GROUP_ITEMS,
     MAX_ROWS_LIMIT,
     AnswerChecker,
+    FhirContext,
     ItemType,
     Score,
     fhir_response_items,
@@ -85,16 +86,17 @@ class GroupItem(ItemType):
 
         return " | ".join("; ".join(f"{k}: {cell(k, v)}" for k, v in row.items()) for row in value)
 
-    def fhir_answers(self, value: Any) -> list[dict[str, Any]]:
+    def fhir_answers(self, value: Any, context: FhirContext) -> list[dict[str, Any]]:
         return []  # a group answers with nested items, one set per row (see fhir_response)
 
-    def fhir_question(self) -> dict[str, Any]:
-        entry = super().fhir_question()
+    def fhir_question(self, context: FhirContext) -> dict[str, Any]:
+        entry = super().fhir_question(context)
         entry["repeats"] = True
-        entry["item"] = [child.fhir_question() for child in self.items]
+        entry["item"] = [child.fhir_question(context) for child in self.items]
         return entry
 
-    def fhir_response(self, value: Any) -> list[dict[str, Any]]:
-        return [{"linkId": self.id, "text": self.label, "item": fhir_response_items(list(self.items), row)}
-                for row in value]
+    def fhir_response(self, value: Any, context: FhirContext) -> list[dict[str, Any]]:
+        # One repetition per row; a row with nothing answered has no items, so it is left out.
+        rows = (fhir_response_items(list(self.items), row, context) for row in self.rows(value))
+        return [{"linkId": self.id, "text": self.label, "item": items} for items in rows if items]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from chalicelib.homework.items._choice import ChoiceItem
-from chalicelib.homework.items.base import MAX_OPTIONS, AnswerChecker, Score, plain_text, tidy
+from chalicelib.homework.items.base import MAX_OPTIONS, AnswerChecker, FhirContext, Score, plain_text, tidy
 
 
 class MultiChoiceItem(ChoiceItem):
@@ -53,5 +53,5 @@ class MultiChoiceItem(ChoiceItem):
         options = [self.option(v) if isinstance(v, str) else None for v in chosen]
         return ", ".join(o.label if o is not None else plain_text(v) for o, v in zip(options, chosen, strict=True))
 
-    def fhir_answers(self, value: Any) -> list[dict[str, Any]]:
-        return [self.coding(v) for v in (value if isinstance(value, list) else [value])]
+    def fhir_answers(self, value: Any, context: FhirContext) -> list[dict[str, Any]]:
+        return [self.coding(v, context) for v in (value if isinstance(value, list) else [value])]

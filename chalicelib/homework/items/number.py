@@ -9,6 +9,7 @@ from pydantic import Field, model_validator
 from chalicelib.homework.items._numeric import NumericItem
 from chalicelib.homework.items.base import (
     AnswerChecker,
+    FhirContext,
     Number,
     Unit,
     check_range_and_step,
@@ -44,3 +45,6 @@ class NumberItem(NumericItem):
             checker.add(path, "wrong_type", "Answer with a number.")
             return
         check_range_and_step(value, self.min, self.max, self.step, path, checker)
+
+    def fhir_answers(self, value: Any, context: FhirContext) -> list[dict[str, Any]]:
+        return [{"valueDecimal": value}]  # the type the question declares, whole or not

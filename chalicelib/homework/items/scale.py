@@ -9,6 +9,7 @@ from pydantic import Field, model_validator
 from chalicelib.homework.items._numeric import NumericItem
 from chalicelib.homework.items.base import (
     AnswerChecker,
+    FhirContext,
     Model,
     Problem,
     check_range_and_step,
@@ -58,3 +59,12 @@ class ScaleItem(NumericItem):
             checker.add(path, "wrong_type", "Answer with a whole number on the scale.")
             return
         check_range_and_step(value, self.min, self.max, self.step, path, checker)
+
+    def fhir_answers(self, value: Any, context: FhirContext) -> list[dict[str, Any]]:
+        return [{"valueInteger": int(value)}]
+
+    def fhir_question(self, context: FhirContext) -> dict[str, Any]:
+        entry = super().fhir_question(context)
+        entry["extension"] = [{"url": "http://hl7.org/fhir/StructureDefinition/minValue", "valueInteger": self.min},
+                              {"url": "http://hl7.org/fhir/StructureDefinition/maxValue", "valueInteger": self.max}]
+        return entry

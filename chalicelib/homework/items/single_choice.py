@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from chalicelib.homework.items._choice import ChoiceItem
-from chalicelib.homework.items.base import AnswerChecker, Score, plain_text
+from chalicelib.homework.items.base import AnswerChecker, FhirContext, Score, plain_text
 
 
 class SingleChoiceItem(ChoiceItem):
@@ -37,5 +37,5 @@ class SingleChoiceItem(ChoiceItem):
         option = self.option(value) if isinstance(value, str) else None
         return option.label if option is not None else plain_text(value)
 
-    def fhir_answers(self, value: Any) -> list[dict[str, Any]]:
-        return [self.coding(value)]
+    def fhir_answers(self, value: Any, context: FhirContext) -> list[dict[str, Any]]:
+        return [self.coding(value, context)]

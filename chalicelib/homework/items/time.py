@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from chalicelib.homework.items.base import AnswerChecker, ItemType, Score, plain_text, parse_time
+from chalicelib.homework.items.base import AnswerChecker, FhirContext, ItemType, Score, parse_time, plain_text
 
 
 class TimeItem(ItemType):
@@ -34,7 +34,7 @@ class TimeItem(ItemType):
     def readable(self, value: Any) -> str:
         return plain_text(value)
 
-    def fhir_answers(self, value: Any) -> list[dict[str, Any]]:
+    def fhir_answers(self, value: Any, context: FhirContext) -> list[dict[str, Any]]:
         return [{"valueTime": value if len(value) == 8 else f"{value}:00"}]
 
 
