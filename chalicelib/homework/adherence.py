@@ -2,11 +2,11 @@
 Plain Python: no storage, no HTTP.
 
 For every assignment in a client's summary, the occurrences whose local date lies in
-[from, to] and that fell due while the assignment was active (paused and cancelled time, and
-time before it was set, never count) are *due*; an occurrence already done before its due
-time counts too. An occurrence is *done* when the adherence ledger says it was sent in,
-complete or partial; a skip is not done. Quality is the mean of the client's own ratings and
-of the clinician's quality ratings of the done occurrences (1-5; unrated ones left out).
+[from, to] and that count by schedule.counted's rule (fell due while the assignment was
+active, or already answered: sent in early or skipped) are *due*. An occurrence is *done*
+when the adherence ledger says it was sent in, complete or partial; a skip is not done.
+Quality is the mean of the client's own ratings and of the clinician's quality ratings of the
+done occurrences (1-5; unrated ones left out).
 
 Figures are grouped by homework type (the template's kind), by reminder channel (the
 assignment's own channels, else the client's; "none" when its reminders are off or there is
@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator
 
 from chalicelib.errors import FieldErrors
 from chalicelib.homework.recurrence import MAX_OCCURRENCES, Occurrence, local_to_utc
-from chalicelib.homework.schedule import Schedule
+from chalicelib.homework.schedule import Schedule, answers_from_ledger, counts_toward
 
 MAX_SPAN_DAYS = 366
 DONE = ("complete", "partial")
@@ -60,12 +60,12 @@ def channels_of(summary: dict[str, Any], profile: dict[str, Any]) -> list[str]:
 
 
 def occurrences_in(schedule: Schedule, start: date, end: date) -> Iterator[Occurrence]:
-    """Occurrences whose local date is in [start, end] and that count (active when due)."""
+    """Occurrences whose local date is in [start, end] (whether they count is `counts_toward`'s)."""
     window_start = local_to_utc(start, time(0, 0), schedule.timezone)
     window_end = local_to_utc(end + timedelta(days=1), time(0, 0), schedule.timezone)
     while True:
         batch = schedule.occurrences(window_start, window_end, limit=MAX_OCCURRENCES)
-        yield from (o for o in batch if start <= o.local_date <= end and schedule.counts(o))
+        yield from (o for o in batch if start <= o.local_date <= end)
         if len(batch) < MAX_OCCURRENCES:
             return
         window_start = batch[-1].due_at + timedelta(seconds=1)
@@ -106,7 +106,7 @@ def _mean(values: list[int]) -> float | None:
 def figures(pairs: Iterable[tuple[dict[str, Any], dict[str, Any] | None]], start: date, end: date,
             now: datetime) -> dict[str, Any]:
     """{clients, overall, by_kind, by_channel, by_time_of_day} over [start, end] from
-    (profile, STATS or None) pairs; an occurrence not yet due by `now` counts only once done."""
+    (profile, STATS or None) pairs; an occurrence not yet due by `now` counts only once answered."""
     overall = Tally()
     by_kind: dict[str, Tally] = {}
     by_channel: dict[str, Tally] = {}
@@ -122,10 +122,11 @@ def figures(pairs: Iterable[tuple[dict[str, Any], dict[str, Any] | None]], start
             groups = [overall, by_kind.setdefault(summary.get("kind") or "other", Tally()),
                       by_time[time_of_day(summary["due_time"])],
                       *(by_channel.setdefault(name, Tally()) for name in channels_of(summary, profile))]
+            answers = answers_from_ledger(outcomes)
             for occurrence in occurrences_in(schedule, start, end):
+                if not counts_toward(schedule, occurrence, answers.get(occurrence.occurrence_id), now):
+                    continue
                 outcome = outcomes.get(occurrence.occurrence_id)
-                if outcome is None and occurrence.due_at > now:
-                    continue  # not due yet, and not done early
                 for group in groups:
                     group.add(outcome)
     return {"clients": clients, "overall": overall.figures(),

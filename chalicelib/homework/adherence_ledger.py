@@ -4,7 +4,9 @@
     stats["outcomes"] = {assignment ulid: {occurrence id (local date): {
         "c": "complete" | "partial" | "skipped",
         "q": the client's own rating 1-5 or None,
-        "r": the clinician's quality rating 1-5 or None}}}
+        "r": the clinician's quality rating 1-5 or None,
+        "t": when it was answered, kept only for an answer given before the occurrence fell
+             due (it counts from then: schedule.counted)}}}
 
 Occurrences older than KEEP_DAYS drop out, so the summary stays small.
 """
@@ -25,12 +27,15 @@ def _pruned(outcomes: dict[str, dict[str, Any]], today: date) -> dict[str, dict[
 
 
 def with_outcome(stats: dict[str, Any], assignment_ulid: str, occurrence_id: str, outcome: Outcome,
-                 client_rating: int | None, today: date) -> dict[str, Any]:
-    """The summary after an occurrence was submitted or skipped (a clinician's rating already given stays)."""
+                 client_rating: int | None, today: date, *, answered_early_at: str | None = None) -> dict[str, Any]:
+    """The summary after an occurrence was submitted or skipped (a clinician's rating already given
+    stays); `answered_early_at` is the time of an answer given before the occurrence fell due."""
     outcomes = stats.get("outcomes", {})
     by_occurrence = outcomes.get(assignment_ulid, {})
     previous = by_occurrence.get(occurrence_id, {})
     entry = {"c": outcome, "q": client_rating, "r": previous.get("r")}
+    if answered_early_at:
+        entry["t"] = answered_early_at
     outcomes = {**outcomes, assignment_ulid: {**by_occurrence, occurrence_id: entry}}
     return {**stats, "outcomes": _pruned(outcomes, today)}
 

@@ -186,16 +186,13 @@ def progress(actor: Clinician, client_id: str) -> dict[str, Any]:
         measure["reliable_change"] = (reliable_change(template, series[0]["total"], series[-1]["total"])
                                       if template and len(series) > 1 else None)
 
-    submitted_by_assignment: dict[str, set[str]] = {}
-    for item in submissions:
-        submitted_by_assignment.setdefault(item["assignment_id"], set()).add(item["occurrence_id"])
     per_assignment = []
     overall = rules.Completion(0, 0)
     for assignment in assignments:
         schedule = rules.Schedule.of(assignment, profile["timezone"])
-        done = submitted_by_assignment.get(assignment["assignment_id"], set())
-        ratio = rules.completion(schedule, done, now)
-        current, longest = rules.streaks(schedule, done, now)
+        answers = rules.answers_from_records(assignment.get("occurrences"))
+        ratio = rules.completion(schedule, answers, now)
+        current, longest = rules.streaks(schedule, answers, now)
         overall += ratio
         ratings = [s["rating"] for s in submissions if s["assignment_id"] == assignment["assignment_id"]
                    and s.get("rating")]

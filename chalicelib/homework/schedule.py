@@ -5,7 +5,8 @@ An occurrence opens at the start of its local date (a one-off assignment at its 
 date) and falls due at the assignment's local due time. A client may still complete it
 for LATE_GRACE after that; an occurrence past due with no submission or skip is missed.
 Occurrences that fall due while the assignment is paused or cancelled, or before it was
-created, are not counted as due at all.
+created, are not counted as due at all unless the client answered them; `counted` below is
+the one rule of which occurrences count and which are done.
 """
 from __future__ import annotations
 
@@ -143,6 +144,100 @@ def recent(schedule: Schedule, done: dict[str, Any], draft_occurrence: str | Non
     return [(o, state_of(schedule, o, done, draft_occurrence, now)) for o in window if schedule.counts(o)]
 
 
+# -- which occurrences count, and which are done ----------------------------------------------
+#
+# The one rule every completion figure uses (caseload, client detail, progress, streaks, session
+# review, adherence insights):
+# - An occurrence counts when it fell due (before `now`) while the homework was active, or when
+#   the client already answered it: sent in (complete or partial) or skipped. Work sent early
+#   counts at once; it does not wait for its due time.
+# - A counted occurrence is done when sent in, skipped when skipped (counted, not done: the
+#   client answered, but the homework was not done), else missed.
+# - It belongs to a time window by its moment: when it fell due, or for an answer given before
+#   it fell due, when the answer was given. So consecutive windows (session reviews) never
+#   count it twice, and windows ending now include early work.
+
+OUTCOMES = ("done", "skipped", "missed")
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The client's answer to one occurrence: sent in (`done`) or skipped, and when (None: unknown)."""
+
+    done: bool
+    at: datetime | None = None
+
+
+def answers_from_records(records: dict[str, Any] | None) -> dict[str, Answer]:
+    """Answers from an assignment's `occurrences` ({id: {"state", "at"}})."""
+    return {occurrence_id: Answer(done=record.get("state") == "submitted",
+                                  at=_parse(record["at"]) if record.get("at") else None)
+            for occurrence_id, record in (records or {}).items() if record.get("state") in DONE_STATES}
+
+
+def answers_from_ledger(outcomes: dict[str, Any] | None) -> dict[str, Answer]:
+    """Answers from one assignment's adherence ledger ({id: {"c", "t"?}}, see adherence_ledger)."""
+    return {occurrence_id: Answer(done=entry.get("c") in ("complete", "partial"),
+                                  at=_parse(entry["t"]) if entry.get("t") else None)
+            for occurrence_id, entry in (outcomes or {}).items() if entry.get("c")}
+
+
+def counts_toward(schedule: Schedule, occurrence: Occurrence, answer: Answer | None, now: datetime) -> bool:
+    """Whether the occurrence counts by `now`: answered, or fell due while active."""
+    return answer is not None or (occurrence.due_at < now and schedule.counts(occurrence))
+
+
+def outcome_of(answer: Answer | None) -> str:
+    if answer is None:
+        return "missed"
+    return "done" if answer.done else "skipped"
+
+
+def moment_of(occurrence: Occurrence, answer: Answer | None, now: datetime) -> datetime:
+    """When a counted occurrence counts: its due time, or an earlier answer's time (unknown: now)."""
+    if answer is None:
+        return occurrence.due_at
+    return min(occurrence.due_at, answer.at or now)
+
+
+@dataclass(frozen=True)
+class Counted:
+    occurrence: Occurrence
+    outcome: str  # one of OUTCOMES
+    at: datetime  # its moment (see moment_of)
+
+
+def counted(schedule: Schedule, answers: dict[str, Answer], now: datetime,
+            since: datetime | None = None) -> list[Counted]:
+    """Every occurrence that counts by `now` and whose moment lies in [since, now], in due order."""
+    found: dict[str, Counted] = {}
+    for occurrence in _fell_due(schedule, since, now):
+        answer = answers.get(occurrence.occurrence_id)
+        moment = moment_of(occurrence, answer, now)
+        if counts_toward(schedule, occurrence, answer, now) and (since is None or moment >= since):
+            found[occurrence.occurrence_id] = Counted(occurrence, outcome_of(answer), moment)
+    for occurrence_id, answer in answers.items():  # answered before falling due
+        if occurrence_id in found:
+            continue
+        early = schedule.find(occurrence_id)
+        if early is None or early.due_at < now:
+            continue
+        moment = moment_of(early, answer, now)
+        if (since is None or moment >= since) and moment <= now:  # `now` may be a review's end
+            found[occurrence_id] = Counted(early, outcome_of(answer), moment)
+    return sorted(found.values(), key=lambda c: c.occurrence.due_at)
+
+
+def _fell_due(schedule: Schedule, window_start: datetime | None, now: datetime) -> Iterable[Occurrence]:
+    """Every occurrence due in [window_start, now), whatever the status then."""
+    while True:
+        batch = schedule.occurrences(window_start, now, limit=366)
+        yield from batch
+        if len(batch) < 366:
+            return
+        window_start = batch[-1].due_at + timedelta(seconds=1)
+
+
 @dataclass(frozen=True)
 class Completion:
     done: int
@@ -156,32 +251,17 @@ class Completion:
         return Completion(self.done + other.done, self.due + other.due)
 
 
-def _counted(schedule: Schedule, window_start: datetime | None, now: datetime) -> Iterable[Occurrence]:
-    """Every occurrence that fell due in [window_start, now) while the assignment was active."""
-    while True:
-        batch = schedule.occurrences(window_start, now, limit=366)
-        yield from (o for o in batch if schedule.counts(o))
-        if len(batch) < 366:
-            return
-        window_start = batch[-1].due_at + timedelta(seconds=1)
+def completion(schedule: Schedule, answers: dict[str, Answer], now: datetime, days: int | None = None) -> Completion:
+    """Counted occurrences sent in ÷ counted occurrences (in the last `days`, or ever)."""
+    found = counted(schedule, answers, now, now - timedelta(days=days) if days else None)
+    return Completion(sum(c.outcome == "done" for c in found), len(found))
 
 
-def completion(schedule: Schedule, submitted: Iterable[str], now: datetime, days: int | None = None) -> Completion:
-    """Occurrences submitted ÷ occurrences that fell due (in the last `days`, or ever)."""
-    submitted = set(submitted)
-    due = done = 0
-    for occurrence in _counted(schedule, now - timedelta(days=days) if days else None, now):
-        due += 1
-        done += occurrence.occurrence_id in submitted
-    return Completion(done, due)
-
-
-def streaks(schedule: Schedule, submitted: Iterable[str], now: datetime) -> tuple[int, int]:
-    """(current, longest) runs of consecutive due occurrences that were submitted."""
-    submitted = set(submitted)
+def streaks(schedule: Schedule, answers: dict[str, Answer], now: datetime) -> tuple[int, int]:
+    """(current, longest) runs of consecutive counted occurrences that were sent in."""
     current = longest = 0
-    for occurrence in _counted(schedule, None, now):
-        current = current + 1 if occurrence.occurrence_id in submitted else 0
+    for item in counted(schedule, answers, now):
+        current = current + 1 if item.outcome == "done" else 0
         longest = max(longest, current)
     return current, longest
 
@@ -196,7 +276,8 @@ def utc(moment: datetime) -> datetime:
 
 def caseload_figures(stats: dict[str, Any] | None, timezone_name: str, now: datetime) -> dict[str, Any]:
     """Completion over the last 7 and 28 days and open alerts, from a client's caseload
-    summary (the STATS item: `assignments` by ulid, `submitted` as "<ulid>/<occurrence>")."""
+    summary (the STATS item: `assignments` by ulid, the adherence ledger `outcomes`, and the
+    older `submitted` as "<ulid>/<occurrence>")."""
     stats = stats or {}
     submitted = stats.get("submitted", {})
     figures: dict[str, Any] = {"open_alerts": stats.get("open_alerts", 0)}
@@ -204,11 +285,17 @@ def caseload_figures(stats: dict[str, Any] | None, timezone_name: str, now: date
             if (summary.get("status_history") or [{}])[-1].get("status") != "cancelled"}
     figures["plans_to_adjust"] = [{"assignment_ulid": ulid, **flag}
                                   for ulid, flag in sorted((stats.get("plans_to_adjust") or {}).items()) if ulid in live]
+    ledger = stats.get("outcomes") or {}
+    answers: dict[str, dict[str, Answer]] = {}
+    for key in submitted:  # sent before the ledger was kept
+        ulid, occurrence_id = key.split("/", 1)
+        answers.setdefault(ulid, {})[occurrence_id] = Answer(done=True)
+    for ulid, outcomes in ledger.items():
+        answers.setdefault(ulid, {}).update(answers_from_ledger(outcomes))
     for days in (7, 28):
         total = Completion(0, 0)
         for ulid, summary in stats.get("assignments", {}).items():
             schedule = Schedule.of(summary, timezone_name)
-            done = {key.split("/", 1)[1] for key in submitted if key.startswith(f"{ulid}/")}
-            total += completion(schedule, done, now, days=days)
+            total += completion(schedule, answers.get(ulid, {}), now, days=days)
         figures[f"completion_{days}d"] = {"done": total.done, "due": total.due, "ratio": total.ratio}
     return figures

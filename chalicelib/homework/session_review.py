@@ -6,10 +6,10 @@ with its barriers and scores, every plan with its history, open alerts, and the 
 (submissions, session notes) since the review's start. Everything below reads only that.
 
 Rules:
-- An occurrence belongs to the review when it fell due in [since, until] while the homework
-  was active (paused and cancelled time, and time before the homework was set, never count),
-  or when it was done early inside the review (due later, but already sent in or skipped).
-  It is done (sent in: complete or partial), skipped, or else missed.
+- Which occurrences count, and which are done, is schedule.counted's rule (the same as the
+  caseload's and progress'): one that fell due in [since, until] while the homework was
+  active, or one answered (sent in or skipped) inside the review before it fell due. It is
+  done (sent in: complete or partial), skipped, or else missed.
 - Ratings are those of the submissions sent in during the review: the client's own rating and
   the clinician's quality rating from their review of it.
 - Barriers count when they were reported during the review or belong to an occurrence in it;
@@ -33,7 +33,7 @@ from chalicelib.homework.recurrence import MAX_OCCURRENCES, Occurrence
 from chalicelib.homework.review_models import (BarrierReport, ConfidenceChange, ReviewAlert, ReviewAssignment,
                                                ReviewCompletion, ReviewNote, ReviewPlan, ReviewQuality,
                                                ReviewScore, ReviewSubmission, ScorePoint, SessionReview)
-from chalicelib.homework.schedule import Schedule
+from chalicelib.homework.schedule import Schedule, answers_from_records, counted
 
 Feed = dict[str, list[dict[str, Any]]]
 
@@ -65,28 +65,15 @@ def due_between(schedule: Schedule, since: datetime | None, until: datetime) -> 
 
 def _completion(assignment: dict[str, Any], schedule: Schedule, outcomes: dict[str, Any],
                 partial_submissions: set[str], since: datetime | None, until: datetime) -> ReviewCompletion:
-    done_records: dict[str, Any] = assignment.get("occurrences") or {}
-    occurrence_ids = [o.occurrence_id for o in due_between(schedule, since, until)]
-    since_iso, until_iso = (iso(since) if since else None), iso(until)
-    seen = set(occurrence_ids)
-    for occurrence_id, record in sorted(done_records.items()):  # done early: due after `until`
-        if occurrence_id not in seen and _within(record.get("at"), since_iso, until_iso):
-            occurrence = schedule.find(occurrence_id)
-            if occurrence is not None and occurrence.due_at > until:
-                occurrence_ids.append(occurrence_id)
     counts = Counter[str]()
-    for occurrence_id in occurrence_ids:
-        state = (done_records.get(occurrence_id) or {}).get("state")
-        if state == "submitted":
-            counts["done"] += 1
-            ledger = (outcomes.get(occurrence_id) or {}).get("c")
-            if ledger == "partial" or occurrence_id in partial_submissions:
-                counts["partial"] += 1
-        elif state == "skipped":
-            counts["skipped"] += 1
-        else:
-            counts["missed"] += 1
-    return ReviewCompletion(due=len(occurrence_ids), done=counts["done"], partial=counts["partial"],
+    found = counted(schedule, answers_from_records(assignment.get("occurrences")), until, since)
+    for item in found:
+        counts[item.outcome] += 1
+        occurrence_id = item.occurrence.occurrence_id
+        if item.outcome == "done" and ((outcomes.get(occurrence_id) or {}).get("c") == "partial"
+                                       or occurrence_id in partial_submissions):
+            counts["partial"] += 1
+    return ReviewCompletion(due=len(found), done=counts["done"], partial=counts["partial"],
                             skipped=counts["skipped"], missed=counts["missed"])
 
 

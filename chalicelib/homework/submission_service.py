@@ -307,7 +307,8 @@ def _submit_once(principal, ulid, body: SubmissionCreate, found, idempotency_key
     stats = store.strip(found.get(keys.client_stats(client_id).sk)) or {}
     stats = adherence_ledger.with_outcome(
         _updated_stats(stats, ulid, occurrence, alert=alert_id is not None, now=now), ulid,
-        occurrence.occurrence_id, body.completion, body.rating, rules.local_today(profile["timezone"], now))
+        occurrence.occurrence_id, body.completion, body.rating, rules.local_today(profile["timezone"], now),
+        answered_early_at=iso(now) if now < occurrence.due_at else None)
     if template.id == SAFETY_PLAN_TEMPLATE:  # the crisis panel links to it without listing submissions
         stats["safety_plan"] = {"submission_id": submission_id, "submitted_at": iso(now), "title": assignment["title"]}
     stats_action, _ = store.stats_put_action(profile, stats)
@@ -371,7 +372,8 @@ def skip(principal: ClientPrincipal, assignment_id: str, body: SkipCreate) -> Sk
                                                             reported)
         stats = adherence_ledger.with_outcome(
             store.strip(found.get(keys.client_stats(client_id).sk)) or {}, ulid, occurrence.occurrence_id,
-            "skipped", None, rules.local_today(profile["timezone"], now))
+            "skipped", None, rules.local_today(profile["timezone"], now),
+            answered_early_at=iso(now) if now < occurrence.due_at else None)
         stats_action, _ = store.stats_put_action(profile, stats)
         assignment_action, _ = store.assignment_put_action(store.strip(updated), assignment["version"])
         table.transact([assignment_action, stats_action, reminder_hooks.reminder_put_action(

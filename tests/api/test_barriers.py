@@ -164,7 +164,8 @@ def test_skipping_with_barriers_needs_no_reason_and_is_in_the_ledger(week):
         assert {k: stored["barriers"]["2027-03-04"][k] for k in ("barriers", "other", "context")} == {
             "barriers": ["felt_worse"], "other": None, "context": "skipped"}
         assert "2027-03-02" not in stored["barriers"]  # a reason alone is not a barrier record
-        assert week.ledger() == {"2027-03-04": {"c": "skipped", "q": None, "r": None},
+        # Today's skip came before its 20:00 due time: the ledger keeps when (it counts from then).
+        assert week.ledger() == {"2027-03-04": {"c": "skipped", "q": None, "r": None, "t": "2027-03-04T12:00:00Z"},
                                  "2027-03-02": {"c": "skipped", "q": None, "r": None}}
 
 
@@ -192,7 +193,7 @@ def test_part_of_the_homework_may_carry_barriers_a_complete_one_may_not(week):
         post(week.api, url, week.client("partial-plain-1"), {"occurrence_id": "2027-03-04", "answers": {},
                                                              "completion": "partial"})
         assert "2027-03-04" not in week.stored()["barriers"]
-        assert week.ledger()["2027-03-04"] == {"c": "partial", "q": None, "r": None}
+        assert week.ledger()["2027-03-04"] == {"c": "partial", "q": None, "r": None, "t": "2027-03-04T12:00:00Z"}
 
         # The clinician's quality rating joins the ledger in the review's transaction.
         review = post(week.api, f"/v1/submissions/{receipt['submission_id']}/review", week.clinician(),

@@ -154,9 +154,10 @@ def test_alert_acknowledgement_is_audited_and_counted_on_the_caseload(api, world
 
 def test_caseload_shows_completion_over_7_and_28_days(api, world):
     row = _json(api.http.get("/v1/clients", headers=world.headers("a1")))["items"][0]
-    # The world's daily PHQ-9 started today and today's occurrence is submitted (not yet due).
-    assert row["completion_7d"]["done"] == 0 and row["completion_7d"]["due"] == 0
-    assert row["completion_28d"]["ratio"] is None
+    # The world's daily PHQ-9 started today and today's occurrence is submitted (not yet due):
+    # work sent early counts at once.
+    assert row["completion_7d"]["done"] == 1 and row["completion_7d"]["due"] == 1
+    assert row["completion_28d"]["ratio"] == 1.0
 
 
 def test_skip_pause_and_cancel_keep_history(api, world):
@@ -221,7 +222,7 @@ def test_progress_has_series_bands_reliable_change_and_completion(api, world):
     assert phq["series"][0]["total"] == 9 and phq["series"][0]["band"].lower().startswith("mild")
     assert phq["bands"][0]["min"] == 0 and phq["reliable_change"] is None  # one point: no change yet
     daily = next(a for a in view["assignments"] if a["assignment_id"] == world.resources["assignment_id"])
-    assert daily["done"] == 0 and daily["due"] == 0  # today's occurrence is done early but not yet due
+    assert daily["done"] == 1 and daily["due"] == 1  # today's occurrence, sent before it fell due, counts
 
 
 def test_assignment_validation_errors(api, world):

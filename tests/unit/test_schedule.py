@@ -10,6 +10,10 @@ def _assignment(**overrides):
     return {**base, **overrides}
 
 
+def _sent(*ids: str) -> dict[str, rules.Answer]:
+    return {i: rules.Answer(done=True) for i in ids}
+
+
 def _at(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=UTC)
 
@@ -43,10 +47,10 @@ def test_paused_time_is_not_due_and_cancelled_has_no_next():
                {"status": "active", "at": "2026-03-30T00:00:00Z"}]
     schedule = rules.Schedule.of(_assignment(status_history=history), "Europe/London")
     now = _at("2026-04-01T21:00:00")
-    result = rules.completion(schedule, {"2026-03-25", "2026-03-30", "2026-04-01"}, now)
+    result = rules.completion(schedule, _sent("2026-03-25", "2026-03-30", "2026-04-01"), now)
     # Due: 25, 26 (before the pause) and 30, 31, 1 April (after) = 5; 27-29 fell in the pause.
     assert (result.done, result.due) == (3, 5)
-    assert rules.streaks(schedule, {"2026-03-30", "2026-03-31", "2026-04-01"}, now) == (3, 3)
+    assert rules.streaks(schedule, _sent("2026-03-30", "2026-03-31", "2026-04-01"), now) == (3, 3)
     cancelled = rules.Schedule.of(_assignment(status_history=[*history, {"status": "cancelled",
                                                                          "at": "2026-04-01T22:00:00Z"}]),
                                   "Europe/London")
@@ -57,7 +61,7 @@ def test_paused_time_is_not_due_and_cancelled_has_no_next():
 def test_completion_over_a_window_and_ratio():
     schedule = rules.Schedule.of(_assignment(), "America/New_York")
     now = _at("2026-04-08T12:00:00")
-    week = rules.completion(schedule, {"2026-04-05", "2026-04-06"}, now, days=7)
+    week = rules.completion(schedule, _sent("2026-04-05", "2026-04-06"), now, days=7)
     assert week.due == 7 and week.done == 2 and week.ratio == round(2 / 7, 3)
     assert rules.Completion(0, 0).ratio is None
 
