@@ -42,7 +42,8 @@ export function alertCard(alert, clientName, onAcknowledged) {
       clientName ? h("a", { href: `#/clients/${encodeURIComponent(alert.client_id)}`, text: clientName }) : null,
       clientName ? " · " : "", alert.template_title),
     h("p", { class: open ? "muted" : "alert-acknowledged-by", text: when }),
-    h("ul", { class: "alert-answers" }, alert.items.map((item) => h("li", {},
+    changeLine(alert),
+    h("ul", { class: "alert-answers" }, (alert.items || []).map((item) => h("li", {},
       h("span", { class: "alert-question", text: item.label }), " — ",
       item.answer ? ["answered ", h("strong", { class: "alert-answer", text: `“${item.answer}”` })] : "answered",
       h("span", { class: "alert-score", text: ` (score ${item.value})` })))),
@@ -52,3 +53,11 @@ export function alertCard(alert, clientName, onAcknowledged) {
       : alert.note ? h("p", { text: `Note: ${alert.note}` }) : null);
 }
 
+
+// A measure's total reliably worse than the client's first (alerts of kind "deterioration").
+function changeLine(alert) {
+  const change = alert.kind === "deterioration" ? alert.change : null;
+  if (!change || change.total === undefined || change.baseline === undefined) return null;
+  return h("p", { class: "alert-change", text: `Score ${change.total}, against ${change.baseline} at the start${
+    change.classification ? ` (${String(change.classification).replaceAll("_", " ")})` : ""}.` });
+}
