@@ -8,6 +8,8 @@ from pydantic import ConfigDict, Field
 from chalicelib.fields import RequestModel, ResponseModel
 
 ExportFormat = Literal["pdf", "csv", "fhir"]
+SUBMISSION_ONLY = ("Only this submission: a PDF is then that worksheet as filed; without it a PDF is the history "
+                   "report (score charts, completion by week, then each submission).")
 
 
 class ExportCreate(RequestModel):
@@ -17,6 +19,7 @@ class ExportCreate(RequestModel):
     client_id: str = Field(min_length=1, max_length=80)
     format: ExportFormat
     assignment_id: str | None = Field(default=None, max_length=140, description="Only this assignment.")
+    submission_id: str | None = Field(default=None, max_length=200, description=SUBMISSION_ONLY)
 
 
 class ClientExportCreate(RequestModel):
@@ -24,6 +27,7 @@ class ClientExportCreate(RequestModel):
 
     format: ExportFormat
     assignment_id: str | None = Field(default=None, max_length=140)
+    submission_id: str | None = Field(default=None, max_length=200, description=SUBMISSION_ONLY)
 
 
 class ExportView(ResponseModel):
@@ -31,6 +35,7 @@ class ExportView(ResponseModel):
     client_id: str
     format: ExportFormat
     assignment_id: str | None = None
+    submission_id: str | None = None
     submissions: int
     size_bytes: int
     created_at: str

@@ -13,7 +13,7 @@ from chalicelib.exports.models import ExportView
 from chalicelib.fields import iso, new_id, utc_now
 from chalicelib.homework.templates import Template
 from chalicelib.identity.principals import ClientPrincipal, Clinician
-from chalicelib.store import keys, table
+from chalicelib.store import keys, practices, table
 
 EXPORT_LIFETIME = timedelta(days=7)   # the bucket's lifecycle rule deletes the file too
 LINK_SECONDS = 300
@@ -35,8 +35,15 @@ def _renderer(fmt: str):
     return fhir.render
 
 
-def gather(profile: dict[str, Any], assignment_id: str | None) -> ExportContent:
+def gather(profile: dict[str, Any], assignment_id: str | None, submission_id: str | None = None) -> ExportContent:
+    """Everything one export shows: all of the client's homework, one assignment's, or
+    one submission's (then the PDF is that worksheet as filed)."""
     client_id = profile["client_id"]
+    if submission_id:
+        parent = keys.split_child_id(submission_id)
+        if parent is None or (assignment_id and parent[0] != assignment_id):
+            raise NotFound("No such submission.")
+        assignment_id = parent[0]
     partition = keys.client_partition(client_id)
     wanted_parts = keys.split_child_id(assignment_id) if assignment_id else None
     wanted_ulid = wanted_parts[1] if wanted_parts else None
@@ -52,7 +59,13 @@ def gather(profile: dict[str, Any], assignment_id: str | None) -> ExportContent:
         templates[keys.child_id(client_id, ulid)] = Template.model_validate(snapshot["template"])
     prefix = keys.submissions_of_assignment_prefix(wanted_ulid) if wanted_ulid else keys.SUBMISSION_PREFIX
     submissions = sorted(table.query_all(partition, sk_prefix=prefix), key=lambda s: s["submitted_at"])
-    return ExportContent(client=profile, assignments=assignments, templates=templates, submissions=submissions)
+    if submission_id:
+        submissions = [s for s in submissions if s["submission_id"] == submission_id]
+        if not submissions:
+            raise NotFound("No such submission.")
+    practice = practices.get_practice(profile["practice_id"]) if profile.get("practice_id") else None
+    return ExportContent(client=profile, assignments=assignments, templates=templates, submissions=submissions,
+                         practice=practice or {}, submission_id=submission_id)
 
 
 def _download_url(record: dict[str, Any]) -> str:
@@ -64,15 +77,16 @@ def _download_url(record: dict[str, Any]) -> str:
 
 def _view(record: dict[str, Any]) -> ExportView:
     return ExportView(**{k: record.get(k) for k in ("export_id", "client_id", "format", "assignment_id",
-                                                     "submissions", "size_bytes", "created_at")},
+                                                     "submission_id", "submissions", "size_bytes", "created_at")},
                       expires_at=iso(datetime.fromtimestamp(record["expires_at"], UTC)),
                       download_url=_download_url(record))
 
 
-def _make(profile: dict[str, Any], fmt: str, assignment_id: str | None, created_by: str) -> ExportView:
+def _make(profile: dict[str, Any], fmt: str, assignment_id: str | None, created_by: str,
+          submission_id: str | None = None) -> ExportView:
     from chalicelib.aws import client
 
-    content = gather(profile, assignment_id)
+    content = gather(profile, assignment_id, submission_id)
     body = _renderer(fmt)(content)
     content_type, extension = FORMATS[fmt]
     client_id = profile["client_id"]
@@ -83,7 +97,7 @@ def _make(profile: dict[str, Any], fmt: str, assignment_id: str | None, created_
                             ContentDisposition=f'attachment; filename="emotipal-{ulid}.{extension}"')
     now = utc_now()
     record = {**keys.export(client_id, ulid).as_dict(), "export_id": keys.child_id(client_id, ulid),
-              "client_id": client_id, "format": fmt, "assignment_id": assignment_id,
+              "client_id": client_id, "format": fmt, "assignment_id": assignment_id, "submission_id": submission_id,
               "submissions": len(content.submissions), "size_bytes": len(body), "s3_key": s3_key,
               "created_at": iso(now), "created_by": created_by,
               "expires_at": int((now + EXPORT_LIFETIME).timestamp())}
@@ -91,14 +105,16 @@ def _make(profile: dict[str, Any], fmt: str, assignment_id: str | None, created_
     return _view(record)
 
 
-def create(actor: Clinician, client_id: str, fmt: str, assignment_id: str | None) -> ExportView:
+def create(actor: Clinician, client_id: str, fmt: str, assignment_id: str | None,
+           submission_id: str | None = None) -> ExportView:
     profile = clients.get_for_clinician(actor, client_id)
-    return _make(profile, fmt, assignment_id, actor.sub)
+    return _make(profile, fmt, assignment_id, actor.sub, submission_id)
 
 
-def create_for_client(principal: ClientPrincipal, fmt: str, assignment_id: str | None) -> ExportView:
+def create_for_client(principal: ClientPrincipal, fmt: str, assignment_id: str | None,
+                      submission_id: str | None = None) -> ExportView:
     profile = clients.get_for_client(principal)
-    return _make(profile, fmt, assignment_id, "client")
+    return _make(profile, fmt, assignment_id, "client", submission_id)
 
 
 def get(actor: Clinician, export_id: str) -> ExportView:

@@ -23,7 +23,8 @@ def create_export(call: Call) -> ExportView:
 
     from chalicelib.exports import service
 
-    made = service.create(call.principal, call.body.client_id, call.body.format, call.body.assignment_id)
+    made = service.create(call.principal, call.body.client_id, call.body.format, call.body.assignment_id,
+                          call.body.submission_id)
     audit.record(call.principal, "export.create", [made.client_id], detail=made.export_id,
                  request_id=call.request_id)
     return made
@@ -48,4 +49,5 @@ def get_export(call: Call) -> ExportView:
 def create_client_export(call: Call) -> ExportView:
     from chalicelib.exports import service
 
-    return service.create_for_client(call.principal, call.body.format, call.body.assignment_id)
+    return service.create_for_client(call.principal, call.body.format, call.body.assignment_id,
+                                     call.body.submission_id)
