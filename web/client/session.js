@@ -6,6 +6,7 @@
 // Either way the secret is removed from the address bar so it is not shared or bookmarked.
 
 import { apiRequest, ApiError } from "../shared/api.js";
+import { forgetThisDevice } from "./push.js";
 
 const TOKEN_KEY = "emotipal.client.token";
 const PERSONAL_DEVICE_KEY = "emotipal.client.personal-device";
@@ -58,6 +59,7 @@ export function forgetToken() {
 
 /** Sign out on this device: end its session on the server (if it is one) and forget it here. */
 export async function signOutHere() {
+  await forgetThisDevice();  // no reminders in this browser once signed out (needs the session: first)
   const token = storedToken();
   if (token && token.startsWith("s.")) {
     try {

@@ -4,6 +4,7 @@ import { h, clear, notice, focusElement, browserTimeZone } from "../shared/dom.j
 import { timeZonePicker } from "../shared/tz-picker.js";
 import { ApiError, describeError } from "../shared/api.js";
 import { clientApi, showFieldErrors, clearFieldErrors } from "./session.js";
+import { CHANNEL as WEB_PUSH, SAY, deviceState, turnOnHere, turnOffHere } from "./push.js";
 
 const CHANNELS = [
   { value: "email", label: "Email", available: (me) => me.has_email, missing: "Your clinician does not have an email address for you." },
@@ -16,7 +17,7 @@ export async function showSettings(main) {
   render(main, me);
 }
 
-function render(main, me, message = null) {
+function render(main, me, message = null, deviceMessage = null) {
   const status = h("div", { role: "status", "aria-live": "polite" }, message);
   const time = h("input", { type: "time", id: "reminder-time", class: "control control-short", value: me.reminder_time, required: true });
   const channelInputs = CHANNELS.map((channel) => ({
@@ -64,7 +65,9 @@ function render(main, me, message = null) {
     event.preventDefault();
     const body = {
       reminder_time: time.value,
-      reminder_channels: channelInputs.filter(({ input }) => input.checked).map(({ channel }) => channel.value),
+      // Browser reminders are switched per device below; this form keeps them as they are.
+      reminder_channels: [...channelInputs.filter(({ input }) => input.checked).map(({ channel }) => channel.value),
+        ...me.reminder_channels.filter((channel) => channel === WEB_PUSH)],
       quiet_hours: quietOn.checked ? { start: quietStart.value, end: quietEnd.value } : null,
       timezone: zone.value,
       version: me.version,
@@ -98,6 +101,7 @@ function render(main, me, message = null) {
     h("h1", { text: "Reminders" }),
     status,
     form,
+    thisDevice(main, me, deviceMessage),
     h("section", { class: "card", "aria-labelledby": "stop-title" },
       h("h2", { id: "stop-title", text: "Stop reminders" }),
       reminding
@@ -126,6 +130,60 @@ async function save(main, body, button, status, successText, form = null) {
       focusElement(status.firstElementChild);
     }
   }
+}
+
+/**
+ * "Reminders on this device": web push for this browser, on or off. What it shows is read
+ * from the browser and the API each time (subscribed here, known to the API, and web push one
+ * of the client's channels), never assumed from the last click.
+ */
+function thisDevice(main, me, message = null) {
+  const status = h("div", { role: "status", "aria-live": "polite" }, message);
+  const body = h("div", {}, h("p", { class: "loading", text: "Checking this device" }));
+  const section = h("section", { class: "card", id: "this-device", "aria-labelledby": "device-title" },
+    h("h2", { id: "device-title", text: "Reminders on this device" }), body, status);
+  deviceState(me).then((state) => showDevice(main, state, body),
+    (error) => clear(body, h("p", { text: describeError(error) })));
+  return section;
+}
+
+function showDevice(main, state, body) {
+  if (!state.supported) {
+    clear(body, h("p", { text: SAY.unsupported }));
+    return;
+  }
+  const toggle = h("input", { type: "checkbox", id: "device-reminders", role: "switch", checked: state.on,
+    disabled: state.permission === "denied" && !state.on, "aria-describedby": "device-help" });
+  const help = state.on ? "On: this browser shows a notification when homework is due."
+    : state.permission === "denied" ? SAY.denied
+      : "Off: this browser doesn't show reminders.";
+  const others = state.others === 1 ? "Reminders also go to 1 other browser of yours."
+    : state.others > 1 ? `Reminders also go to ${state.others} other browsers of yours.` : null;
+  clear(body,
+    h("div", { class: "choice" }, toggle, h("label", { for: "device-reminders", text: "Show reminders on this device" })),
+    h("p", { class: "field-help", id: "device-help", text: help }),
+    others ? h("p", { class: "muted", text: others }) : null);
+  toggle.addEventListener("change", async () => {
+    toggle.disabled = true;
+    let sentence;
+    let kind = "info";
+    try {
+      if (toggle.checked) {
+        const result = await turnOnHere();
+        sentence = SAY[result];
+        if (result === "on") kind = "success";
+      } else {
+        await turnOffHere();
+        sentence = SAY.off;
+        kind = "success";
+      }
+    } catch (error) {
+      sentence = describeError(error);
+    }
+    // Everything on the page follows: the channels above change with this switch.
+    render(main, await clientApi("GET", "/v1/client/me"), null, notice(kind, h("p", { text: sentence })));
+    focusElement(main.querySelector("#this-device .notice"));
+  });
 }
 
 /** When this device is in another zone than the reminders use, offer it in one tap. */

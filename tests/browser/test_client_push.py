@@ -1,0 +1,227 @@
+"""Reminders on this device (web push) in a real Chromium, with no outside push service.
+
+A client sends their first homework; the receipt offers "Get reminders on this device?"; they
+accept (the permission is granted on the context, as a click on the browser's prompt would).
+The page subscribes with the API's applicationServerKey, the subscription reaches the API and
+web push becomes one of the client's channels. The stack's own sweep timer sends the reminder
+for another homework when it is due, and the loopback push receiver decrypts exactly one push,
+{title, url}. That payload is delivered to the page's service worker through the DevTools
+protocol (`ServiceWorker.deliverPushMessage`), a notification with the homework's title appears,
+and its click handler brings the open tab to the link, which opens that homework.
+
+Chromium's own PushManager.subscribe asks Google's push service for an endpoint, which is not
+reachable here. That one browser capability is replaced by a context init script: subscribe()
+returns a subscription whose endpoint is the loopback receiver and whose keys the receiver
+made (tests/support/push_receiver.Browser), and getSubscription()/unsubscribe() answer from the
+same stand-in (Chromium keeps no subscription without its push service). Everything after it
+is real: the page's requests, the API, the sweep, encryption, VAPID, the service worker and
+its notification.
+"""
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from playwright.sync_api import BrowserContext, CDPSession, Page, expect
+
+from tests.browser.conftest import Checks
+from tests.browser.test_client_plan import PHONE, Api, clinician_api, midday_time_zone, snapshot
+from tests.support.push_receiver import Browser, PushReceiver
+
+SWEEP_PERIOD = 60  # the browser suite's stack runs its sweep on the default timer (devstack.stack)
+FIRST_TITLE = "GAD-7 check-in"
+REMINDED_TITLE = "Evening breathing practice"
+
+# The stand-in for the browser's push service registration (see the module docstring).
+FAKE_PUSH_SERVICE = """
+(() => {
+  const subscription = %s;
+  const KEY = "test.push-subscription";
+  const make = (serverKey) => ({
+    endpoint: subscription.endpoint,
+    expirationTime: null,
+    options: { userVisibleOnly: true, applicationServerKey: serverKey ? new Uint8Array(serverKey).buffer : null },
+    toJSON: () => ({ endpoint: subscription.endpoint, expirationTime: null, keys: subscription.keys }),
+    unsubscribe: async () => { localStorage.removeItem(KEY); return true; },
+  });
+  PushManager.prototype.subscribe = async function (options) {
+    if (!options || options.userVisibleOnly !== true || !options.applicationServerKey) {
+      throw new DOMException("userVisibleOnly and applicationServerKey are required", "NotAllowedError");
+    }
+    const serverKey = Array.from(new Uint8Array(options.applicationServerKey));
+    localStorage.setItem(KEY, JSON.stringify(serverKey));
+    return make(serverKey);
+  };
+  PushManager.prototype.getSubscription = async function () {
+    const stored = localStorage.getItem(KEY);
+    return stored ? make(JSON.parse(stored)) : null;
+  };
+})();
+"""
+
+
+def _set_up(stack: dict[str, Any]) -> dict[str, Any]:
+    """A client with no reminder channel yet (no email or phone on file), a GAD-7 to send first
+    and a daily breathing practice that will be reminded; both due at 23:59 in a zone where it
+    is around midday, so both are open whatever hour the suite runs."""
+    clinician = clinician_api(stack)
+    zone = midday_time_zone(datetime.now(UTC))
+    client = clinician.call("POST", "/v1/clients", {"display_name": "Sam Push", "timezone": zone,
+                                                    "reminder_channels": [], "reminder_time": "23:00"},
+                            expect_status=201)
+    client_id = client["client_id"]
+    first = clinician.call("POST", f"/v1/clients/{client_id}/assignments", {
+        "template_id": "gad-7", "title": FIRST_TITLE, "due_time": "23:59"}, expect_status=201)
+    reminded = clinician.call("POST", f"/v1/clients/{client_id}/assignments", {
+        "template_id": "relaxation-practice", "title": REMINDED_TITLE, "due_time": "23:59",
+        "recurrence": {"frequency": "daily"}}, expect_status=201)
+    url = clinician.call("POST", f"/v1/clients/{client_id}/access-link", {}, expect_status=201)["url"]
+    return {"clinician": clinician, "client": Api(stack["api"], url.split("#token=", 1)[1]), "client_id": client_id,
+            "zone": zone, "link": url, "first": first["assignment_id"], "reminded": reminded["assignment_id"]}
+
+
+def _service_worker_ready(page: Page) -> None:
+    """The page registers /client/sw.js (app.js); wait until it is active and controls the page."""
+    page.wait_for_function("async () => Boolean((await navigator.serviceWorker.ready).active)", timeout=15000)
+    if not page.evaluate("() => Boolean(navigator.serviceWorker.controller)"):
+        page.reload()  # a page loaded before the worker took over is not controlled until it loads again
+        page.wait_for_function("() => Boolean(navigator.serviceWorker.controller)", timeout=15000)
+
+
+def _wait_for_push(receiver: PushReceiver, push_id: str, timeout: float) -> float:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if receiver.pushes(push_id):
+            return time.monotonic()
+        time.sleep(1)
+    raise AssertionError(f"no push reached the receiver within {timeout:.0f} s")
+
+
+def _worker_registration(context: BrowserContext, page: Page, origin: str) -> tuple[CDPSession, str]:
+    """A DevTools session with the ServiceWorker domain on, and the page's service worker
+    registration id from that domain's own events."""
+    session = context.new_cdp_session(page)
+    registrations: list[dict[str, Any]] = []
+    session.on("ServiceWorker.workerRegistrationUpdated", lambda event: registrations.extend(event["registrations"]))
+    session.send("ServiceWorker.enable")
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        live = [r for r in registrations if not r["isDeleted"] and r["scopeURL"] == f"{origin}/client/"]
+        if live:
+            return session, live[-1]["registrationId"]
+        page.wait_for_timeout(200)
+    raise AssertionError(f"no service worker registration for {origin}/client/: {registrations}")
+
+
+def _notifications(page: Page) -> list[dict[str, Any]]:
+    return page.evaluate("""async () => (await (await navigator.serviceWorker.ready).getNotifications())
+        .map((n) => ({ title: n.title, body: n.body, icon: n.icon, url: n.data && n.data.url }))""")
+
+
+def test_a_client_turns_on_reminders_here_and_a_push_becomes_a_notification_that_opens_the_homework(
+        stack: dict[str, Any], new_context: Any, checks: Checks) -> None:
+    data = _set_up(stack)
+    origin = stack["web_client"].rsplit("/client/", 1)[0]
+    with PushReceiver() as receiver:
+        push_id = f"chromium-{uuid.uuid4().hex[:8]}"
+        chromium_keys = Browser(receiver.endpoint(push_id))
+        context = new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+        context.grant_permissions(["notifications"], origin=origin)
+        context.add_init_script(FAKE_PUSH_SERVICE % json.dumps(chromium_keys.subscription()))
+        page = checks.watch(context.new_page(), "client-push")
+
+        # -- first load: no offer and no permission prompt ----------------------------------------
+        page.goto(data["link"])
+        expect(page.get_by_role("link", name=FIRST_TITLE).first).to_be_visible()
+        _service_worker_ready(page)
+        expect(page.get_by_text("Get reminders on this device?")).to_have_count(0)
+        assert page.evaluate("async () => (await navigator.serviceWorker.ready).pushManager.getSubscription()") is None
+
+        # -- the first submission: the receipt offers reminders on this device --------------------
+        page.get_by_role("link", name=FIRST_TITLE).first.click()
+        expect(page.get_by_role("heading", level=1, name=FIRST_TITLE)).to_be_visible()
+        for number in range(1, 8):
+            page.locator(f"#q-gad7_{number}-0").check()
+        page.get_by_role("button", name="Send to my clinician").click()
+        page.get_by_role("button", name="Yes, send it").click()
+        offer = page.get_by_role("region", name="Get reminders on this device?")
+        expect(offer).to_be_visible()
+        snapshot(page, checks, "client-push-offer-390")
+        offer.get_by_role("button", name="Yes, remind me here").click()
+        expect(offer.locator(".notice-success")).to_have_text(
+            "Done. This device will show a notification when homework is due.")
+        snapshot(page, checks, "client-push-offer-accepted-390")
+
+        # The subscription reached the API, and web push is now one of the client's channels.
+        listed = data["client"].call("GET", "/v1/client/push-subscriptions")["items"]
+        assert [item["endpoint"] for item in listed] == [chromium_keys.endpoint]
+        me = data["client"].call("GET", "/v1/client/me")
+        assert me["reminder_channels"] == ["web_push"]
+
+        # -- the Reminders page says so, truthfully --------------------------------------------------
+        page.get_by_role("link", name="Reminders").click()
+        switch = page.get_by_role("switch", name="Show reminders on this device")
+        expect(switch).to_be_checked()
+        expect(page.locator("#device-help")).to_have_text("On: this browser shows a notification when homework is due.")
+        snapshot(page, checks, "client-push-settings-on-390")
+
+        # -- the sweep sends the breathing practice's reminder when it is due ----------------------
+        local_now = datetime.now(ZoneInfo(data["zone"]))
+        due = (local_now + timedelta(minutes=1)).replace(second=0, microsecond=0)
+        if (due - local_now).total_seconds() < 20:  # too close to be planned before it passes
+            due += timedelta(minutes=1)
+        client = data["clinician"].call("GET", f"/v1/clients/{data['client_id']}")
+        data["clinician"].call("PATCH", f"/v1/clients/{data['client_id']}",
+                               {"reminder_time": due.strftime("%H:%M"), "version": client["version"]})
+        assert receiver.pushes(push_id) == [], "sent before its time"
+        wait = (due - datetime.now(ZoneInfo(data["zone"]))).total_seconds() + SWEEP_PERIOD + 30
+        arrived = _wait_for_push(receiver, push_id, wait)
+        [push] = receiver.pushes(push_id)
+        payload = chromium_keys.decrypt(push)
+        assert set(payload) == {"title", "url"}
+        assert payload["title"] == REMINDED_TITLE
+        assert payload["url"].startswith(f"{origin}/client/#signin=")
+
+        # -- delivered to the service worker: a notification with the homework's title -----------
+        cdp, registration_id = _worker_registration(context, page, origin)
+        cdp.send("ServiceWorker.deliverPushMessage",
+                 {"origin": origin, "registrationId": registration_id, "data": json.dumps(payload)})
+        page.wait_for_function("async () => (await (await navigator.serviceWorker.ready).getNotifications()).length > 0",
+                               timeout=10000)
+        [shown] = _notifications(page)
+        assert shown["title"] == REMINDED_TITLE
+        assert shown["url"] == payload["url"]
+        assert shown["icon"] == f"{origin}/client/icons/icon-192.png"
+        assert shown["body"] and REMINDED_TITLE not in shown["body"]
+
+        # -- its click: the open tab goes to the link, which opens that homework --------------------
+        # No protocol command clicks a notification, so the worker's own notificationclick
+        # handler is run on the notification it showed, as the browser does on a click.
+        [worker] = [w for w in context.service_workers if w.url == f"{origin}/client/sw.js"]
+        worker.evaluate("""async () => {
+            const [notification] = await self.registration.getNotifications();
+            self.dispatchEvent(new NotificationEvent("notificationclick", { notification }));
+        }""")
+        expect(page).to_have_url(f"{origin}/client/?from=reminder#/", timeout=15000)
+        # The reminder's link signs in as any reminder's link does: this device was opened with
+        # the access link, so the page asks once whether it is shared.
+        page.get_by_role("button", name="Open my homework").click()
+        expect(page.get_by_role("link", name=REMINDED_TITLE).first).to_be_visible()
+        assert _notifications(page) == [], "the clicked notification is closed"
+        snapshot(page, checks, "client-push-opened-390")
+
+        # Still exactly one push for that occurrence, after at least one more sweep.
+        remaining = arrived + SWEEP_PERIOD + 5 - time.monotonic()
+        if remaining > 0:
+            time.sleep(remaining)
+        assert len(receiver.pushes(push_id)) == 1
+
+        # -- signing out on this device stops reminders here ----------------------------------------
+        page.get_by_role("button", name="Sign out on this device").click()
+        expect(page.get_by_role("heading", level=1, name="You are signed out on this device")).to_be_visible()
+        assert data["client"].call("GET", "/v1/client/push-subscriptions")["items"] == []
+        assert data["client"].call("GET", "/v1/client/me")["reminder_channels"] == []
