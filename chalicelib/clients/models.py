@@ -195,6 +195,23 @@ class PlanToAdjust(ResponseModel):
     what_would_help: str | None = None
 
 
+class MeasureOutcome(ResponseModel):
+    """A measure's latest total against the client's first (NHS Talking Therapies classification)."""
+
+    template_id: str
+    title: str | None = None
+    baseline: float | int | None = None
+    latest: float | int | None = None
+    count: int | None = Field(default=None, description="Totals so far.")
+    vs_baseline: str | None = Field(default=None, description="reliable_recovery, recovery, reliable_improvement, "
+                                                              "no_reliable_change or reliable_deterioration.")
+    vs_previous: str | None = None
+    case: bool | None = Field(default=None, description="At or past the clinical cut-off.")
+    non_response: bool = Field(default=False, description="No reliable change after the practice's "
+                                                          "non_response_after totals.")
+    at: str | None = None
+
+
 class ClientView(ResponseModel):
     client_id: str
     display_name: str
@@ -213,6 +230,12 @@ class ClientView(ResponseModel):
     completion_28d: Completion | None = None
     open_alerts: int | None = None
     plans_to_adjust: list[PlanToAdjust] | None = None
+    outcome: str | None = Field(default=None, description="The measure outcome most in need of attention: "
+                                "reliable_deterioration, non_response, no_reliable_change, reliable_improvement, "
+                                "recovery or reliable_recovery (`?sort=outcome` orders the caseload by it).")
+    non_response: list[str] | None = Field(default=None, description="Measures (template ids) without reliable "
+                                                                     "change after the practice's non_response_after.")
+    measure_outcomes: list[MeasureOutcome] | None = None
     delivery: list[DeliveryStatus] = Field(default_factory=list,
                                            description="Channels on which reminders are failing.")
 

@@ -38,14 +38,19 @@ def _check_assignee(actor: Clinician, clinician_id: str) -> None:
         raise FieldErrors.one("clinician_id", "no such clinician in this practice", "unknown_clinician")
 
 
-def view(profile: dict[str, Any], stats: dict[str, Any] | None | Literal[False] = False) -> ClientView:
+def view(profile: dict[str, Any], stats: dict[str, Any] | None | Literal[False] = False, *,
+         non_response_after: int | None = None) -> ClientView:
     """The clinician's view of a client; with `stats` (the STATS item, or None if there is
-    none yet) it carries completion over 7 and 28 days and open alerts."""
+    none yet) it carries completion over 7 and 28 days, open alerts and measure outcomes."""
     figures = {}
     if stats is not False:
+        from chalicelib.homework.measure_outcomes import DEFAULT_NON_RESPONSE_AFTER, caseload_outcome
         from chalicelib.homework.schedule import caseload_figures
 
         figures = caseload_figures(stats, profile["timezone"], utc_now())
+        outcomes = caseload_outcome(stats, non_response_after or DEFAULT_NON_RESPONSE_AFTER)
+        figures.update(outcome=outcomes["outcome"], non_response=outcomes["non_response"],
+                       measure_outcomes=outcomes["measures"])
         figures["plans_to_adjust"] = [
             PlanToAdjust(assignment_id=keys.child_id(profile["client_id"], flag.pop("assignment_ulid")), **flag)
             for flag in figures["plans_to_adjust"]]
@@ -118,6 +123,51 @@ def list_for_clinician(actor: Clinician, *, limit: int, next_token: str | None):
     if actor.manages_practice:
         return client_store.list_practice(actor.practice_id, limit=limit, next_token=next_token)
     return client_store.list_caseload(actor.sub, limit=limit, next_token=next_token)
+
+
+# Sorting needs the whole caseload; past this many clients the sorted list would cost too much.
+MAX_SORTED_CASELOAD = 2_000
+_SORTED_PAGE = 100
+
+
+def list_by_outcome(actor: Clinician, *, limit: int, next_token: str | None):
+    """The caseload ordered by measure outcome, most in need of attention first (deterioration,
+    then non-response, ...; no outcome last), from each client's STATS item: one Query per
+    100 clients, never a request per client. Pages are offsets into that order ("outcome:<n>")."""
+    from chalicelib.errors import BadPageToken
+    from chalicelib.homework.measure_outcomes import DEFAULT_NON_RESPONSE_AFTER, attention_rank, caseload_outcome
+    from chalicelib.store.table import Page
+
+    offset = 0
+    if next_token is not None:
+        head, _, number = next_token.partition(":")
+        if head != "outcome" or not number.isdigit() or int(number) > MAX_SORTED_CASELOAD:
+            raise BadPageToken("This next_token was not handed out by this list.")
+        offset = int(number)
+    rows: list[dict[str, Any]] = []
+    token: str | None = None
+    while len(rows) < MAX_SORTED_CASELOAD:
+        page = list_for_clinician(actor, limit=_SORTED_PAGE, next_token=token)
+        rows.extend(page.items)
+        token = page.next_token
+        if token is None:
+            break
+    after = non_response_after_for(actor, rows) or DEFAULT_NON_RESPONSE_AFTER
+    rows.sort(key=lambda row: attention_rank(caseload_outcome(row["stats"], after)["outcome"]))
+    end = offset + limit
+    return Page(rows[offset:end], f"outcome:{end}" if end < len(rows) else None), after
+
+
+def non_response_after_for(actor: Clinician, rows: list[dict[str, Any]]) -> int | None:
+    """The practice's non_response_after, read once and only when some row could be flagged
+    (a measure with two or more totals and no reliable change): the caseload's usual two requests
+    stay two."""
+    from chalicelib.identity.practices import non_response_after
+
+    if not any(summary.get("vs_baseline") == "no_reliable_change"
+               for row in rows for summary in ((row.get("stats") or {}).get("measures") or {}).values()):
+        return None
+    return non_response_after(practice_store.get_practice(actor.practice_id))
 
 
 def _apply_and_save(read, changes: dict[str, Any], expected_version: int | None,

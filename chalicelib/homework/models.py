@@ -469,6 +469,12 @@ class AlertView(ResponseModel):
     acknowledged_by_name: str | None = Field(default=None, description="The acknowledging clinician's name "
                                                                        "when they acknowledged it.")
     note: str | None = None
+    kind: Literal["risk", "deterioration"] = Field(
+        default="risk", description="`risk`: a risk answer; `deterioration`: a measure's total reliably worse "
+                                    "than the client's first (see `change`).")
+    change: dict[str, Any] | None = Field(
+        default=None, description="For a deterioration alert: template_id, baseline, total, change, "
+                                  "reliable_change, classification.")
 
 
 class AlertList(ResponseModel):
@@ -478,6 +484,7 @@ class AlertList(ResponseModel):
 
 class AlertQuery(RequestModel):
     status: Literal["open", "acknowledged"] = "open"
+    kind: Literal["risk", "deterioration"] | None = Field(default=None, description="Only this kind (default: both).")
     limit: int = Field(default=50, ge=1, le=100)
     next_token: str | None = Field(default=None, max_length=1024)
 

@@ -6,6 +6,7 @@ from typing import Any
 from chalicelib.clients import service as clients
 from chalicelib.errors import Conflict, NotFound
 from chalicelib.fields import iso, utc_now
+from chalicelib.homework import measure_outcomes
 from chalicelib.homework import schedule as rules
 from chalicelib.homework.assignment_service import parse_assignment_id
 from chalicelib.homework.models import AlertView, Review, ReviewCreate, SubmissionView
@@ -103,15 +104,19 @@ def review(actor: Clinician, submission_id: str, body: ReviewCreate) -> Submissi
 # -- alerts ----------------------------------------------------------------------------
 
 def alert_view(item: dict[str, Any]) -> AlertView:
-    return AlertView(**{k: item.get(k) for k in AlertView.model_fields})
+    # `kind` on the item names the entity (the due-index's "alert"); the alert's own kind is `alert_kind`
+    return AlertView(**{k: item.get(k) for k in AlertView.model_fields if k != "kind"},
+                     kind=item.get("alert_kind") or "risk")
 
 
-def list_alerts(actor: Clinician, *, status: str, limit: int, next_token: str | None):
+def list_alerts(actor: Clinician, *, status: str, limit: int, next_token: str | None, kind: str | None = None):
+    """A page of alerts, newest first; with `kind`, only that kind (a page may then hold fewer)."""
     if actor.manages_practice:
         page = store.list_alerts(practice_id=actor.practice_id, status=status, limit=limit, next_token=next_token)
     else:
         page = store.list_alerts(clinician_sub=actor.sub, status=status, limit=limit, next_token=next_token)
-    visible = [i for i in page.items if i.get("practice_id") == actor.practice_id]
+    visible = [i for i in page.items if i.get("practice_id") == actor.practice_id
+               and kind in (None, i.get("alert_kind") or "risk")]
     return [alert_view(i) for i in visible], page.next_token
 
 
@@ -136,6 +141,9 @@ def acknowledge(actor: Clinician, alert_id: str, note: str | None) -> AlertView:
                         "acknowledged_by_name": actor.display_name}
         stats = store.strip(found.get(keys.client_stats(client_id).sk)) or {}
         stats = {**stats, "open_alerts": max(0, stats.get("open_alerts", 0) - 1)}
+        if alert.get("alert_kind") == "deterioration":  # the assignment may open a new one from now on
+            stats["deterioration_alerts"] = {a: u for a, u in (stats.get("deterioration_alerts") or {}).items()
+                                             if u != alert_ulid}
         stats_action, _ = store.stats_put_action(profile, stats)
         table.transact([
             table.put_action(store.alert_item(acknowledged), condition="#s = :open",
@@ -153,6 +161,22 @@ def acknowledge(actor: Clinician, alert_id: str, note: str | None) -> AlertView:
 def _template_for(snapshots: dict[str, dict[str, Any]], assignment_ulid: str) -> Template | None:
     snapshot = snapshots.get(assignment_ulid)
     return Template.model_validate(snapshot["template"]) if snapshot else None
+
+
+def _add_outcomes(measure: dict[str, Any], template: Template | None) -> None:
+    """Each score classified against the first and the previous one, with the rules' numbers
+    and their sources (see measure_outcomes); `outcome` is the latest score against the first."""
+    scoring = template.scoring if template else None
+    change = measure_outcomes.ChangeRules.of(scoring)
+    series = measure["series"]
+    totals = [p["total"] for p in series]
+    for point, outcome in zip(series, measure_outcomes.classify_series(change, totals), strict=True):
+        point.update(outcome)
+    measure["outcome"] = series[-1]["vs_baseline"]
+    measure["change_rules"] = {
+        "rules": scoring.change_rules, "reliable_change": scoring.reliable_change,
+        "clinical_cutoff": scoring.clinical_cutoff,
+        "sources": [s.model_dump(mode="json") for s in scoring.sources]} if scoring and change else None
 
 
 def progress(actor: Clinician, client_id: str) -> dict[str, Any]:
@@ -185,6 +209,7 @@ def progress(actor: Clinician, client_id: str) -> dict[str, Any]:
         series = measure["series"]
         measure["reliable_change"] = (reliable_change(template, series[0]["total"], series[-1]["total"])
                                       if template and len(series) > 1 else None)
+        _add_outcomes(measure, template)
 
     per_assignment = []
     overall = rules.Completion(0, 0)

@@ -12,7 +12,7 @@ from chalicelib.errors import Conflict, FieldErrors, NotFound
 from chalicelib.fields import iso, new_id, utc_now
 from chalicelib.homework import adherence_ledger
 from chalicelib.homework import barriers as barrier_rules
-from chalicelib.homework import plan_service
+from chalicelib.homework import measure_outcomes, plan_service
 from chalicelib.homework import schedule as rules
 from chalicelib.homework.answers import normalise_answers, validate_answers
 from chalicelib.homework.assignment_service import occurrence_view, parse_assignment_id
@@ -311,6 +311,7 @@ def _submit_once(principal, ulid, body: SubmissionCreate, found, idempotency_key
         answered_early_at=iso(now) if now < occurrence.due_at else None)
     if template.id == SAFETY_PLAN_TEMPLATE:  # the crisis panel links to it without listing submissions
         stats["safety_plan"] = {"submission_id": submission_id, "submitted_at": iso(now), "title": assignment["title"]}
+    stats, deterioration = _measure_change(stats, profile, template, assignment, submission_id, result, now)
     stats_action, _ = store.stats_put_action(profile, stats)
     assignment_action, _ = store.assignment_put_action(updated, assignment["version"])
     actions = [
@@ -345,8 +346,45 @@ def _submit_once(principal, ulid, body: SubmissionCreate, found, idempotency_key
         actions.append(table.put_action(alert_item, condition="attribute_not_exists(pk)"))
     else:
         alert_item = None
+    if deterioration:
+        actions.append(table.put_action(deterioration, condition="attribute_not_exists(pk)"))
     table.transact(actions)
     return receipt, alert_item
+
+
+def _measure_change(stats: dict[str, Any], profile: dict[str, Any], template: Template, assignment: dict[str, Any],
+                    submission_id: str, result, now: datetime) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """The caseload summary with this total classified (measure_outcomes), and a deterioration
+    alert when the total is reliably worse than the client's first on this measure and the
+    assignment has no deterioration alert open (one per assignment until acknowledged)."""
+    if result is None or result.total is None:
+        return stats, None
+    ulid = keys.child_parts(assignment["assignment_id"])[1]
+    change = measure_outcomes.ChangeRules.of(template.scoring)
+    measures = stats.get("measures") or {}
+    summary = measure_outcomes.with_score(measures.get(template.id), change, result.total, title=template.title,
+                                          at=iso(now), assignment_ulid=ulid)
+    stats = {**stats, "measures": {**measures, template.id: summary}}
+    open_by_assignment = stats.get("deterioration_alerts") or {}
+    if summary["vs_baseline"] != "reliable_deterioration" or ulid in open_by_assignment or change is None:
+        return stats, None
+    client_id, alert_ulid = profile["client_id"], new_id()
+    alert = {
+        "alert_id": keys.child_id(client_id, alert_ulid), "client_id": client_id,
+        "practice_id": profile["practice_id"], "clinician_id": profile["clinician_id"],
+        "assignment_id": assignment["assignment_id"], "submission_id": submission_id,
+        "template_title": template.title, "status": "open", "created_at": iso(now), "alert_kind": "deterioration",
+        "change": {"template_id": template.id, "baseline": summary["baseline"], "total": result.total,
+                   "change": result.total - summary["baseline"], "reliable_change": change.reliable_change,
+                   "classification": summary["vs_baseline"]},
+        # one line in the shape risk alerts use, so every list of alerts can show it as it is
+        "items": [{"item": "total", "label": f"Reliable deterioration on {template.title} since the first score",
+                   "value": result.total,
+                   "answer": f"{summary['baseline']} → {result.total} (a reliable change is {change.reliable_change})"}],
+    }
+    stats = {**stats, "open_alerts": stats.get("open_alerts", 0) + 1,
+             "deterioration_alerts": {**open_by_assignment, ulid: alert_ulid}}
+    return stats, store.alert_item(alert)
 
 
 def skip(principal: ClientPrincipal, assignment_id: str, body: SkipCreate) -> SkipReceipt:

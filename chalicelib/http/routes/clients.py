@@ -1,7 +1,9 @@
 """Clinicians' routes for clients, their access links and audit trail."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
+
+from pydantic import Field
 
 from chalicelib.fields import ResponseModel
 
@@ -42,17 +44,31 @@ def _audit(call: Call, action: str, *client_ids: str) -> None:
     audit.record(call.principal, action, client_ids, request_id=call.request_id)
 
 
-@router.route("/v1/clients", "GET", auth="clinician", query=ListQuery, response=ClientList,
-              summary="Your caseload (owners and admins: the whole practice)", tags=TAGS)
+class CaseloadQuery(ListQuery):
+    sort: Literal["outcome"] | None = Field(
+        default=None, description="`outcome`: most in need of attention first (reliable deterioration, then no "
+                                  "reliable change after the practice's non_response_after, ...).")
+
+
+@router.route("/v1/clients", "GET", auth="clinician", query=CaseloadQuery, response=ClientList,
+              summary="Your caseload (owners and admins: the whole practice); `?sort=outcome` puts "
+              "deteriorating clients first", tags=TAGS)
 def list_clients(call: Call) -> ClientList:
     from chalicelib.clients import service
     from chalicelib.clients.models import ClientList
 
     with page_token_errors():
-        page = service.list_for_clinician(call.principal, limit=call.query.limit, next_token=call.query.next_token)
+        if call.query.sort == "outcome":
+            page, after = service.list_by_outcome(call.principal, limit=call.query.limit,
+                                                  next_token=call.query.next_token)
+        else:
+            page = service.list_for_clinician(call.principal, limit=call.query.limit,
+                                              next_token=call.query.next_token)
+            after = service.non_response_after_for(call.principal, page.items)
     if page.items:
         _audit(call, "client.list", *(p["client_id"] for p in page.items))
-    return ClientList(items=[service.view(p, p["stats"]) for p in page.items], next_token=page.next_token)
+    return ClientList(items=[service.view(p, p["stats"], non_response_after=after) for p in page.items],
+                      next_token=page.next_token)
 
 
 @router.route("/v1/clients", "POST", auth="clinician", body=ClientCreate, response=ClientView, status=201,
@@ -72,7 +88,9 @@ def get_client(call: Call) -> ClientView:
 
     profile = service.get_for_clinician(call.principal, call.params["client_id"])
     _audit(call, "client.read", profile["client_id"])
-    return service.view(profile, service.stats_of(profile["client_id"]))
+    stats = service.stats_of(profile["client_id"])
+    return service.view(profile, stats,
+                        non_response_after=service.non_response_after_for(call.principal, [{"stats": stats}]))
 
 
 @router.route("/v1/clients/{client_id}", "PATCH", auth="clinician", body=ClientUpdate, response=ClientView,

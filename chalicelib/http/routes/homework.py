@@ -183,7 +183,9 @@ class Progress(ResponseModel):
 
 
 @router.route("/v1/clients/{client_id}/progress", "GET", auth="clinician", response=Progress,
-              summary="Scores over time with bands and reliable change; completion and streaks", tags=("review",))
+              summary="Scores over time with bands, reliable change and each score's classification against "
+              "the first and the previous (with the sources of the numbers); completion and streaks",
+              tags=("review",))
 def client_progress(call: Call) -> Progress:
     from chalicelib.homework import review_service
 
@@ -195,7 +197,8 @@ def client_progress(call: Call) -> Progress:
 # -- alerts ----------------------------------------------------------------------------------
 
 @router.route("/v1/alerts", "GET", auth="clinician", query=AlertQuery, response=AlertList,
-              summary="Risk alerts for your clients (owners and admins: the practice), newest first",
+              summary="Risk and deterioration alerts for your clients (owners and admins: the practice), "
+              "newest first; `?kind=` one kind",
               tags=("alerts",))
 def list_alerts(call: Call) -> AlertList:
     from chalicelib.homework.models import AlertList
@@ -204,7 +207,7 @@ def list_alerts(call: Call) -> AlertList:
 
     with page_token_errors():
         items, token = review_service.list_alerts(call.principal, status=call.query.status, limit=call.query.limit,
-                                                  next_token=call.query.next_token)
+                                                  next_token=call.query.next_token, kind=call.query.kind)
     for client_id in dict.fromkeys(a.client_id for a in items):
         _audit(call, "alert.list", client_id)
     return AlertList(items=items, next_token=token)
