@@ -120,8 +120,10 @@ def test_the_crisis_panel_sits_beside_the_risk_answer_with_the_practice_numbers(
     expect(page.get_by_text("Well done")).to_have_count(0)
     box = duty.bounding_box()
     assert box and box["height"] >= 44, box  # a thumb-sized target
-    panel.scroll_into_view_if_needed()
-    page.evaluate("() => document.querySelector('[data-path=\"phq9_9\"]').scrollIntoView({ block: 'start' })")
+    # The screenshot: item 9 at the top of the phone's screen, the panel right under it.
+    page.evaluate("""() => window.scrollTo({ behavior: "instant",
+        top: document.querySelector('[data-path="phq9_9"]').getBoundingClientRect().top + window.scrollY - 8 })""")
+    page.wait_for_timeout(200)
     page.screenshot(path=str(checks.artifacts / "crisis-panel-390.png"))
     checks.step(page, "client-crisis-panel-beside-answer")
 

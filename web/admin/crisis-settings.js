@@ -53,7 +53,7 @@ function defaultsPart(practice) {
   return h("div", { class: "crisis-defaults" },
     h("h3", { text: `Defaults (${where})` }),
     h("p", { class: "field-help", text: practice.crisis_resources.length
-      ? "Not shown to clients while your own list has entries."
+      ? "While your own list has entries, clients see the emergency number, then your list, instead of these."
       : "Clients see these while your own list is empty." }),
     h("ul", {}, practice.default_crisis_resources.map(resourceSummary)));
 }
@@ -86,7 +86,7 @@ function resourceRow(resource, onRemove) {
   };
   const remove = h("button", { type: "button", class: "button button-quiet", text: "Remove" });
   const legend = h("legend", { class: "field-label" });
-  const element = h("fieldset", { class: "field card crisis-row", dataset: { field: "" } }, legend,
+  const fieldset = h("fieldset", { class: "field crisis-row", dataset: { field: "" } }, legend,
     h("p", { class: "field-error", hidden: true }),
     field("name", "Name", controls.name),
     field("phone", "Phone number", controls.phone, { optional: true, help: "As it is dialled, for example 116 123 or +44 20 7946 0000." }),
@@ -96,16 +96,17 @@ function resourceRow(resource, onRemove) {
     field("hours", "Hours", controls.hours, { optional: true, help: "For example 24/7, or Weekdays 9:00–17:00." }),
     field("purpose", "What it is for", controls.purpose, { optional: true, help: "One line, for example: Talk to someone about anything that is troubling you." }),
     h("div", { class: "actions" }, remove));
+  const element = h("div", { class: "card" }, fieldset); // a box per row: rows read apart
   remove.addEventListener("click", () => onRemove(row));
   const row = {
     element, controls, remove,
     number(index) {
       const path = `crisis_resources[${index}]`;
-      element.dataset.field = path;
-      element.dataset.label = `Resource ${index + 1}`;
+      fieldset.dataset.field = path;
+      fieldset.dataset.label = `Resource ${index + 1}`;
       legend.textContent = `Resource ${index + 1}`;
       remove.setAttribute("aria-label", `Remove resource ${index + 1}`);
-      for (const inner of element.querySelectorAll(":scope > .field")) {
+      for (const inner of fieldset.querySelectorAll(":scope > .field")) {
         const base = inner.dataset.base || inner.dataset.field;
         inner.dataset.base = base;
         inner.dataset.field = `${path}.${base}`;
