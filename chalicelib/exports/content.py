@@ -17,6 +17,7 @@ class ExportContent:
     submissions: list[dict[str, Any]] = field(default_factory=list)
     practice: dict[str, Any] = field(default_factory=dict)   # the practice's record ("name")
     submission_id: str | None = None                # set when one submission was asked for (a worksheet)
+    session_notes: list[dict[str, Any]] = field(default_factory=list)  # the client's notes for sessions, oldest first
 
     def labels(self, assignment_id: str) -> dict[str, str]:
         template = self.templates.get(assignment_id)

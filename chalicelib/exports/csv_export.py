@@ -6,7 +6,9 @@ Layout
   section starts with a header row of column ids; with `wording=True` (the default, what
   the export service sends) a second row gives each column in words (the question as the
   client saw it). Sections are separated by one empty row, so a reader splits on it; a
-  single template's export is one plain table.
+  single template's export is one plain table. A whole-history export ends with a section
+  of the client's notes for their sessions (`note:id`, `note:written_at`, `note:text`); a
+  note sent with a submission is in that submission's row (`client:note_for_session`).
 - Columns (ids with a colon are the product's, without one the template's items): the
   submission's facts (ids, title, template and version, occurrence, due and
   sent times), how it went (completion, the client's rating, what got in the way — the
@@ -47,6 +49,7 @@ FACT_COLUMNS = [
     ("client:note_for_session", "Client's note for the session"),
 ]
 SCORE_COLUMNS = [("score:total", "Total score"), ("score:band", "Band")]
+NOTE_COLUMNS = [("note:id", "Note"), ("note:written_at", "Written"), ("note:text", "Client's note for the session")]
 REVIEW_COLUMNS = [("clinician:feedback", "Clinician's feedback"), ("clinician:rating", "Clinician's rating (1-5)"),
                   ("clinician:reviewed_at", "Reviewed")]
 
@@ -171,6 +174,12 @@ def _section(content: ExportContent, template: Template | None, submissions: lis
     return [[safe(_cell(v)) for v in row] for row in rows]
 
 
+def _notes(notes: list[dict[str, Any]], zone: ZoneInfo, wording: bool) -> list[list[str]]:
+    rows: list[list[Any]] = [[c for c, _ in NOTE_COLUMNS]] + ([[w for _, w in NOTE_COLUMNS]] if wording else [])
+    rows += [[n.get("note_id"), _local(n.get("created_at"), zone), n.get("text")] for n in notes]
+    return [[safe(_cell(v)) for v in row] for row in rows]
+
+
 def render(content: ExportContent, wording: bool = True) -> bytes:
     zone = _zone(content)
     sections: dict[tuple[str, int], list[dict[str, Any]]] = {}
@@ -185,4 +194,7 @@ def render(content: ExportContent, wording: bool = True) -> bytes:
             writer.writerow([])
         template = content.templates.get(submissions[0]["assignment_id"])
         writer.writerows(_section(content, template, submissions, zone, wording))
+    if content.session_notes:
+        writer.writerow([])
+        writer.writerows(_notes(content.session_notes, zone, wording))
     return buffer.getvalue().encode("utf-8-sig")  # BOM: spreadsheets then read UTF-8 correctly

@@ -82,7 +82,9 @@ def patient(client: dict[str, Any]) -> dict[str, Any]:
             "name": [{"text": client["display_name"]}]}
 
 
-def _quantity(value: float) -> dict[str, Any]:
+def _quantity(value: float, unit: bool = True) -> dict[str, Any]:
+    if not unit:  # a derived value (minutes, a percentage): its unit is in its name, not a score's
+        return {"value": value}
     return {"value": value, "unit": "{score}", "system": "http://unitsofmeasure.org", "code": "{score}"}
 
 
@@ -101,14 +103,16 @@ def observations(template: Template, submission: dict[str, Any], patient_uuid: s
     scoring = template.scoring
     out: list[dict[str, Any]] = []
 
-    def add(key: str, codes: list[Coding], text: str, value: Any, **extra: Any) -> None:
+    def add(key: str, codes: list[Coding], text: str, value: Any, *, score_unit: bool = True,
+            extra: dict[str, Any] | None = None) -> None:
         code: dict[str, Any] = {"coding": _codings(codes)} if codes else {}
         observation = _observation(key, {**code, "text": text}, submission, patient_uuid, response_uuid)
-        out.append({**observation, **({"valueQuantity": _quantity(value)} if value is not None else {}), **extra})
+        quantity = {"valueQuantity": _quantity(value, score_unit)} if value is not None else {}
+        out.append({**observation, **quantity, **(extra or {})})
 
     if score.get("total") is not None:
         band = {"interpretation": [{"text": score["band"]}]} if score.get("band") else {}
-        add("total", scoring.total_codes if scoring else [], f"{template.title}: total score", score["total"], **band)
+        add("total", scoring.total_codes if scoring else [], f"{template.title}: total score", score["total"], extra=band)
     subscales = {s.id: s for s in (scoring.subscales if scoring else [])}
     for subscale_id, value in (score.get("subscales") or {}).items():
         if value is None:
@@ -120,12 +124,13 @@ def observations(template: Template, submission: dict[str, Any], patient_uuid: s
     for derived_id, value in (score.get("derived") or {}).items():
         if value is not None:
             rule = derived.get(derived_id)
-            add(f"derived/{derived_id}", [], f"{template.title}: {rule.label if rule else derived_id}", value)
+            add(f"derived/{derived_id}", [], f"{template.title}: {rule.label if rule else derived_id}", value,
+                score_unit=False)
     for k, flag in enumerate(score.get("risk_flags") or []):
         # A risk flag is an observation about one answer: the answer in words, flagged.
         add(f"risk/{k}", [], f"{template.title}: {flag.get('label') or flag.get('item')}", None,
-            valueString=str(flag.get("answer") or flag.get("value")),
-            interpretation=[{"text": "Flagged for the clinician's attention"}])
+            extra={"valueString": str(flag.get("answer") or flag.get("value")),
+                   "interpretation": [{"text": "Flagged for the clinician's attention"}]})
     return out
 
 

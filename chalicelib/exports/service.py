@@ -64,8 +64,11 @@ def gather(profile: dict[str, Any], assignment_id: str | None, submission_id: st
         if not submissions:
             raise NotFound("No such submission.")
     practice = practices.get_practice(profile["practice_id"]) if profile.get("practice_id") else None
+    # Notes for the next session belong to no assignment: only a whole-history export has them.
+    notes = [] if assignment_id else sorted(table.query_all(partition, sk_prefix=keys.NOTE_PREFIX),
+                                            key=lambda n: n["created_at"])
     return ExportContent(client=profile, assignments=assignments, templates=templates, submissions=submissions,
-                         practice=practice or {}, submission_id=submission_id)
+                         practice=practice or {}, submission_id=submission_id, session_notes=notes)
 
 
 def _download_url(record: dict[str, Any]) -> str:

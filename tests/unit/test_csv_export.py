@@ -185,3 +185,17 @@ def test_nothing_sent_yet_is_a_header_alone():
     content = content_for([])
     rows = _rows(csv_export.render(content))
     assert len(rows) == 1 and rows[0][0] == "submission:id"
+
+
+def test_a_history_ends_with_the_clients_notes_for_their_sessions():
+    content = content_for(["phq-9", "thought-record"])
+    content.session_notes = [
+        {"note_id": "n1", "created_at": "2026-10-05T08:00:00Z", "text": SCRIPTS["cjk"]},
+        {"note_id": "n2", "created_at": "2026-10-06T08:00:00Z", "text": "=1+2 " + SCRIPTS["greek"]},
+    ]
+    sections = _sections(_rows(csv_export.render(content)))
+    assert len(sections) == 3
+    header, wording, *notes = sections[-1]
+    assert header == ["note:id", "note:written_at", "note:text"] and wording[2] == "Client's note for the session"
+    assert notes == [["n1", "2026-10-05T11:00:00+03:00", SCRIPTS["cjk"]],
+                     ["n2", "2026-10-06T11:00:00+03:00", "'=1+2 " + SCRIPTS["greek"]]]
