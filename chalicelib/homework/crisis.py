@@ -64,14 +64,15 @@ DEFAULTS: dict[str, list[dict[str, Any]]] = {
            _r("NHS 111", "111", "Urgent mental health help from the NHS (choose the mental health option).",
               url="https://111.nhs.uk")],
     # 112/999: gov.ie (emergency services); Samaritans Ireland 116 123: samaritans.org/ireland;
-    # Pieta 1800 247 247, text HELP to 51444: pieta.ie; Text About It 50808: textaboutit.ie
+    # Pieta 1800 247 247, text HELP to 51444: pieta.ie; 50808, the HSE-funded 24/7 text line: listed on
+    # hse.ie (mental health supports and services); no keyword given as it has changed over time
     "IE": [_emergency("112", " 999 works too."),
            _r("Samaritans", "116 123", "Talk to someone about anything that is troubling you.",
               url="https://www.samaritans.org/ireland"),
            _r("Pieta", "1800 247 247", "Free support for people thinking about suicide or self-harm.",
               sms="51444", body="HELP", url="https://www.pieta.ie"),
-           _r("50808", None, "Text with a trained volunteer if you would rather not talk.",
-              sms="50808", body="HELLO", url="https://text50808.ie")],
+           _r("50808", None, "Text any message to a trained volunteer if you would rather not talk.",
+              sms="50808")],
     # 911: 911.gov; 988 Lifeline (call or text): 988lifeline.org; Crisis Text Line 741741: crisistextline.org
     "US": [_emergency("911"),
            _r("988 Suicide & Crisis Lifeline", "988", "Call or text if you are thinking about suicide or in distress.",
