@@ -22,6 +22,8 @@ from devstack.outbox import OUTBOX_CSS, fetch_outbox, render_outbox_html
 from devstack.processes import HOST, REPO_ROOT
 
 WEB_ROOT = REPO_ROOT / "web"
+# Types the platform's mimetypes table may lack (browsers expect the manifest as this type).
+CONTENT_TYPES = {".webmanifest": "application/manifest+json"}
 
 
 def origin_of(url: str) -> str:
@@ -120,10 +122,13 @@ class _Handler(BaseHTTPRequestHandler):
         file_path = self._resolve(path)
         if file_path is None:
             return self._not_found()
-        content_type = mimetypes.guess_type(file_path.name)[0] or "application/octet-stream"
-        if content_type.startswith("text/") or content_type in ("application/javascript", "application/json"):
+        content_type = (CONTENT_TYPES.get(file_path.suffix) or mimetypes.guess_type(file_path.name)[0]
+                        or "application/octet-stream")
+        if content_type.startswith("text/") or content_type in ("application/javascript", "application/json",
+                                                                "application/manifest+json"):
             content_type += "; charset=utf-8"
-        # HTML is never cached (it names the assets); assets revalidate locally.
+        # HTML is never cached (it names the assets); assets, the service worker (sw.js) among
+        # them, revalidate every time so a new version is seen at once.
         cache = "no-store" if file_path.suffix == ".html" else "no-cache"
         self._send(HTTPStatus.OK, file_path.read_bytes(), content_type, cache=cache)
 

@@ -7,6 +7,7 @@ import { showHomework, leaveHomework } from "./homework.js";
 import { showSettings } from "./settings.js";
 import { showHistory, showPastSubmission } from "./past.js";
 import { showNotes } from "./notes.js";
+import { resumeQueuedSubmissions } from "./drafts.js";
 
 const main = document.getElementById("main");
 const nav = document.getElementById("nav");
@@ -35,6 +36,14 @@ function showSignedIn() {
   document.getElementById("sign-out").hidden = false;
   window.addEventListener("hashchange", route);
   route();
+  // A submission made offline (perhaps before a reload) goes once the device is online.
+  resumeQueuedSubmissions();
+  window.addEventListener("online", () => resumeQueuedSubmissions());
+  window.addEventListener("emotipal:submission-sent", (event) => {
+    const hash = window.location.hash || "#/";
+    const onIt = hash === "#/" || hash === `#/homework/${encodeURIComponent(event.detail.assignmentId)}`;
+    if (onIt && !main.querySelector("form.homework-form button[disabled]")) route(); // show it as sent
+  });
 }
 
 async function openWithSignIn(signin, sharedDevice) {
@@ -193,4 +202,14 @@ async function showHome() {
       h("a", { class: "button button-secondary", href: "#/notes", text: "Add a note for next session" })));
 }
 
+// The service worker keeps the page itself for offline use (never answers or API replies).
+// Registered after load so it never competes with the page; a failure only loses offline use.
+function registerServiceWorker() {
+  if (!("serviceWorker" in navigator)) return;
+  window.addEventListener("load", () => {
+    navigator.serviceWorker.register("./sw.js", { scope: "./", updateViaCache: "none" }).catch(() => {});
+  });
+}
+
+registerServiceWorker();
 start();

@@ -1,42 +1,112 @@
 // Answers on their way to the API: drafts saved as the client types, and the one
 // submission per occurrence, sent with one Idempotency-Key however often it is retried.
+// On the client's own device, unsent answers and a submission waiting for the network live in
+// local storage so they survive a reload or a closed tab (a shared device: this tab only).
 
 import { h, clear, formatDateTime, notice, announce, debounce, sleep } from "../shared/dom.js";
-import { ApiError, NetworkError } from "../shared/api.js";
+import { ApiError, NetworkError, describeError } from "../shared/api.js";
 import { isEmpty } from "../shared/form.js";
-import { clientApi } from "./session.js";
+import { clientApi, isPersonalDevice } from "./session.js";
+import { loadPlan } from "./plan.js";
 
 const AUTOSAVE_DELAY_MS = 1500;
 const RETRY_DELAYS_MS = [1000, 2000, 4000, 8000, 15000, 30000];
 const pendingKey = (assignmentId) => `emotipal.client.pending.${assignmentId}`;
-const submitKey = (assignmentId, occurrenceId) => `emotipal.client.submit.${assignmentId}.${occurrenceId || "current"}`;
+const homeworkKey = (assignmentId) => `emotipal.client.homework.${assignmentId}`;
+const SUBMIT_PREFIX = "emotipal.client.submit.";
+const submitKey = (assignmentId, occurrenceId) => `${SUBMIT_PREFIX}${assignmentId}.${occurrenceId || "current"}`;
+const OFFLINE_DRAFT_TEXT = "Not saved yet: we will try again when you are connected. Your answers are kept on this page.";
+const OFFLINE_TEXT = "You are offline. Your answers are kept on this device and will be sent to your clinician "
+  + "when it is back online. They will only be sent once.";
+
+// The draft savers of homework views on screen (one at most), stopped when a send replaces them.
+const savers = new Set();
+
+// Submissions being sent by this page, by storage key: one request loop per submission,
+// with the status element that speaks for it (null when resumed without a homework view).
+const inFlight = new Map();
+
+function store() {
+  return isPersonalDevice() ? localStorage : sessionStorage;
+}
+
+function readJson(key) {
+  try {
+    return JSON.parse(store().getItem(key) || "null");
+  } catch {
+    return null;
+  }
+}
 
 /**
- * Send one submission. Every attempt at this answer set uses the same Idempotency-Key, so a
- * retry can never make a second copy; the key is forgotten once the API has answered for good
- * (stored, or refused for a reason a retry cannot change).
+ * The homework's page data, and a copy kept on this device while it has something to answer,
+ * so that the page reopens offline (the service worker keeps only the page itself, no answers).
  */
-export async function sendSubmission(assignmentId, body, statusElement) {
-  const keyName = submitKey(assignmentId, body.occurrence_id);
-  let idempotencyKey = sessionStorage.getItem(keyName);
-  if (!idempotencyKey) {
-    idempotencyKey = crypto.randomUUID();
-    sessionStorage.setItem(keyName, idempotencyKey);
-  }
+export async function loadHomework(assignmentId) {
   try {
-    const receipt = await sendWithRetries(assignmentId, body, idempotencyKey, statusElement);
-    sessionStorage.removeItem(keyName);
-    clearPending(assignmentId);
-    return receipt;
+    const detail = await clientApi("GET", `/v1/client/assignments/${encodeURIComponent(assignmentId)}`);
+    const plan = await loadPlan(detail);
+    if (detail.current) store().setItem(homeworkKey(assignmentId), JSON.stringify({ detail, plan }));
+    else store().removeItem(homeworkKey(assignmentId));
+    return { detail, plan };
   } catch (error) {
-    // Refused (bad answers, closed occurrence): nothing was stored; changed answers get a new key.
-    if (error instanceof ApiError && !error.retryable) sessionStorage.removeItem(keyName);
+    const kept = error instanceof NetworkError ? readJson(homeworkKey(assignmentId)) : null;
+    if (kept?.detail) return kept;
     throw error;
   }
 }
 
+/**
+ * Send one submission. Every attempt at this answer set uses the same Idempotency-Key, kept
+ * with the body until the API has answered for good (stored, or refused for a reason a retry
+ * cannot change), so a retry, a reload or a reopened page can never make a second copy.
+ */
+export function sendSubmission(assignmentId, body, statusElement) {
+  const keyName = submitKey(assignmentId, body.occurrence_id);
+  const running = inFlight.get(keyName);
+  if (running) return running.promise;
+  const kept = readOutgoing(keyName);
+  const outgoing = { assignment_id: assignmentId, body, idempotency_key: kept?.idempotency_key || crypto.randomUUID() };
+  store().setItem(keyName, JSON.stringify(outgoing));
+  return deliver(keyName, outgoing, statusElement);
+}
+
+function readOutgoing(keyName) {
+  const raw = store().getItem(keyName);
+  if (!raw) return null;
+  try {
+    const parsed = JSON.parse(raw);
+    if (parsed && typeof parsed === "object") return parsed;
+  } catch {
+    // an older page kept the bare key
+  }
+  return { idempotency_key: raw };
+}
+
+function deliver(keyName, outgoing, statusElement) {
+  const promise = (async () => {
+    try {
+      const receipt = await sendWithRetries(outgoing, statusElement);
+      store().removeItem(keyName);
+      store().removeItem(homeworkKey(outgoing.assignment_id));
+      clearPending(outgoing.assignment_id);
+      return receipt;
+    } catch (error) {
+      // Refused (bad answers, closed occurrence): nothing was stored; changed answers get a new key.
+      if (error instanceof ApiError && !error.retryable) store().removeItem(keyName);
+      throw error;
+    } finally {
+      inFlight.delete(keyName);
+      showQueue();
+    }
+  })();
+  inFlight.set(keyName, { promise, statusElement });
+  showQueue();
+  return promise;
+}
+
 /** POST the submission, retrying with the same key while offline or while the API fails. */
-async function sendWithRetries(assignmentId, body, idempotencyKey, statusElement) {
+async function sendWithRetries({ assignment_id: assignmentId, body, idempotency_key: idempotencyKey }, statusElement) {
   for (let attempt = 0; ; attempt += 1) {
     try {
       return await clientApi("POST", `/v1/client/assignments/${encodeURIComponent(assignmentId)}/submissions`, {
@@ -44,12 +114,21 @@ async function sendWithRetries(assignmentId, body, idempotencyKey, statusElement
       });
     } catch (error) {
       const retryable = error instanceof NetworkError || (error instanceof ApiError && error.retryable);
-      if (!retryable || attempt >= RETRY_DELAYS_MS.length) throw error;
+      if (!retryable) throw error;
+      if (!navigator.onLine) {
+        // Offline: wait for the connection however long it takes (the page may also close;
+        // resumeQueuedSubmissions sends it when the page next opens online).
+        if (statusElement) clear(statusElement, notice("warning", h("p", { text: OFFLINE_TEXT })));
+        await waitUntilOnline();
+        continue;
+      }
+      if (attempt >= RETRY_DELAYS_MS.length) throw error;
       const delay = RETRY_DELAYS_MS[attempt];
-      clear(statusElement, notice("warning", h("p", { text: navigator.onLine
-        ? `Sending is taking longer than usual. Trying again in ${Math.round(delay / 1000)} seconds…`
-        : "You seem to be offline. We will send this as soon as you are connected." })));
-      await (navigator.onLine ? sleep(delay) : waitUntilOnline());
+      if (statusElement) {
+        clear(statusElement, notice("warning", h("p", {
+          text: `Sending is taking longer than usual. Trying again in ${Math.round(delay / 1000)} seconds…` })));
+      }
+      await sleep(delay);
     }
   }
 }
@@ -58,9 +137,89 @@ function waitUntilOnline() {
   return new Promise((resolve) => window.addEventListener("online", () => resolve(), { once: true }));
 }
 
+/** Submissions kept on this device that the API has not answered for good yet. */
+function outstanding() {
+  const found = [];
+  const storage = store();
+  for (let index = 0; index < storage.length; index += 1) {
+    const key = storage.key(index);
+    if (!key?.startsWith(SUBMIT_PREFIX)) continue;
+    const outgoing = readOutgoing(key);
+    if (outgoing?.body && outgoing.assignment_id) found.push({ key, outgoing });
+  }
+  return found;
+}
+
+/**
+ * Send what is waiting (a submission made offline, perhaps before a reload), each with the key
+ * it was first sent with, so the API stores it once. Called when the page opens and whenever
+ * the device comes back online. Each one sent raises `emotipal:submission-sent`.
+ */
+export function resumeQueuedSubmissions() {
+  showQueue();
+  if (!navigator.onLine) return Promise.resolve();
+  const sends = outstanding().filter(({ key }) => !inFlight.has(key)).map(({ key, outgoing }) => {
+    const title = titleOf(outgoing.assignment_id);
+    return deliver(key, outgoing, null).then((receipt) => {
+      for (const saver of savers) {
+        if (saver.assignmentId === outgoing.assignment_id && saver.occurrenceId === outgoing.body.occurrence_id) saver.stop();
+      }
+      showSent(title, receipt);
+      window.dispatchEvent(new CustomEvent("emotipal:submission-sent", {
+        detail: { assignmentId: outgoing.assignment_id, occurrenceId: outgoing.body.occurrence_id, receipt },
+      }));
+    }, (error) => {
+      // Refused for good (e.g. the time to send it has passed): say so. Otherwise it stays
+      // kept and goes with the next reconnect or visit.
+      if (error instanceof ApiError && !error.retryable) showRefused(title, error);
+    });
+  });
+  return Promise.all(sends);
+}
+
+function titleOf(assignmentId) {
+  const title = readJson(homeworkKey(assignmentId))?.detail?.title;
+  return title ? `“${title}”` : "Your homework";
+}
+
+/** The strip above the page that says what is waiting to be sent (index.html #queue-status). */
+function showQueue() {
+  const strip = document.getElementById("queue-status");
+  if (!strip) return;
+  // A send whose homework view is on screen says how it is going there instead.
+  const waiting = outstanding().filter(({ key }) => !inFlight.get(key)?.statusElement?.isConnected);
+  if (!waiting.length) {
+    if (strip.dataset.state === "waiting") { clear(strip); strip.hidden = true; delete strip.dataset.state; }
+    return;
+  }
+  const titles = waiting.map(({ outgoing }) => titleOf(outgoing.assignment_id)).join(", ");
+  strip.dataset.state = "waiting";
+  strip.hidden = false;
+  clear(strip, notice("warning", h("p", { text: `${titles} ${waiting.length > 1 ? "are" : "is"} waiting to be sent. `
+    + "It will go to your clinician as soon as this device is back online, once only. You can close this page." })));
+}
+
+function showRefused(title, error) {
+  const strip = document.getElementById("queue-status");
+  if (!strip) return;
+  strip.dataset.state = "refused";
+  strip.hidden = false;
+  clear(strip, notice("error", h("p", { text: `${title} could not be sent: ${describeError(error)}` })));
+}
+
+function showSent(title, receipt) {
+  const strip = document.getElementById("queue-status");
+  const sentence = `${title} reached your clinician on ${formatDateTime(receipt.submitted_at)}.`;
+  announce(sentence);
+  if (!strip) return;
+  strip.dataset.state = "sent";
+  strip.hidden = false;
+  clear(strip, notice("success", h("p", { text: `Sent: ${sentence}` })));
+}
+
 export function readPending(assignmentId, occurrenceId) {
   try {
-    const pending = JSON.parse(sessionStorage.getItem(pendingKey(assignmentId)) || "null");
+    const pending = JSON.parse(store().getItem(pendingKey(assignmentId)) || "null");
     return pending && pending.occurrence_id === occurrenceId ? pending : null;
   } catch {
     return null;
@@ -68,12 +227,12 @@ export function readPending(assignmentId, occurrenceId) {
 }
 
 export function clearPending(assignmentId) {
-  sessionStorage.removeItem(pendingKey(assignmentId));
+  store().removeItem(pendingKey(assignmentId));
 }
 
 /**
  * Saves the draft a moment after typing stops, when a question loses focus, and before the
- * page is left. Unsaved answers are kept in this tab's storage until the API has them.
+ * page is left. Unsaved answers are kept on this device (see store()) until the API has them.
  * A 409 means another device saved meanwhile: what is on this screen wins, on the stored version.
  */
 export class DraftSaver {
@@ -94,12 +253,14 @@ export class DraftSaver {
   }
 
   attach() {
+    savers.add(this);
     window.addEventListener("pagehide", this.onPageHide);
     document.addEventListener("visibilitychange", this.onVisibility);
     window.addEventListener("online", this.onOnline);
   }
 
   detach() {
+    savers.delete(this);
     window.removeEventListener("pagehide", this.onPageHide);
     document.removeEventListener("visibilitychange", this.onVisibility);
     window.removeEventListener("online", this.onOnline);
@@ -110,8 +271,9 @@ export class DraftSaver {
     if (this.stopped) return;
     this.latest = answers;
     this.dirty = true;
-    sessionStorage.setItem(pendingKey(this.assignmentId), JSON.stringify({ occurrence_id: this.occurrenceId, answers }));
-    this.status.textContent = "Unsaved changes";
+    store().setItem(pendingKey(this.assignmentId), JSON.stringify({ occurrence_id: this.occurrenceId, answers }));
+    // Offline the status keeps one sentence: text that changes length moves the Send button.
+    this.status.textContent = navigator.onLine ? "Unsaved changes" : OFFLINE_DRAFT_TEXT;
     if (!this.paused) this.debounced();
   }
 
@@ -122,6 +284,12 @@ export class DraftSaver {
   async flush({ keepalive = false } = {}) {
     this.debounced.cancel();
     if (this.stopped || this.paused || !this.dirty) return this.saving;
+    // A submission of this occurrence is waiting to go: it replaces the draft, which stays local.
+    if (store().getItem(submitKey(this.assignmentId, this.occurrenceId))) return this.saving;
+    if (!navigator.onLine) { // kept on this device; the `online` event saves it
+      this.status.textContent = OFFLINE_DRAFT_TEXT;
+      return this.saving;
+    }
     if (this.saving) {
       await this.saving;
       return this.dirty ? this.flush({ keepalive }) : undefined;
@@ -156,7 +324,7 @@ export class DraftSaver {
         this.status.textContent = "Some answers could not be saved yet; check them before sending.";
         this.dirty = false;
       } else {
-        this.status.textContent = "Not saved yet: we will try again when you are connected. Your answers are kept on this page.";
+        this.status.textContent = OFFLINE_DRAFT_TEXT;
       }
     }
   }

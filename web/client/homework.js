@@ -5,9 +5,9 @@ import { h, clear, focusElement, formatDateTime, notice } from "../shared/dom.js
 import { ApiError, describeError } from "../shared/api.js";
 import { createTemplateForm, errorsFromProblem } from "../shared/form.js";
 import { clientApi, showFieldErrors, clearFieldErrors } from "./session.js";
-import { loadPlan, planSection } from "./plan.js";
+import { planSection } from "./plan.js";
 import { barrierChoices, missedCard } from "./barriers.js";
-import { DraftSaver, readPending, clearPending, sendSubmission } from "./drafts.js";
+import { DraftSaver, readPending, clearPending, sendSubmission, loadHomework } from "./drafts.js";
 import { crisisWatcher, receiptCrisisPanel } from "./crisis.js";
 import { pushOffer } from "./push.js";
 
@@ -25,8 +25,7 @@ export async function leaveHomework() {
 
 export async function showHomework(main, assignmentId) {
   clear(main, h("h1", { text: "Your homework" }), h("p", { class: "loading", text: "Loading" }));
-  const detail = await clientApi("GET", `/v1/client/assignments/${encodeURIComponent(assignmentId)}`);
-  const plan = await loadPlan(detail);
+  const { detail, plan } = await loadHomework(assignmentId); // offline: the copy kept on this device
   const occurrence = detail.current;
   const missed = detail.ask_barriers_for ? missedCard(detail.assignment_id, detail.ask_barriers_for) : null;
   const planCard = plan ? planSection(detail.assignment_id, plan) : null;

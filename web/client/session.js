@@ -68,8 +68,11 @@ export async function signOutHere() {
       // Forgotten here either way; the session also ends with the link.
     }
   }
-  forgetToken();
-  localStorage.removeItem(PERSONAL_DEVICE_KEY);
+  // Everything the page kept here goes: the session, unsent answers, a waiting submission.
+  for (const storage of [localStorage, sessionStorage]) {
+    const keys = Array.from({ length: storage.length }, (_, index) => storage.key(index));
+    for (const key of keys) if (key?.startsWith("emotipal.client.")) storage.removeItem(key);
+  }
 }
 
 /** "Lost your link?": the same answer whether or not the contact matched. */
