@@ -19,7 +19,7 @@ MAIN = "DejaVu"     # Latin, Greek, Cyrillic
 CJK = "DroidCJK"    # fallback: Han (simplified Chinese, everyday Japanese) and kana
 MISSING = "\u25a1"  # □ where no shipped font has the character
 # Joiners and variation selectors only shape what they sit beside: dropped, not boxed.
-_INVISIBLE = re.compile("[\u200b-\u200f\u2060\ufe00-\ufe0f\U000e0000-\U000e007f]")
+_INVISIBLE = re.compile("[\u200b-\u200f\u2060\ufe00-\ufe0f\U0001f3fb-\U0001f3ff\U000e0000-\U000e007f]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 MARGIN = 18.0        # mm, left and right
@@ -205,7 +205,7 @@ class Document(FPDF):
         line breaking measures a line again for every character it adds, which made a
         100-submission history take seconds; this measures each word once."""
         measure = self._measure()
-        limit = width - 0.3
+        limit = width - 2 * self.c_margin - 0.1   # cell() pads its text by c_margin on each side
         space = measure(" ")
         lines: list[str] = []
         for paragraph in clean(text).split("\n"):
@@ -261,27 +261,44 @@ class Document(FPDF):
             self.add_page()
 
     def grid(self, headings: list[str], rows: list[list[str]]) -> None:
-        """A table whose columns share the width by how much they hold; text wraps in its cell."""
+        """A table whose columns share the width by how much they hold, each at least as wide
+        as its longest word where the page allows; text is wrapped here (see `wrap`) so a
+        cell breaks between words, never inside one that would fit."""
         if not rows:
             return
-        weights = []
-        for column, heading in enumerate(headings):
-            longest = max([len(heading)] + [min(len(r[column]), 60) for r in rows])
-            weights.append(max(6, longest))
-        total = sum(weights)
-        widths = tuple(max(14.0, self.epw * w / total) for w in weights)
-        scale = self.epw / sum(widths)
-        widths = tuple(w * scale for w in widths)
-        self.keep_room(18)
+        padding = 1.2
+        body = [[clean(value) or "-" for value in row] for row in rows]
+        self.set_font(MAIN, "B", 8.5)
+        head_measure = self._measure()
         self.set_font(MAIN, "", 9)
+        measure = self._measure()
+        inner = 2 * padding + 2 * self.c_margin + 0.6
+        least, weights = [], []
+        for column, heading in enumerate(headings):
+            cells = [row[column] for row in body]
+            longest_word = max([head_measure(w) for w in heading.split()] +
+                               [measure(w) for cell in cells for w in _TOKENS.findall(cell) if not w.isspace()] + [4])
+            least.append(min(longest_word, self.epw * 0.45) + inner)
+            weights.append(max(6.0, max([head_measure(heading)] + [min(measure(c), 120.0) for c in cells])))
+        if sum(least) >= self.epw:
+            widths = [self.epw * w / sum(least) for w in least]
+        else:
+            spare = self.epw - sum(least)
+            widths = [low + spare * w / sum(weights) for low, w in zip(least, weights, strict=True)]
+        self.keep_room(18)
         self.set_draw_color(*RULE)
-        with self.table(col_widths=widths, width=self.epw, line_height=4.6, text_align="LEFT",
+        with self.table(col_widths=tuple(widths), width=self.epw, line_height=4.6, text_align="LEFT",
                         headings_style=_HEADINGS, first_row_as_headings=True, repeat_headings=1,
-                        borders_layout="HORIZONTAL_LINES", padding=1.2) as table:
-            for row in [headings, *rows]:
+                        borders_layout="HORIZONTAL_LINES", padding=padding) as table:
+            line = table.row()
+            self.set_font(MAIN, "B", 8.5)
+            for heading, width in zip(headings, widths, strict=True):
+                line.cell("\n".join(self.wrap(heading, width - 2 * padding)))
+            self.set_font(MAIN, "", 9)
+            for row in body:
                 line = table.row()
-                for value in row:
-                    line.cell(clean(value) or "-")
+                for value, width in zip(row, widths, strict=True):
+                    line.cell("\n".join(self.wrap(value, width - 2 * padding)))
         self.ln(2)
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from chalicelib.homework.items.base import fmt, parse_date, parse_datetime, parse_time
-from chalicelib.homework.templates import BooleanItem, DateItem, DateTimeItem, TimeItem
+from chalicelib.homework.templates import BooleanItem, DateItem, DateTimeItem, NumberItem, ScaleItem, TimeItem
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -79,7 +79,14 @@ def answer(item: Any, value: Any, zone: str, locale: str | None = None) -> str:
         return "Yes" if value else "No"
     if item is None:
         return _plain(value)
-    return item.readable(value)
+    text = item.readable(value)
+    if isinstance(item, NumberItem) and item.unit:
+        return f"{text} {item.unit}"
+    if isinstance(item, ScaleItem):
+        anchor = next((a.label for a in item.anchors if a.value == value), None)
+        return f"{text} of {fmt(item.max)}" + (f" ({anchor})" if anchor else "") if item.min == 0 else \
+            f"{text}" + (f" ({anchor})" if anchor else "")
+    return text
 
 
 def _plain(value: Any) -> str:
@@ -92,6 +99,12 @@ def _plain(value: Any) -> str:
     if isinstance(value, dict):
         return "; ".join(f"{k}: {_plain(v)}" for k, v in value.items())
     return str(value)
+
+
+def with_unit(value: Any, unit: str | None) -> str:
+    if unit == "%":
+        return f"{number(value)}%"
+    return f"{number(value)} {unit}" if unit else number(value)
 
 
 def number(value: Any) -> str:

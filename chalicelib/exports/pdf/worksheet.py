@@ -109,7 +109,9 @@ def _scores(pdf: Document, content: ExportContent, submission: dict[str, Any]) -
     score = submission.get("score") or {}
     template = content.template_of(submission)
     scoring = template.scoring if template is not None else None
-    if not score or (score.get("total") is None and not score.get("subscales") and not score.get("risk_flags")):
+    derived = {k: v for k, v in (score.get("derived") or {}).items() if v is not None}
+    if not score or (score.get("total") is None and not score.get("subscales") and not score.get("risk_flags")
+                     and not derived):
         return
     pdf.subheading("Scores")
     rows: list[tuple[str, str]] = []
@@ -129,6 +131,10 @@ def _scores(pdf: Document, content: ExportContent, submission: dict[str, Any]) -
     labels = {s.id: s.label for s in (scoring.subscales if scoring else [])}
     for subscale_id, value in (score.get("subscales") or {}).items():
         rows.append((labels.get(subscale_id, subscale_id), "-" if value is None else words.number(value)))
+    rules = {d.id: d for d in (scoring.derived if scoring else [])}
+    for derived_id, value in derived.items():
+        rule = rules.get(derived_id)
+        rows.append((rule.label if rule else derived_id, words.with_unit(value, rule.unit if rule else None)))
     for flag in score.get("risk_flags") or []:
         rows.append(("Risk", flag.get("label") or flag.get("item") or "flagged"))
     if score.get("missing_items"):
