@@ -86,12 +86,13 @@ def set_clinician_status(args: argparse.Namespace) -> int:
 def sync_contact_lookups(args: argparse.Namespace) -> int:
     """Rebuild "Lost your link?" lookups of a practice's clients (after a signing-secret
     change, or for clients from before lookups existed)."""
-    from chalicelib.store import contacts, practices as practice_store
+    from chalicelib.clients import service as clients
+    from chalicelib.store import practices as practice_store
 
     if not practice_store.get_practice(args.practice_id):
         print(f"error: no practice {args.practice_id}", file=sys.stderr)
         return 1
-    checked, changed = contacts.resync_practice(args.practice_id)
+    checked, changed = clients.resync_contact_lookups(args.practice_id)
     print(f"{checked} clients checked, {changed} updated")
     return 0
 

@@ -91,39 +91,3 @@ def erase(profile: dict[str, Any]) -> None:
     for digest in sorted({*(profile.get(PROFILE_ATTRIBUTE) or []), *(_wanted(profile) or [])}):
         table.delete(keys.contact_lookup(digest, profile["client_id"]).as_dict())
 
-
-def resync_practice(practice_id: str, *, page_size: int = 50) -> tuple[int, int]:
-    """Make every client's lookups of a practice match their profile: for clients created
-    before lookups existed, and after the signing secret changes (the keyed hashes change
-    with it). Walks the practice's client index page by page (no Scan).
-
-    Returns (clients checked, clients whose lookups were rewritten). A profile changed by
-    someone else meanwhile is read again; its own save then writes the lookups anyway.
-    """
-    from chalicelib.store import clients as client_store
-
-    checked = changed = 0
-    token: str | None = None
-    while True:
-        page = client_store.list_practice(practice_id, limit=page_size, next_token=token)
-        for listed in page.items:
-            checked += 1
-            changed += _resync_one(listed["client_id"])
-        token = page.next_token
-        if not token:
-            return checked, changed
-
-
-def _resync_one(client_id: str) -> int:
-    from chalicelib.store import clients as client_store
-
-    for _ in range(3):
-        profile = client_store.get(client_id, consistent=True)
-        if profile is None or not sync(profile)[1]:
-            return 0
-        try:
-            client_store.save(profile)
-            return 1
-        except table.ConditionFailed:
-            continue  # edited meanwhile: read it again
-    raise RuntimeError(f"client {client_id} kept changing; run the command again")
