@@ -113,10 +113,6 @@ class RiskRule(_Model):
     )
 
 
-# What a source may be cited for: the scoring fields that carry published numbers or rules.
-Citable = Literal["bands", "risk", "reliable_change", "clinical_cutoff", "change_rules", "subscales", "max_missing"]
-
-
 class Source(_Model):
     """A published source for one scoring field (`for`), so every number can be checked."""
 
@@ -124,7 +120,8 @@ class Source(_Model):
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True, validate_by_name=True,
                               validate_by_alias=True, serialize_by_alias=True)
 
-    for_: Citable = Field(alias="for", description="The scoring field this source supports.")
+    for_: Annotated[str, Field(pattern=r"^[a-z_]{1,40}$")] = Field(
+        alias="for", description="The scoring field this source supports, e.g. reliable_change, clinical_cutoff, bands.")
     citation: Annotated[str, Field(min_length=1, max_length=500)]
     url: Annotated[str, Field(pattern=r"^https://\S+$", max_length=500)] | None = None
     note: Annotated[str, Field(max_length=500)] | None = Field(
@@ -377,7 +374,9 @@ class _TemplateChecker:
         if scoring.change_rules is not None and scoring.reliable_change is None:
             self.add(("scoring", "change_rules"), "needs_reliable_change", "change_rules need a reliable_change")
         for k, source in enumerate(scoring.sources):
-            if getattr(scoring, source.for_) in (None, [], 0):
+            if source.for_ == "sources" or source.for_ not in Scoring.model_fields:
+                self.add(("scoring", "sources", k, "for"), "unknown_field", f"scoring has no field '{source.for_}'")
+            elif getattr(scoring, source.for_) in (None, [], 0):
                 self.add(("scoring", "sources", k, "for"), "nothing_to_cite",
                          f"this source is for '{source.for_}', which this scoring does not set")
 

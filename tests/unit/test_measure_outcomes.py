@@ -96,7 +96,8 @@ def _template(**scoring) -> dict:
     ({"clinical_cutoff": 0}, "scoring.clinical_cutoff", "range_invalid"),
     ({"change_rules": "nhs_talking_therapies"}, "scoring.change_rules", "needs_reliable_change"),
     ({"sources": [{"for": "clinical_cutoff", "citation": "A paper"}]}, "scoring.sources.0.for", "nothing_to_cite"),
-    ({"sources": [{"for": "anything", "citation": "A paper"}]}, "scoring.sources.0.for", "literal_error"),
+    ({"sources": [{"for": "anything", "citation": "A paper"}]}, "scoring.sources.0.for", "unknown_field"),
+    ({"sources": [{"for": "sources", "citation": "A paper"}]}, "scoring.sources.0.for", "unknown_field"),
     ({"sources": [{"for": "bands", "citation": "A paper", "url": "http://insecure.example"}]},
      "scoring.sources.0.url", "string_pattern_mismatch"),
 ])
