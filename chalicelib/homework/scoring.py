@@ -11,6 +11,10 @@ Rules worth knowing:
   `missing="prorate"`: with at most `max_missing` items missing the total is
   sum × items / answered, rounded half up to a whole number. Subscales are
   never prorated: any missing item leaves that subscale without a value.
+- A subscale is its items' sum (or mean, to 2 decimals) times its `multiplier`
+  (the DASS-21 doubles each scale to read on the DASS-42's published bands);
+  a subscale with bands gets its band in `subscale_bands`, by the same rule as
+  the total's.
 - Reverse items score as (lowest + highest − answer) of that item.
 - Bands are inclusive ranges; a total between two bands (only possible with
   fractional scores) belongs to the lower band.
@@ -28,7 +32,7 @@ from typing import Any, Literal, TypedDict
 from pydantic import BaseModel, ConfigDict, Field
 
 from chalicelib.homework.items.base import ItemType, score_of, tidy
-from chalicelib.homework.templates import Scoring, TemplateContent
+from chalicelib.homework.templates import Band, Scoring, TemplateContent
 
 Number = int | float
 _tidy = tidy  # whole numbers as int, so they read (and serialise) as 6, not 6.0
@@ -50,6 +54,8 @@ class ScoreResult(BaseModel):
     total: Number | None = None
     band: str | None = None
     subscales: dict[str, Number | None] = Field(default_factory=dict)
+    subscale_bands: dict[str, str | None] = Field(
+        default_factory=dict, description="The band of each subscale that has bands (None when it has no value).")
     derived: dict[str, Number | None] = Field(default_factory=dict)
     risk_flags: list[RiskFlag] = Field(default_factory=list)
     missing_items: list[str] = Field(default_factory=list, description="Scored items left unanswered.")
@@ -69,10 +75,12 @@ def score(template: TemplateContent, answers: dict[str, Any]) -> ScoreResult:
         return ScoreResult()
     top = {item.id: item for item in template.items}
     total, missing, prorated = _total(scoring, top, answers)
+    subscales = _subscales(scoring, top, answers)
     return ScoreResult(
         total=total,
         band=band_for(scoring, total),
-        subscales=_subscales(scoring, top, answers),
+        subscales=subscales,
+        subscale_bands={s.id: _band_in(s.bands, subscales[s.id]) for s in scoring.subscales if s.bands},
         derived=_derived(scoring, top, answers),
         risk_flags=_risk_flags(scoring, top, answers),
         missing_items=missing,
@@ -81,11 +89,15 @@ def score(template: TemplateContent, answers: dict[str, Any]) -> ScoreResult:
 
 
 def band_for(scoring: Scoring, total: Number | None) -> str | None:
-    if total is None or not scoring.bands or total > scoring.bands[-1].max:
+    return _band_in(scoring.bands, total)
+
+
+def _band_in(bands: list[Band], value: Number | None) -> str | None:
+    if value is None or not bands or value > bands[-1].max:
         return None
     label = None
-    for band in scoring.bands:
-        if band.min <= total:
+    for band in bands:
+        if band.min <= value:
             label = band.label
     return label
 
@@ -155,9 +167,10 @@ def _subscales(scoring: Scoring, top: dict[str, Any], answers: dict[str, Any]) -
         if any(value is None for value in values):
             result[subscale.id] = None
         elif subscale.method == "mean":
-            result[subscale.id] = _round(sum(values) / len(values), 2)  # type: ignore[arg-type]
+            mean = sum(values) / len(values)  # type: ignore[arg-type]
+            result[subscale.id] = _round(mean * subscale.multiplier, 2)
         else:
-            result[subscale.id] = _tidy(sum(values))  # type: ignore[arg-type]
+            result[subscale.id] = _tidy(sum(values) * subscale.multiplier)  # type: ignore[arg-type]
     return result
 
 

@@ -99,6 +99,10 @@ class Subscale(_Model):
     label: ShortLabel
     items: list[ItemId] = Field(min_length=1, max_length=MAX_ITEMS)
     method: Literal["sum", "mean"] = "sum"
+    multiplier: Number = Field(default=1, gt=0, le=100, description=(
+        "The sum or mean times this (e.g. 2 for the DASS-21, whose published bands are for the DASS-42)."))
+    bands: list[Band] = Field(default_factory=list, max_length=20,
+                              description="Inclusive ranges of this subscale's value with labels, as for the total.")
     codes: Codes = Field(default_factory=list)
 
 
@@ -200,6 +204,18 @@ class TemplateContent(_Model):
 class Template(TemplateContent):
     id: TemplateId
     version: int = Field(default=1, ge=1)
+
+
+def _subscale_range(subscale: Subscale, ranges: list[tuple[float, float] | None]) -> tuple[float, float] | None:
+    """Lowest and highest value a subscale can take (None when an item is unbounded or invalid)."""
+    bounded = [r for r in ranges if r is not None]
+    if not ranges or len(bounded) < len(ranges):
+        return None
+    low: float = sum(r[0] for r in bounded)
+    high: float = sum(r[1] for r in bounded)
+    if subscale.method == "mean":
+        low, high = low / len(bounded), high / len(bounded)
+    return low * subscale.multiplier, high * subscale.multiplier
 
 
 class _TemplateChecker:
@@ -308,23 +324,32 @@ class _TemplateChecker:
                 self.add(("scoring", "subscales", k, "id"), "duplicate_id", f"subscale id '{subscale.id}' is repeated")
             seen.add(subscale.id)
             members: set[str] = set()
+            ranges: list[tuple[float, float] | None] = []
             for m, item_id in enumerate(subscale.items):
                 loc = ("scoring", "subscales", k, "items", m)
                 if item_id in members:
                     self.add(loc, "duplicate_id", f"'{item_id}' is listed twice")
                 members.add(item_id)
-                self._scorable(item_id, loc)
+                item = self._scorable(item_id, loc)
+                ranges.append(item.score_range() if item is not None else None)
+            if subscale.bands:
+                self._check_band_list(subscale.bands, ("scoring", "subscales", k, "bands"),
+                                      _subscale_range(subscale, ranges), "value")
 
     def _check_bands(self, scoring: Scoring, total_range: tuple[float, float] | None) -> None:
-        bands = scoring.bands
-        if not bands:
+        if not scoring.bands:
             return
         if not scoring.total_items:
             self.add(("scoring", "bands"), "needs_total", "bands need total_items")
             return
+        self._check_band_list(scoring.bands, ("scoring", "bands"), total_range, "total")
+
+    def _check_band_list(self, bands: list[Band], where: tuple[Any, ...],
+                         value_range: tuple[float, float] | None, what: str) -> None:
+        """Bands of a total or a subscale: in order, no overlap or gap, covering every possible value."""
         labels: set[str] = set()
         for k, band in enumerate(bands):
-            loc = ("scoring", "bands", k)
+            loc = where + (k,)
             if band.label in labels:
                 self.add(loc + ("label",), "duplicate_label", f"band label '{band.label}' is repeated")
             labels.add(band.label)
@@ -347,19 +372,19 @@ class _TemplateChecker:
                     f"gap between band '{previous.label}' (ends {_fmt(previous.max)}) "
                     f"and band '{band.label}' (starts {_fmt(band.min)})",
                 )
-        if total_range is not None:
-            low, high = total_range
+        if value_range is not None:
+            low, high = value_range
             if bands[0].min != low:
                 self.add(
-                    ("scoring", "bands", 0, "min"),
+                    where + (0, "min"),
                     "bands_coverage",
-                    f"the first band must start at the lowest possible total, {_fmt(low)}",
+                    f"the first band must start at the lowest possible {what}, {_fmt(low)}",
                 )
             if bands[-1].max != high:
                 self.add(
-                    ("scoring", "bands", len(bands) - 1, "max"),
+                    where + (len(bands) - 1, "max"),
                     "bands_coverage",
-                    f"the last band must end at the highest possible total, {_fmt(high)}",
+                    f"the last band must end at the highest possible {what}, {_fmt(high)}",
                 )
 
     def _check_outcomes(self, scoring: Scoring, total_range: tuple[float, float] | None) -> None:

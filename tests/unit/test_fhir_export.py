@@ -41,6 +41,9 @@ VERIFIED: dict[str, dict[str, Any]] = {
               "items": {"gad7_1": "69725-0", "gad7_2": "68509-9", "gad7_3": "69733-4", "gad7_4": "69734-2",
                         "gad7_5": "69735-9", "gad7_6": "69689-8", "gad7_7": "69736-7"},
               "options": {f"gad7_{n}": FREQUENCY for n in range(1, 8)}},
+    # PHQ-2: LOINC's own panel and total (its items are PHQ-9 items 1 and 2)
+    "phq-2": {"panel": "55757-9", "total": "55758-7", "items": {"phq2_1": "44250-9", "phq2_2": "44255-8"},
+              "options": {"phq2_1": FREQUENCY, "phq2_2": FREQUENCY}},
 }
 _DATETIME_WITH_ZONE = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$"
 

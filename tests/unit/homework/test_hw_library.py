@@ -19,10 +19,33 @@ EXPECTED_SLUGS = {
     "phq-9", "gad-7", "pcl-5", "thought-record", "activity-log", "activity-schedule", "exposure-hierarchy",
     "exposure-practice", "sleep-diary", "mood-diary", "worry-log", "problem-solving", "behavioural-experiment",
     "relaxation-practice", "values-goals", "safety-plan",
+    "phq-2", "gad-2", "wsas", "audit-c", "dass-21", "dbt-diary-card",
 }
 
 # For each template: realistic answers, then the score fields we expect (worked by hand).
 CASES = {
+    "phq-2": ({"phq2_1": "several_days", "phq2_2": "more_than_half_the_days"},  # 1 + 2 = 3
+              {"total": 3, "band": "Positive screen"}),
+    "gad-2": ({"gad2_1": "several_days", "gad2_2": "not_at_all"},  # 1 + 0 = 1
+              {"total": 1, "band": "Below the screening cut-off"}),
+    "wsas": ({"wsas_1": 4, "wsas_2": 6, "wsas_3": 2, "wsas_4": 3, "wsas_5": 5},  # 20
+             {"total": 20, "band": "Significant functional impairment"}),
+    "audit-c": ({"auditc_1": "monthly_or_less", "auditc_2": "3_or_4", "auditc_3": "less_than_monthly"},  # 1 + 1 + 1
+                {"total": 3, "band": "Positive for women (3 or more); below the men's cut-off of 4"}),
+    "dass-21": (
+        # D items 3,5,10,13,16,17,21: 0+1+1+1+1+0+0 = 4 → 8 ; A 2,4,7,9,15,19,20: 1+1+0+0+0+0+1 = 3 → 6 ;
+        # S 1,6,8,11,12,14,18: 2+2+3+2+2+1+2 = 14 → 28
+        {f"dass21_{n}": ["did_not_apply", "some_of_the_time", "good_part_of_time", "most_of_the_time"][s]
+         for n, s in enumerate([2, 1, 0, 1, 1, 2, 0, 3, 0, 1, 2, 2, 1, 1, 0, 1, 0, 2, 0, 1, 0], 1)},
+        {"total": None, "subscales": {"depression": 8, "anxiety": 6, "stress": 28},
+         "subscale_bands": {"depression": "Normal", "anxiety": "Normal", "stress": "Severe"}},
+    ),
+    "dbt-diary-card": (
+        {"card_date": "2025-03-12", "urge_self_harm": 2, "urge_substances": 0, "emotion_sadness": 3,
+         "emotion_shame": 4, "emotion_joy": 1, "acted_self_harm": False, "acted_substances": False,
+         "skills_used": "tried_helped", "skills_which": "Opposite action, paced breathing"},
+        {"total": None, "risk_flags": []},
+    ),
     "phq-9": (
         # 1+2+1+2+1+1+0+0+0 = 8 → Mild
         {"phq9_1": "several_days", "phq9_2": "more_than_half_the_days", "phq9_3": "several_days",
@@ -180,8 +203,8 @@ def test_library_contains_every_required_template_and_nothing_else():
 
 def test_questionnaires_are_listed_first():
     kinds = [t.kind for t in list_library()]
-    assert kinds[:3] == ["questionnaire"] * 3
-    assert "questionnaire" not in kinds[3:]
+    assert kinds[:8] == ["questionnaire"] * 8
+    assert "questionnaire" not in kinds[8:]
 
 
 def test_library_is_cached():
