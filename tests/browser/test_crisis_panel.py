@@ -39,7 +39,7 @@ def _owner_sets_crisis_resources(stack: dict[str, Any], page: Page, checks: Chec
         card.get_by_role("button", name=re.compile(r"^Remove resource")).first.click()
     card.get_by_role("button", name="Add a resource").click()
     row = card.locator("fieldset.crisis-row").first
-    row.get_by_label("Name").fill(DUTY_LINE["name"])
+    row.get_by_label("Service name").fill(DUTY_LINE["name"])
     row.get_by_label("Phone number").fill(DUTY_LINE["phone"])
     row.get_by_label("Website").fill("http://harbour.example.org")
     card.get_by_role("button", name="Save crisis resources").click()

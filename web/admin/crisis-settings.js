@@ -12,6 +12,14 @@ const MAX_RESOURCES = 10;
 // emergency number" and the practice's own entries.
 const WITH_DEFAULTS = ["GB", "IE", "US", "CA", "AU", "NZ", "DE", "FR", "ES", "IT", "NL", "BE", "SE", "NO", "DK", "FI",
   "CH", "AT", "PT", "PL", "IN", "ZA", "SG", "HK", "JP", "BR", "MX", "AR"];
+// Every country code the API accepts (the regions of libphonenumber, as chalicelib checks them).
+const ALL_COUNTRIES = ("AC AD AE AF AG AI AL AM AO AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BW "
+  + "BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO "
+  + "FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GT GU GW GY HK HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE "
+  + "KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU "
+  + "MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PR PS PT PW PY QA RE RO RS RU RW SA SB "
+  + "SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TA TC TD TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG US UY "
+  + "UZ VA VC VE VG VI VN VU WF WS XK YE YT ZA ZM ZW").split(" ");
 const NUMBER = /^\+?[0-9][0-9 ]*$/;
 
 function countryName(code) {
@@ -88,7 +96,7 @@ function resourceRow(resource, onRemove) {
   const legend = h("legend", { class: "field-label" });
   const fieldset = h("fieldset", { class: "field crisis-row", dataset: { field: "" } }, legend,
     h("p", { class: "field-error", hidden: true }),
-    field("name", "Name", controls.name),
+    field("name", "Service name", controls.name),
     field("phone", "Phone number", controls.phone, { optional: true, help: "As it is dialled, for example 116 123 or +44 20 7946 0000." }),
     field("sms.number", "Number to text", controls.smsNumber, { optional: true }),
     field("sms.body", "Word to text first", controls.smsBody, { optional: true, help: "If the service asks for one, for example SHOUT." }),
@@ -147,12 +155,14 @@ function check(resources) {
 
 function ownerForm(practice) {
   const status = h("div", { class: "form-status" });
+  const options = (codes) => codes.map((code) => ({ code, name: countryName(code) }))
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .map(({ code, name }) => h("option", { value: code, text: name, selected: code === practice.country }));
   const country = h("select", { id: "crisis-country", class: "control" },
     h("option", { value: "", text: "Choose a country" }),
-    [...new Set([...WITH_DEFAULTS, practice.country].filter(Boolean))]
-      .map((code) => ({ code, name: countryName(code) }))
-      .sort((a, b) => a.name.localeCompare(b.name))
-      .map(({ code, name }) => h("option", { value: code, text: name, selected: code === practice.country })));
+    h("optgroup", { label: "With built-in resources" }, options(WITH_DEFAULTS)),
+    h("optgroup", { label: "Other countries (clients are told to call their local emergency number)" },
+      options(ALL_COUNTRIES.filter((code) => !WITH_DEFAULTS.includes(code)))));
   const rowsList = h("div", { class: "crisis-rows" });
   const rows = [];
   const add = h("button", { type: "button", class: "button button-secondary", text: "Add a resource" });
