@@ -13,6 +13,7 @@ from chalicelib.fields import Flag, LocalTime, RequestModel, ResponseModel
 from chalicelib.homework.barriers import CODES as BARRIER_CODES
 from chalicelib.homework.barriers import LABELS as BARRIER_LABELS
 from chalicelib.homework.barriers import OTHER_MAX_LENGTH, BarrierCode
+from chalicelib.homework.draft_risk import AlertSource
 from chalicelib.homework.plan_models import PlanDraft
 from chalicelib.homework.recurrence import Recurrence
 from chalicelib.homework.templates import TemplateContent
@@ -235,6 +236,9 @@ class ClientAssignmentDetail(ResponseModel):
     ask_barriers_for: str | None = Field(
         default=None, description="The occurrence (latest missed in the last 7 days, not yet answered) to ask "
                                   "what got in the way; null when there is nothing to ask.")
+    risk_items: list[str] = Field(
+        default_factory=list, description="Ids of the items whose answers reach the clinician even unsent (the "
+                                          "template's risk rules): the form says so before the client answers them.")
 
 
 class DraftSave(RequestModel):
@@ -459,7 +463,11 @@ class AlertView(ResponseModel):
     alert_id: str
     client_id: str
     assignment_id: str
-    submission_id: str
+    submission_id: str | None = Field(default=None, description="The submission that raised it (none for an "
+                                                                 "answer left unsent in a draft).")
+    source: AlertSource = Field(
+        default="submission", description="`draft`: the answer sat unsent in a draft for the practice's "
+                                          "draft_risk_hours; the client did not send it.")
     template_title: str
     items: list[dict[str, Any]]
     status: Literal["open", "acknowledged"]

@@ -132,6 +132,8 @@ class PracticeView(ResponseModel):
                                                         "issue, however often it is renewed or slides forward.")
     non_response_after: int = Field(default=6, description="A measure still without reliable change from its first "
                                                            "score after this many scores is flagged on the caseload.")
+    draft_risk_hours: int = Field(default=12, description="A risk answer left unsent in a draft this many hours "
+                                                          "opens an alert marked as not sent by the client.")
     country: str | None = Field(default=None, description="ISO 3166-1 alpha-2: chooses the default crisis resources.")
     crisis_resources: list[CrisisResourceView] = Field(
         default_factory=list, description="The practice's own crisis resources (empty: the country's defaults apply).")
@@ -153,6 +155,9 @@ class PracticeUpdate(RequestModel):
     non_response_after: int | None = Field(default=None, ge=2, le=52,
                                            description="Scores without reliable change before the caseload flags "
                                                        "a measure (2 to 52).")
+    draft_risk_hours: int | None = Field(default=None, ge=1, le=168,
+                                         description="Hours a risk answer may sit unsent in a draft before it "
+                                                     "alerts the clinician (1 to 168).")
     country: str | None = Field(default=None, min_length=2, max_length=2,
                                 description="ISO 3166-1 alpha-2, e.g. GB (owner only).")
     crisis_resources: list[CrisisResource] | None = Field(

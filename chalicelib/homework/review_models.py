@@ -7,6 +7,7 @@ from typing import Any, Literal
 from pydantic import ConfigDict, Field
 
 from chalicelib.fields import RequestModel, ResponseModel
+from chalicelib.homework.draft_risk import AlertSource
 
 # -- the next-session review ---------------------------------------------------------------
 
@@ -96,6 +97,8 @@ class ReviewAlert(ResponseModel):
     template_title: str | None = None
     created_at: str
     items: list[dict[str, Any]] = Field(description="The risk answers: item id, its wording, the answer's score.")
+    source: AlertSource = Field(default="submission", description="`draft`: left unsent in a draft; not sent by "
+                                                                  "the client.")
 
 
 class ReviewNote(ResponseModel):

@@ -12,6 +12,7 @@ from chalicelib.errors import Conflict, FieldErrors, NotFound
 from chalicelib.fields import iso, new_id, utc_now
 from chalicelib.homework import adherence_ledger
 from chalicelib.homework import barriers as barrier_rules
+from chalicelib.homework import draft_risk
 from chalicelib.homework import measure_outcomes, plan_service
 from chalicelib.homework import schedule as rules
 from chalicelib.homework.answers import normalise_answers, validate_answers
@@ -116,14 +117,15 @@ def get_assignment(principal: ClientPrincipal, assignment_id: str) -> ClientAssi
         current=occurrence_view(current, rules.state_of(schedule, current, done, draft.get(
             "occurrence_id") if draft else None, now), done) if current else None,
         next_due_at=iso(upcoming.due_at) if upcoming else None, draft=_draft_view(draft) if draft else None,
-        plan=plan.model_dump(mode="json"), ask_barriers_for=barrier_rules.ask_barriers_for(assignment, schedule, now))
+        plan=plan.model_dump(mode="json"), ask_barriers_for=barrier_rules.ask_barriers_for(assignment, schedule, now),
+        risk_items=draft_risk.risk_items(snapshot))
 
 
 # -- drafts ------------------------------------------------------------------------------
 
 def save_draft(principal: ClientPrincipal, assignment_id: str, body: DraftSave) -> DraftView:
     ulid = _own(principal, assignment_id)
-    found = _load(principal, ulid)
+    found = _load(principal, ulid, keys.practice(principal.practice_id), keys.draft_risk(principal.client_id, ulid))
     client_id = principal.client_id
     template = Template.model_validate(found[keys.assignment_template(client_id, ulid).sk]["template"])
     errors = validate_answers(template, body.answers, partial=True)
@@ -133,9 +135,14 @@ def save_draft(principal: ClientPrincipal, assignment_id: str, body: DraftSave) 
     if (stored["version"] if stored else None) != body.version:
         raise Conflict("This draft was saved from somewhere else.", current=_draft_view(stored).model_dump()
                        if stored else None)
+    answers, now = normalise_answers(template, body.answers), utc_now()
     draft = {**keys.draft(client_id, ulid).as_dict(), "assignment_id": assignment_id,
-             "occurrence_id": body.occurrence_id, "answers": normalise_answers(template, body.answers),
-             "saved_at": iso(utc_now())}
+             "occurrence_id": body.occurrence_id, "answers": answers, "saved_at": iso(now)}
+    if template.scoring and template.scoring.risk:  # a risk answer waiting unsent is due for the sweep
+        flags = score(template, answers).risk_flags
+        marker = draft_risk.marker(stored, found.get(keys.draft_risk(client_id, ulid).sk), body.occurrence_id, flags,
+                                   now, draft_risk.hours_of(found.get(keys.practice(principal.practice_id).sk)))
+        draft.update(reminder_store.draft_risk_fields(marker, client_id, ulid, now))
     try:
         written = table.put_versioned(draft, body.version)
     except table.ConditionFailed:
@@ -206,7 +213,7 @@ def submit(principal: ClientPrincipal, assignment_id: str, body: SubmissionCreat
         # A conflict (ConditionFailed) means another request got there first: the same key
         # (a concurrent retry) or a change to the assignment. Reload and decide again.
         found = _load(principal, ulid, keys.client_stats(client_id), idempotency_key_item,
-                      keys.reminder(client_id, ulid))
+                      keys.reminder(client_id, ulid), keys.draft_risk(client_id, ulid))
         previous = found.get(idempotency_key_item.sk)
         if previous and _idempotency_record_live(previous, utc_now()):
             return _replay(previous, request_hash), None
@@ -280,7 +287,10 @@ def _submit_once(principal, ulid, body: SubmissionCreate, found, idempotency_key
     assignment_id = assignment["assignment_id"]
     submission_id = keys.child_id(assignment_id, new_id())
     risk_flags = result.risk_flags if result else []
-    alert_id = keys.child_id(client_id, new_id()) if risk_flags else None
+    # Answers already alerted from the draft (not sent by the client) open no second alert.
+    draft_alert = draft_risk.covering_alert(found.get(keys.draft_risk(client_id, ulid).sk),
+                                            occurrence.occurrence_id, risk_flags)
+    alert_id = keys.child_id(client_id, new_id()) if risk_flags and not draft_alert else None
     submission = store.submission_item({
         "submission_id": submission_id, "assignment_id": assignment_id, "client_id": client_id,
         "practice_id": profile["practice_id"], "template_id": template.id, "template_version": template.version,
@@ -288,7 +298,7 @@ def _submit_once(principal, ulid, body: SubmissionCreate, found, idempotency_key
         "due_at": iso(occurrence.due_at), "submitted_at": iso(now), "answers": answers,
         "score": result.model_dump(mode="json") if result else None, "completion": body.completion,
         "rating": body.rating, "obstacles": body.obstacles, "note_for_session": body.note_for_session,
-        "alert_id": alert_id, "version": 1,
+        "alert_id": alert_id or draft_alert, "version": 1,
     })
     receipt = SubmissionReceipt(
         submission_id=submission_id, assignment_id=assignment_id, occurrence_id=occurrence.occurrence_id,
@@ -330,6 +340,8 @@ def _submit_once(principal, ulid, body: SubmissionCreate, found, idempotency_key
     draft = found.get(keys.draft(client_id, ulid).sk)
     if draft and draft.get("occurrence_id") in (None, occurrence.occurrence_id):
         actions.append(table.delete_action(keys.draft(client_id, ulid).as_dict()))
+        if found.get(keys.draft_risk(client_id, ulid).sk):
+            actions.append(table.delete_action(keys.draft_risk(client_id, ulid).as_dict()))
     if alert_id:
         alert = {
             "alert_id": alert_id, "client_id": client_id, "practice_id": profile["practice_id"],

@@ -76,6 +76,7 @@ def non_response_after(practice: dict[str, Any] | None) -> int:
 def practice_settings(actor: Clinician, *, consistent: bool = False) -> dict[str, Any]:
     """The actor's practice and its settings (any clinician of the practice may read them)."""
     from chalicelib.homework import crisis
+    from chalicelib.homework.draft_risk import hours_of
     from chalicelib.homework.plans import threshold_of
     from chalicelib.identity.links import link_limits
 
@@ -86,6 +87,7 @@ def practice_settings(actor: Clinician, *, consistent: bool = False) -> dict[str
             "plan_confidence_threshold": threshold_of(practice),
             "link_max_days": link_limits(practice)[1],
             "non_response_after": non_response_after(practice),
+            "draft_risk_hours": hours_of(practice),
             "country": practice.get("country"),
             "crisis_resources": practice.get("crisis_resources") or [],
             "default_crisis_resources": crisis.defaults_for(practice.get("country")),

@@ -14,7 +14,8 @@ One run:
 Sends run on a bounded thread pool. When the Lambda's remaining time runs low the run
 stops between pages: what it did not reach stays in the index for the next run. One
 client's failure is recorded and never stops the others.
-Once an hour it also sends the daily digests that fall due.
+Once an hour it also sends the daily digests that fall due. The same index brings drafts
+whose risk answer has waited unsent past the practice's time (homework/draft_risk.py).
 """
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from typing import Any
 from collections.abc import Callable
 
 from chalicelib.fields import iso, new_id, utc_now
+from chalicelib.homework import draft_risk_service
 from chalicelib.observability import logger
 from chalicelib.reminders import delivery
 from chalicelib.reminders.plan import next_reminder, quiet_until, still_due
@@ -56,6 +58,7 @@ class SweepReport:
     skipped: int = 0
     stopped_early: bool = False
     digests: int = 0
+    draft_alerts: int = 0
     _lock: Lock = field(default_factory=Lock, repr=False)
 
     def add(self, **counts: int) -> None:
@@ -122,6 +125,8 @@ def _process_page(page: list[dict[str, Any]], now: datetime, pool: ThreadPoolExe
             wanted += [keys.client_profile(client_id).as_dict(), keys.assignment(client_id, ulid).as_dict()]
         elif entry.get("kind") == "alert":
             wanted.append(keys.membership(entry["clinician_id"]).as_dict())
+        elif entry.get("kind") == "draft_risk":
+            wanted += draft_risk_service.sweep_keys(entry)
     found = store.get_consistent(wanted)
     report.add(items_read=len(found))
     futures = [pool.submit(_process_entry, entry, found, now, report) for entry in page]
@@ -141,6 +146,9 @@ def _process_entry(entry: dict[str, Any], found: dict, now: datetime, report: Sw
             return
         if entry.get("kind") == "alert":
             _alert(fresh, found, now, report)
+        elif entry.get("kind") == "draft_risk":
+            # A risk answer left unsent in a draft: its alert joins the due-index to be notified.
+            report.add(draft_alerts=1 if draft_risk_service.open_alert(fresh, found, now) else 0)
         else:
             _reminder(fresh, found, now, rev, report)
     except Exception as error:  # noqa: BLE001 - one client's trouble must not stop the rest

@@ -80,6 +80,7 @@ def audit_event(client_id: str, at_iso: str, event_id: str) -> Key:
 #   CLIENT#<client_id> / STATS                          caseload summary, next to the profile in gsi1/gsi2
 #   CLIENT#<client_id> / ASSIGNMENT#<ulid>              an assignment
 #   CLIENT#<client_id> / ASSIGNMENT#<ulid>#DRAFT        its current draft
+#   CLIENT#<client_id> / DRAFTRISK#<ulid>               risk answers of that draft already alerted (draft_risk.py)
 #   CLIENT#<client_id> / ASSIGNTPL#<ulid>               the template version it was assigned with
 #   CLIENT#<client_id> / SUBMISSION#<assignment ulid>#<ulid>
 #   CLIENT#<client_id> / IDEMPOTENCY#<assignment ulid>#<sha256 of key>
@@ -141,6 +142,10 @@ _DRAFT_SUFFIX = "#DRAFT"
 
 def draft(client_id: str, assignment_ulid: str) -> Key:
     return Key(client_partition(client_id), f"ASSIGNMENT#{assignment_ulid}{_DRAFT_SUFFIX}")
+
+
+def draft_risk(client_id: str, assignment_ulid: str) -> Key:
+    return Key(client_partition(client_id), f"DRAFTRISK#{assignment_ulid}")
 
 
 def is_draft(item: dict) -> bool:

@@ -189,6 +189,29 @@ def alert_notified(alert_item: dict[str, Any]) -> None:
         pass
 
 
+# -- risk answers waiting unsent in a draft (chalicelib/homework/draft_risk.py) ----------------------
+
+def draft_risk_fields(marker: dict[str, Any], client_id: str, assignment_ulid: str, now: datetime) -> dict[str, Any]:
+    """A draft's due-index attributes while a risk answer waits in it (none otherwise, so a
+    save without one takes the draft out of the index)."""
+    if not marker.get("risk_due_at"):
+        return {}
+    due_at = datetime.fromisoformat(marker["risk_due_at"].replace("Z", "+00:00"))
+    return {**marker, "kind": "draft_risk", "client_id": client_id,
+            **due_keys(due_at, now, client_id, f"DRAFTRISK{assignment_ulid}")}
+
+
+def draft_risk_done(draft: dict[str, Any]) -> None:
+    """Take a draft out of the due-index (its risk answers were alerted, or are gone), unless
+    the client saved it again meanwhile (that save decided afresh)."""
+    try:
+        table.update({"pk": draft["pk"], "sk": draft["sk"]},
+                     remove=("gsi3pk", "gsi3sk", "kind", "risk_since", "risk_due_at", "leased_until", "rev"),
+                     condition="#v = :v", names={"#v": "version"}, values={":v": draft["version"]})
+    except table.ConditionFailed:
+        pass
+
+
 # -- clinicians: notification settings and the daily digest ------------------------------------------
 
 def update_clinician_notifications(sub: str, changes: dict[str, Any]) -> dict[str, Any]:
