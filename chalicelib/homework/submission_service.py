@@ -374,8 +374,13 @@ def _measure_change(stats: dict[str, Any], profile: dict[str, Any], template: Te
     ulid = keys.child_parts(assignment["assignment_id"])[1]
     change = measure_outcomes.ChangeRules.of(template.scoring)
     measures = stats.get("measures") or {}
-    summary = measure_outcomes.with_score(measures.get(template.id), change, result.total, title=template.title,
-                                          at=iso(now), assignment_ulid=ulid)
+    summary = measures.get(template.id)
+    if summary is None:  # scored before the summary kept measures: start from this assignment's own totals
+        for earlier in assignment.get("scores") or []:
+            summary = measure_outcomes.with_score(summary, change, earlier["total"], title=template.title,
+                                                  at=earlier["submitted_at"], assignment_ulid=ulid)
+    summary = measure_outcomes.with_score(summary, change, result.total, title=template.title, at=iso(now),
+                                          assignment_ulid=ulid)
     stats = {**stats, "measures": {**measures, template.id: summary}}
     open_by_assignment = stats.get("deterioration_alerts") or {}
     if summary["vs_baseline"] != "reliable_deterioration" or ulid in open_by_assignment or change is None:

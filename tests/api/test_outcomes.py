@@ -14,6 +14,7 @@ import pytest
 import time_machine
 
 from tests.api.conftest import PHQ9_OPTIONS, phq9_answers
+from tests.api.test_request_budget import _besides_authentication, counted
 from tests.api.test_session_review import Clinic
 
 
@@ -122,6 +123,16 @@ def test_the_caseload_sorts_by_outcome_and_flags_non_response(month):
         clinic.call("PATCH", "/v1/practice", "owner", {"non_response_after": 6}, expect=200)
 
 
+def test_sorting_reads_no_client_on_its_own(month):
+    """The caseload index's Query (profiles with their summaries), the practice for
+    non_response_after (a row has no reliable change), and the audit write: never a request per client."""
+    clinic, _, _, _ = month
+    with counted() as calls:
+        rows = clinic.call("GET", "/v1/clients?sort=outcome", "c1", expect=200)["items"]
+    assert len(rows) == 3
+    assert sorted(_besides_authentication(calls)) == ["BatchWriteItem", "GetItem", "Query"], calls
+
+
 @pytest.mark.parametrize("query, status, field", [
     ("sort=newest", 422, "sort"),
     ("sort=outcome&next_token=outcome:x", 400, "next_token"),
@@ -162,3 +173,23 @@ def test_a_second_alert_waits_for_the_first_to_be_acknowledged(month):
     [again] = clinic.call("GET", "/v1/alerts?kind=deterioration", "c1", expect=200)["items"]
     assert again["alert_id"] != alert["alert_id"] and again["change"]["total"] == 16
     assert clinic.call("GET", f"/v1/clients/{dana}", "c1", expect=200)["open_alerts"] == 1
+
+
+def test_a_client_scored_before_outcomes_were_kept(month):
+    """A summary without `measures` (scores from before outcomes were kept): the next total is
+    classified against the assignment's own first total, not taken as a new baseline."""
+    from chalicelib.store import keys, table
+
+    clinic, _, _, clock = month
+    clock.move_to(_t("07T09:00:00"))
+    lee = clinic.add_client("Lee Legacy")
+    phq = _daily(clinic, lee, "phq-9")
+    for day, total in [("07", 20), ("08", 15)]:
+        clock.move_to(_t(f"{day}T10:00:00"))
+        clinic.submit(lee, phq, f"2026-02-{day}", PHQ9[total])
+    table.update(keys.client_stats(lee).as_dict(), remove=["measures"])
+    clock.move_to(_t("09T10:00:00"))
+    clinic.submit(lee, phq, "2026-02-09", PHQ9[14])
+    [measure] = clinic.call("GET", f"/v1/clients/{lee}", "c1", expect=200)["measure_outcomes"]
+    assert (measure["baseline"], measure["latest"], measure["count"], measure["vs_baseline"]) == \
+        (20, 14, 3, "reliable_improvement")
