@@ -6,7 +6,6 @@ crash or a warning naming the client's words."""
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -31,16 +30,7 @@ RULE = (206, 212, 218)
 ACCENT = (37, 99, 135)
 
 
-@lru_cache(maxsize=1)
-def _coverage() -> frozenset[int]:
-    """Every code point the shipped fonts draw (read once per process)."""
-    from fontTools.ttLib import TTFont
-
-    covered: set[int] = set()
-    for name in ("DejaVuSans.ttf", "DroidSansFallback-CJK.ttf"):
-        with TTFont(FONTS / name, lazy=True) as font:
-            covered.update(font.getBestCmap())
-    return frozenset(covered)
+_covered: set[int] = set()   # every code point the shipped fonts draw (filled by the first Document)
 
 
 def clean(text: Any) -> str:
@@ -48,10 +38,20 @@ def clean(text: Any) -> str:
     font has (emoji, rare scripts) as a box."""
     value = "" if text is None else str(text)
     value = _CONTROL.sub("", _INVISIBLE.sub("", value.replace("\t", "    ").replace("\r\n", "\n").replace("\r", "\n")))
-    covered = _coverage()
+    covered = _covered or _load_coverage()
     if all(ord(ch) in covered or ch == "\n" for ch in value):
         return value
     return "".join(ch if ord(ch) in covered or ch == "\n" else MISSING for ch in value)
+
+
+def _load_coverage() -> set[int]:
+    """Without a Document yet (clean called first): read the fonts' character maps."""
+    from fontTools.ttLib import TTFont
+
+    for name in ("DejaVuSans.ttf", "DroidSansFallback-CJK.ttf"):
+        with TTFont(FONTS / name, lazy=True) as font:
+            _covered.update(font.getBestCmap())
+    return _covered
 
 
 class Document(FPDF):
@@ -67,6 +67,8 @@ class Document(FPDF):
         self.add_font(CJK, "", str(FONTS / "DroidSansFallback-CJK.ttf"))
         # exact_match=False: bold CJK falls back to the one CJK face rather than to nothing.
         self.set_fallback_fonts([CJK], exact_match=False)
+        if not _covered:
+            _covered.update(self._ttf_named(MAIN.lower()).cmap, self._ttf_named(CJK.lower()).cmap)
         self.set_title(clean(title))
         self.set_author(self.practice or "Emotipal")
         self.set_creator("Emotipal")
@@ -149,6 +151,40 @@ class Document(FPDF):
         self.set_font(MAIN, "", 10)
         self.text_block(value or "Not answered", height=5.0, indent=indent + 3)
         self.ln(1.4)
+
+    def answer_row(self, question: str, answer: str) -> None:
+        """A question and a short answer side by side, as on a paper form (a long answer goes
+        under its question instead)."""
+        answer = answer or "Not answered"
+        question_width = self.epw * 0.6
+        answer_width = self.epw - question_width - 3
+        self.set_font(MAIN, "", 9.5)
+        answer_lines = self.wrap(answer, answer_width)
+        if len(answer_lines) > 2:
+            self.field(question, answer)
+            return
+        self.set_font(MAIN, "B", 8.5)
+        question_lines = self.wrap(question, question_width)
+        height = 4.5
+        self.keep_room(height * max(len(question_lines), len(answer_lines)) + 1.5)
+        top = self.get_y()
+        self.set_text_color(*MUTED)
+        for line in question_lines:
+            self.set_x(self.l_margin)
+            self.line_of_text(question_width, height, line)
+        below = self.get_y()
+        self.set_text_color(*INK)
+        self.set_font(MAIN, "", 9.5)
+        self.set_y(top)
+        for line in answer_lines:
+            self.set_x(self.l_margin + question_width + 3)
+            self.line_of_text(answer_width, height, line)
+        self.set_y(max(below, self.get_y()) + 0.6)
+        self.set_draw_color(*RULE)
+        self.set_line_width(0.1)
+        self.line(self.l_margin, self.get_y(), self.w - self.r_margin, self.get_y())
+        self.set_line_width(0.2)
+        self.ln(0.9)
 
     def facts(self, rows: list[tuple[str, str]]) -> None:
         """Label and value side by side, the value wrapping in its column."""
@@ -248,6 +284,12 @@ class Document(FPDF):
             return found
 
         return lambda text: sum(char(ch) for ch in text)
+
+    def _ttf_named(self, key: str) -> TTFFont:
+        font = self.fonts[key]
+        if not isinstance(font, TTFFont):
+            raise TypeError("the PDF draws text only in its shipped fonts")
+        return font
 
     def _ttf(self) -> TTFFont:
         font = self.current_font

@@ -7,7 +7,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from chalicelib.homework.items.base import fmt, parse_date, parse_datetime, parse_time
-from chalicelib.homework.templates import BooleanItem, DateItem, DateTimeItem, NumberItem, ScaleItem, TimeItem
+from chalicelib.homework.templates import (BooleanItem, DateItem, DateTimeItem, NumberItem, ScaleItem,
+                                           SingleChoiceItem, TimeItem)
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -65,8 +66,9 @@ def local_date(value: str, zone: str) -> date | None:
     return when.astimezone(_zone(zone)).date()
 
 
-def answer(item: Any, value: Any, zone: str, locale: str | None = None) -> str:
-    """One answer in words, as its item reads it; dates, times and yes/no written out."""
+def answer(item: Any, value: Any, zone: str, locale: str | None = None, *, scored: bool = False) -> str:
+    """One answer in words, as its item reads it; dates, times and yes/no written out; a
+    scored choice with the points it gave, as the clinician adds them up on paper."""
     if value is None or value == "" or value == []:
         return ""
     if isinstance(item, DateItem) and (parsed := parse_date(value)) is not None:
@@ -80,6 +82,10 @@ def answer(item: Any, value: Any, zone: str, locale: str | None = None) -> str:
     if item is None:
         return _plain(value)
     text = item.readable(value)
+    if scored and isinstance(item, SingleChoiceItem) and isinstance(value, str):
+        option = item.option(value)
+        if option is not None and option.score is not None:
+            return f"{text} ({fmt(option.score)})"
     if isinstance(item, NumberItem) and item.unit:
         return f"{text} {item.unit}"
     if isinstance(item, ScaleItem):

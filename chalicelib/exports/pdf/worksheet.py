@@ -71,6 +71,8 @@ def section(pdf: Document, content: ExportContent, submission: dict[str, Any], *
         for item_id, value in answers.items():
             pdf.field(item_id, words.answer(None, value, zone, locale))
     else:
+        scoring = template.scoring
+        scored = set(scoring.total_items) | {i for sub in scoring.subscales for i in sub.items} if scoring else set()
         for item in template.items:
             value = answers.get(item.id)
             children = item.children()
@@ -80,7 +82,7 @@ def section(pdf: Document, content: ExportContent, submission: dict[str, Any], *
                         for row in item.rows(value)]
                 pdf.grid([child.label for child in children], rows)
             else:
-                pdf.field(item.label, words.answer(item, value, zone, locale))
+                pdf.answer_row(item.label, words.answer(item, value, zone, locale, scored=item.id in scored))
 
     _scores(pdf, content, submission)
     _client_side(pdf, content, submission)
