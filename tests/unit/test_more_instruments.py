@@ -280,7 +280,8 @@ def test_dbt_diary_card_day_with_self_harm_raises_one_risk_flag():
     result = _scored("dbt-diary-card", answers)
     [flag] = result.risk_flags
     assert (flag.item, flag.value) == ("acted_self_harm", 1)
-    assert "988" in flag.message and "116 123" in flag.message
+    # the same short crisis text as PHQ-9 item 9; the practice's own resources follow it in the panel
+    assert "emergency number" in flag.message and "Your clinician will see this answer" in flag.message
     assert _scored("dbt-diary-card", answers | {"acted_self_harm": False}).risk_flags == []
 
 
