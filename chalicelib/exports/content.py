@@ -17,6 +17,9 @@ class ExportContent:
     submissions: list[dict[str, Any]] = field(default_factory=list)
     practice: dict[str, Any] = field(default_factory=dict)   # the practice's record ("name")
     submission_id: str | None = None                # set when one submission was asked for (a worksheet)
+    # Every submission of the assignments shown, so one worksheet's outcome can be read
+    # against that assignment's first total (empty: `submissions` are all there is).
+    assignment_submissions: list[dict[str, Any]] = field(default_factory=list)
     session_notes: list[dict[str, Any]] = field(default_factory=list)  # the client's notes for sessions, oldest first
 
     def labels(self, assignment_id: str) -> dict[str, str]:
@@ -59,6 +62,12 @@ class ExportContent:
         other, context}), or None."""
         assignment = self.assignments.get(submission["assignment_id"]) or {}
         return (assignment.get("barriers") or {}).get(submission.get("occurrence_id"))
+
+    def scored_series(self, assignment_id: str) -> list[dict[str, Any]]:
+        """The assignment's submissions with a total, oldest first."""
+        every = self.assignment_submissions or self.submissions
+        return sorted((s for s in every if s["assignment_id"] == assignment_id
+                       and (s.get("score") or {}).get("total") is not None), key=lambda s: s["submitted_at"])
 
     def skipped(self) -> list[tuple[str, str]]:
         """(assignment id, occurrence id) of every occurrence the client skipped."""

@@ -59,6 +59,7 @@ def gather(profile: dict[str, Any], assignment_id: str | None, submission_id: st
         templates[keys.child_id(client_id, ulid)] = Template.model_validate(snapshot["template"])
     prefix = keys.submissions_of_assignment_prefix(wanted_ulid) if wanted_ulid else keys.SUBMISSION_PREFIX
     submissions = sorted(table.query_all(partition, sk_prefix=prefix), key=lambda s: s["submitted_at"])
+    every = submissions
     if submission_id:
         submissions = [s for s in submissions if s["submission_id"] == submission_id]
         if not submissions:
@@ -68,7 +69,8 @@ def gather(profile: dict[str, Any], assignment_id: str | None, submission_id: st
     notes = [] if assignment_id else sorted(table.query_all(partition, sk_prefix=keys.NOTE_PREFIX),
                                             key=lambda n: n["created_at"])
     return ExportContent(client=profile, assignments=assignments, templates=templates, submissions=submissions,
-                         practice=practice or {}, submission_id=submission_id, session_notes=notes)
+                         practice=practice or {}, submission_id=submission_id, session_notes=notes,
+                         assignment_submissions=every)
 
 
 def _download_url(record: dict[str, Any]) -> str:

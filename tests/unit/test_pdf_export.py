@@ -8,6 +8,7 @@ import logging
 import re
 import shutil
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -153,6 +154,26 @@ def test_a_scored_worksheet_shows_total_of_its_maximum_with_the_band():
     text = flat(" ".join(page_texts(pdf.render(content))))
     assert f"Total {score['total']} of 27" in text
     assert f"Band {score['band']}" in text
+
+
+def test_a_later_worksheet_says_how_the_total_moved_since_the_first():
+    whole = samples.history(12)
+    phq9 = [s for s in whole.submissions if s["template_id"] == "phq-9"]
+    later = phq9[-1]
+    content = replace(whole, submissions=[later], submission_id=later["submission_id"],
+                      assignment_submissions=whole.submissions)
+    text = flat(" ".join(page_texts(pdf.render(content))))
+    first = phq9[0]["score"]["total"]
+    assert f"since the first score ({first}, Mon 1 Jun 2026, 19:30 BST)" in text
+    assert "the clinical cut-off of 10" in text
+    assert "Homework history" not in text
+
+
+def test_the_history_ends_with_the_clients_notes_for_sessions():
+    content = replace(samples.history(3), session_notes=[
+        {"note_id": "c1-N1", "text": "Ask about sleep — 睡眠", "created_at": "2026-06-03T08:00:00Z"}])
+    text = flat(" ".join(page_texts(pdf.render(content))))
+    assert "The client's notes for their sessions Wed 3 Jun 2026, 09:00 BST Ask about sleep — 睡眠" in text
 
 
 def test_the_worksheet_sample_draws_a_first_page():

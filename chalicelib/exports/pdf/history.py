@@ -43,6 +43,12 @@ def render(content: ExportContent) -> bytes:
         first_of_assignment = submission["assignment_id"] not in instructed
         instructed.add(submission["assignment_id"])
         worksheet.section(pdf, content, submission, first=False, show_instructions=first_of_assignment)
+    if content.session_notes:
+        pdf.heading("The client's notes for their sessions", keep=30)
+        for note in content.session_notes:
+            pdf.paragraph(words.moment(note.get("created_at"), zone, locale), size=8.5, muted=True, bold=True)
+            pdf.paragraph(note.get("text", ""))
+            pdf.ln(1.5)
     return bytes(pdf.output())
 
 

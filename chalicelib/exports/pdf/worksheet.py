@@ -145,13 +145,38 @@ def _scores(pdf: Document, content: ExportContent, submission: dict[str, Any]) -
     pdf.facts(rows)
 
 
+_CHANGE = {"reliable_recovery": "reliable recovery", "recovery": "recovery",
+           "reliable_improvement": "reliable improvement", "no_reliable_change": "no reliable change",
+           "reliable_deterioration": "reliable deterioration"}
+
+
 def outcome_of(content: ExportContent, submission: dict[str, Any]) -> str | None:
-    """The outcome against the first score (recovery, reliable change) once the outcome
-    rules are in the product; until then the total and band say it (None)."""
-    outcome = (submission.get("score") or {}).get("outcome")
-    if isinstance(outcome, dict):
-        return str(outcome.get("label") or outcome.get("status") or "") or None
-    return str(outcome) if outcome else None
+    """The total against the assignment's first (NHS Talking Therapies rules, as the
+    product's progress view classifies it) and where it sits on the clinical cut-off;
+    None for a template without change rules."""
+    from chalicelib.homework.measure_outcomes import ChangeRules, classify_series
+
+    template = content.template_of(submission)
+    rules = ChangeRules.of(template.scoring if template is not None else None)
+    series = content.scored_series(submission["assignment_id"])
+    ids = [s["submission_id"] for s in series]
+    if rules is None or submission.get("submission_id") not in ids:
+        return None
+    index = ids.index(submission["submission_id"])
+    result = classify_series(rules, [s["score"]["total"] for s in series])[index]
+    if result["vs_baseline"] is None:
+        parts = ["First score (the baseline)"]
+    else:
+        first = series[0]
+        when = words.moment(first["submitted_at"], content.timezone, content.client.get("locale"))
+        change = _CHANGE[result["vs_baseline"]]
+        parts = [f"{change[0].upper()}{change[1:]} since the first score ({words.number(first['score']['total'])}, "
+                 f"{when})"]
+    if result["case"] is not None:
+        side = ("at or above" if not rules.higher_is_better else "at or below") if result["case"] else \
+            ("below" if not rules.higher_is_better else "above")
+        parts.append(f"{side} the clinical cut-off of {words.number(rules.clinical_cutoff)}")
+    return "; ".join(parts)
 
 
 def total_range(template: Any) -> float | None:
