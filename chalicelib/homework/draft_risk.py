@@ -29,9 +29,7 @@ from pydantic import BeforeValidator
 from chalicelib.fields import iso
 
 DEFAULT_HOURS = 12
-MIN_HOURS, MAX_HOURS = 1, 168
 SOURCE = "draft"
-KIND = "draft_risk"  # the due-index entry's kind, beside "reminder" and "alert"
 
 # An alert's `source` as the API shows it; alerts stored before drafts could raise one have none.
 AlertSource = Annotated[Literal["submission", "draft"], BeforeValidator(lambda value: value or "submission")]
