@@ -10,7 +10,7 @@ PYTEST_WORKERS ?= 2
 help:
 	@echo "make run    start the whole product locally (Ctrl-C stops it)"
 	@echo "make test   install what the tests need and run every suite"
-	@echo "make bench  benchmarks (import cost, sweep read ratio and send rate, cold start, per-route latency, package size)"
+	@echo "make bench  benchmarks (import cost, sweep read ratio and send rate, cold start, per-route latency, history PDF time and memory, package size)"
 	@echo "make synth  CloudFormation templates from the CDK app"
 
 $(VENV)/.installed: pyproject.toml
@@ -69,6 +69,7 @@ bench: install
 	$(PY) -m tests.perf.bench_sweep
 	$(PY) -m tests.perf.bench_cold_start
 	$(PY) -m tests.perf.bench_routes
+	$(PY) -m tests.perf.bench_pdf
 	$(MAKE) --no-print-directory package-size
 
 clean:
