@@ -102,6 +102,10 @@ def test_the_crisis_panel_sits_beside_the_risk_answer_with_the_practice_numbers(
     for number in range(1, 9):
         page.locator(f"#q-phq9_{number}-0").check()
     expect(page.locator(".crisis")).to_have_count(0)
+    # Before answering it, the client is told who sees this answer (risk_items from the API).
+    expect(page.locator('[data-path="phq9_9"] .risk-notice')).to_have_text(
+        "Your clinician will see this answer, but not straight away.")
+    expect(page.locator('[data-path="phq9_1"] .risk-notice')).to_have_count(0)
     page.locator("#q-phq9_9-1").check()
     panel = page.locator(".crisis")
     expect(panel).to_have_count(1)

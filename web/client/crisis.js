@@ -150,3 +150,21 @@ export function receiptCrisisPanel(template, receipt, answers) {
   if (!loaded) loadResources();
   return buildPanel("section", shown, "crisis-title");
 }
+
+/**
+ * Before the client answers a question with a risk rule, say plainly who will see it
+ * (`risk_items` on the client's assignment view): no answer there should come as a surprise.
+ */
+export function markRiskItems(formElement, riskItems) {
+  for (const itemId of riskItems || []) {
+    const field = fieldOf(formElement, itemId);
+    if (!field || field.querySelector(".risk-notice")) continue;
+    const notice = h("p", { class: "field-help risk-notice", id: `risk-notice-${itemId}`,
+      text: "Your clinician will see this answer, but not straight away." });
+    const heading = field.querySelector(":scope > legend, :scope > label");
+    if (heading) heading.after(notice);
+    else field.prepend(notice);
+    const described = field.getAttribute("aria-describedby");
+    if (described !== null) field.setAttribute("aria-describedby", `${notice.id} ${described}`.trim());
+  }
+}

@@ -8,7 +8,7 @@ import { clientApi, showFieldErrors, clearFieldErrors } from "./session.js";
 import { planSection } from "./plan.js";
 import { barrierChoices, missedCard } from "./barriers.js";
 import { DraftSaver, readPending, clearPending, sendSubmission, loadHomework } from "./drafts.js";
-import { crisisWatcher, receiptCrisisPanel } from "./crisis.js";
+import { crisisWatcher, receiptCrisisPanel, markRiskItems } from "./crisis.js";
 import { pushOffer } from "./push.js";
 
 let activeSaver = null;
@@ -64,6 +64,7 @@ export async function showHomework(main, assignmentId) {
     form.element, closing.element,
     h("div", { class: "submit-bar" }, submitButton, saveStatus), submitStatus);
   const crisis = crisisWatcher(template, form.element);
+  markRiskItems(form.element, detail.risk_items);
   formElement.addEventListener("submit", (event) => {
     event.preventDefault();
     submitHomework({ main, detail, template, form, closing, saver, submitButton, submitStatus });
