@@ -241,6 +241,14 @@ def test_history_charts_are_vectors_with_shaded_bands(history):
     assert lines, "the scores drawn as a line"
 
 
+def test_history_tables_are_not_shaded_by_the_charts_colours(history):
+    """Past the charts, the only shading is the tables' pale heading rows."""
+    pages = list(extract_pages(io.BytesIO(history), page_numbers=list(range(2, 12))))
+    fills = {tuple(e.non_stroking_color) for page in pages for e in page
+             if isinstance(e, LTRect) and e.fill and isinstance(e.non_stroking_color, (tuple, list))}
+    assert fills and all(min(colour) > 0.9 for colour in fills), fills
+
+
 def test_history_stays_inside_the_margins_with_no_blank_page(history):
     assert chars_outside_margins(history) == []
     assert blank_pages(history) == []

@@ -329,6 +329,9 @@ class Document(FPDF):
             widths = [low + spare * w / sum(weights) for low, w in zip(least, weights, strict=True)]
         self.keep_room(18)
         self.set_draw_color(*RULE)
+        # fpdf2 tables fill every cell with the current fill colour unless it is the default
+        # (black): a chart's last colour would shade the whole table.
+        self.set_fill_color(0)
         with self.table(col_widths=tuple(widths), width=self.epw, line_height=4.6, text_align="LEFT",
                         headings_style=_HEADINGS, first_row_as_headings=True, repeat_headings=1,
                         borders_layout="HORIZONTAL_LINES", padding=padding) as table:

@@ -77,6 +77,7 @@ def section(pdf: Document, content: ExportContent, submission: dict[str, Any], *
             value = answers.get(item.id)
             children = item.children()
             if children and isinstance(value, list) and value:
+                pdf.keep_room(30)   # the table's name stays with its heading row and first rows
                 pdf.paragraph(item.label, size=8.5, muted=True, bold=True)
                 rows = [[words.answer(child, row.get(child.id), zone, locale) for child in children]
                         for row in item.rows(value)]
