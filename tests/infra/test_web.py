@@ -1,8 +1,16 @@
 import re
 
 
+def _policy(stack, name_suffix: str) -> tuple[str, dict]:
+    """The response headers policy named `<prefix>-<name_suffix>`: (logical id, its config)."""
+    (found,) = [(logical_id, resource["Properties"]["ResponseHeadersPolicyConfig"])
+                for logical_id, resource in stack.resources("AWS::CloudFront::ResponseHeadersPolicy").items()
+                if resource["Properties"]["ResponseHeadersPolicyConfig"]["Name"].endswith(f"-{name_suffix}")]
+    return found
+
+
 def _headers(stack):
-    return stack.one("AWS::CloudFront::ResponseHeadersPolicy")[1]["Properties"]["ResponseHeadersPolicyConfig"]
+    return _policy(stack, "security-headers")[1]
 
 
 def _csp(stack) -> str:
@@ -45,16 +53,34 @@ def test_security_headers(stack):
 def test_distribution_routes_sections_with_headers_over_https(stack):
     distribution_id, distribution = stack.one("AWS::CloudFront::Distribution")
     config = distribution["Properties"]["DistributionConfig"]
-    headers_id = stack.one("AWS::CloudFront::ResponseHeadersPolicy")[0]
+    headers_id = _policy(stack, "security-headers")[0]
     behaviors = {b["PathPattern"]: b for b in config["CacheBehaviors"]}
-    assert set(behaviors) == {"/client/*", "/admin/*"}
-    for behavior in [config["DefaultCacheBehavior"], *behaviors.values()]:
+    assert set(behaviors) == {"/client/sw*.js", "/client/*", "/admin/*"}
+    for behavior in [config["DefaultCacheBehavior"], behaviors["/client/*"], behaviors["/admin/*"]]:
         assert behavior["ViewerProtocolPolicy"] == "redirect-to-https"
         assert behavior["ResponseHeadersPolicyId"] == {"Ref": headers_id}
     assert config["DefaultRootObject"] == "index.html"
     (origin,) = config["Origins"]
     assert "OriginAccessControlId" in origin and origin["S3OriginConfig"]["OriginAccessIdentity"] == ""
     assert config["Logging"]["Bucket"]["Fn::GetAtt"][0].startswith("BucketsCdnLogs")
+
+
+def test_the_service_worker_is_never_cached_and_keeps_the_security_headers(stack):
+    config = stack.one("AWS::CloudFront::Distribution")[1]["Properties"]["DistributionConfig"]
+    patterns = [b["PathPattern"] for b in config["CacheBehaviors"]]
+    # CloudFront takes the first matching pattern: the worker's must come before /client/*.
+    assert patterns.index("/client/sw*.js") < patterns.index("/client/*")
+    worker = config["CacheBehaviors"][patterns.index("/client/sw*.js")]
+    assert worker["ViewerProtocolPolicy"] == "redirect-to-https"
+    # AWS's managed CachingDisabled policy.
+    assert worker["CachePolicyId"] == "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
+    worker_id, worker_headers = _policy(stack, "service-worker-headers")
+    assert worker["ResponseHeadersPolicyId"] == {"Ref": worker_id}
+    custom = {h["Header"]: h for h in worker_headers["CustomHeadersConfig"]["Items"]}
+    assert custom["Cache-Control"]["Value"] == "no-cache" and custom["Cache-Control"]["Override"]
+    assert worker_headers["SecurityHeadersConfig"] == _headers(stack)["SecurityHeadersConfig"]
+    page_custom = {h["Header"] for h in _headers(stack)["CustomHeadersConfig"]["Items"]}
+    assert "Cache-Control" not in page_custom and page_custom <= set(custom)
 
 
 def test_pages_are_deployed_from_web_with_the_api_url(stack):
