@@ -176,6 +176,14 @@ def test_the_history_ends_with_the_clients_notes_for_sessions():
     assert "The client's notes for their sessions Wed 3 Jun 2026, 09:00 BST Ask about sleep — 睡眠" in text
 
 
+def test_times_follow_the_clients_time_zone_and_locale():
+    content = samples.worksheet("sleep-diary")
+    content.client = {**content.client, "timezone": "America/New_York", "locale": "en-US"}
+    text = flat(" ".join(page_texts(pdf.render(content))))
+    assert "sent Sun Nov 1, 2026, 2:05 PM EST" in text     # 19:05 UTC, after the clocks went back
+    assert "Tue Nov 3, 2026" in text and "10:45 PM" in text
+
+
 def test_the_worksheet_sample_draws_a_first_page():
     document = pdf.render(samples.worksheet("thought-record"))
     image = page_one_png(document, "worksheet-thought-record")

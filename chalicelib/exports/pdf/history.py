@@ -91,6 +91,8 @@ def _completion(pdf: Document, content: ExportContent) -> None:
         if when is not None:
             skipped[_monday(when)] += 1
     days = [*full, *part, *skipped]
+    if not days:
+        return
     weeks = charts.weeks_between(min(days), max(days))[-52:]   # the last year at most
     pdf.heading("Homework by week", keep=60)
     charts.completion_chart(pdf, [(monday, full[monday], part[monday], skipped[monday]) for monday in weeks])
