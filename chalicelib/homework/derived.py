@@ -54,6 +54,11 @@ class DerivedRule(Model):
     def compute(self, inputs: DerivedInputs) -> float | None:
         """The unrounded value, or None when an input is missing."""
 
+    def pool(self, entries: list[dict[str, Score | None]]) -> float | None:
+        """The value over several entries together (e.g. a week of diaries), from each entry's
+        operands by id; None when this kind has no pooled meaning (see `RatioPercent.pool`)."""
+        return None
+
 
 class MinutesBetween(DerivedRule):
     """Minutes from `start` to `end`; two times of day wrap past midnight."""
@@ -113,6 +118,15 @@ class RatioPercent(DerivedRule):
     def compute(self, inputs: DerivedInputs) -> float | None:
         numerator, denominator = inputs.operand(self.numerator), inputs.operand(self.denominator)
         return None if numerator is None or not denominator else 100 * numerator / denominator
+
+    def pool(self, entries: list[dict[str, Score | None]]) -> float | None:
+        """Sum of numerators over sum of denominators, from the entries that have both: a week's
+        sleep efficiency is its total sleep over its time in bed, so a short night does not
+        weigh as much as a long one (an average of the nightly percentages would)."""
+        pairs = [(e.get(self.numerator), e.get(self.denominator)) for e in entries]
+        pairs = [(n, d) for n, d in pairs if n is not None and d is not None]
+        denominator = sum(d for _, d in pairs)  # type: ignore[misc]
+        return None if not pairs or not denominator else 100 * sum(n for n, _ in pairs) / denominator  # type: ignore[misc]
 
 
 class Aggregate(DerivedRule):

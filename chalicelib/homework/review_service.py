@@ -228,4 +228,24 @@ def progress(actor: Clinician, client_id: str) -> dict[str, Any]:
             "client_rating_average": round(sum(ratings) / len(ratings), 2) if ratings else None,
         })
     return {"client_id": client_id, "measures": list(measures.values()), "assignments": per_assignment,
-            "overall": {"done": overall.done, "due": overall.due, "completion": overall.ratio}}
+            "overall": {"done": overall.done, "due": overall.due, "completion": overall.ratio},
+            **_trends(submissions, snapshots, profile["timezone"])}
+
+
+def _trends(submissions: list[dict[str, Any]], snapshots: dict[str, dict[str, Any]],
+            timezone_name: str) -> dict[str, Any]:
+    """Subscale series and worksheet trends from the submissions progress already read."""
+    from chalicelib.homework import trends
+
+    templates: dict[str, Template | None] = {}
+    entries = []
+    for item in submissions:
+        assignment_ulid = keys.child_parts(item["assignment_id"])[1]
+        if assignment_ulid not in templates:  # one validation per assignment, not per submission
+            templates[assignment_ulid] = _template_for(snapshots, assignment_ulid)
+        template = templates[assignment_ulid]
+        if template is not None:
+            entries.append(trends.Entry(template, item["submission_id"], item["submitted_at"],
+                                        item.get("answers") or {}, item.get("score") or {}))
+    return {"subscales": trends.subscale_series(entries, timezone_name),
+            "worksheet_trends": trends.worksheet_trends(entries, timezone_name)}

@@ -180,6 +180,8 @@ class Progress(ResponseModel):
     measures: list[dict[str, Any]]
     assignments: list[dict[str, Any]]
     overall: dict[str, Any]
+    subscales: list[dict[str, Any]] = []  # per measure with subscales: definitions and a point per score
+    worksheet_trends: list[dict[str, Any]] = []  # named series of worksheet values (trends.worksheet_trends)
 
 
 @router.route("/v1/clients/{client_id}/progress", "GET", auth="clinician", response=Progress,
