@@ -1,8 +1,10 @@
-// Risk alerts: the open-alert count in the navigation and one card per alert.
+// Alerts: the open-alert count in the navigation and one card per alert, of either kind: a risk
+// answer (sent, or left unsent in a draft) or a measure's reliable deterioration.
 
 import { h, clear, formatDateTime, notice, announce } from "../shared/dom.js";
 import { describeError } from "../shared/api.js";
 import { adminApi } from "./auth.js";
+import { shortTitle } from "./chart.js";
 
 export async function refreshAlertCount() {
   const badge = document.getElementById("alert-count");
@@ -37,13 +39,16 @@ export function alertCard(alert, clientName, onAcknowledged) {
   // Who acknowledged it: the name stored at the time (older alerts have none).
   const when = open ? `Raised ${formatDateTime(alert.created_at)}`
     : `Acknowledged by ${alert.acknowledged_by_name || "a clinician"} on ${formatDateTime(alert.acknowledged_at)} · raised ${formatDateTime(alert.created_at)}`;
-  return h("article", { class: ["card", "alert-item", open ? "" : "acknowledged"], "aria-labelledby": `alert-title-${alert.alert_id}` },
+  const deterioration = alert.kind === "deterioration";
+  return h("article", { class: ["card", "alert-item", open ? "" : "acknowledged", deterioration ? "alert-deterioration" : "alert-risk"],
+    "aria-labelledby": `alert-title-${alert.alert_id}` },
     h("h3", { id: `alert-title-${alert.alert_id}` },
+      h("span", { class: ["badge", "alert-kind", open ? "badge-alert" : ""], text: deterioration ? "Deterioration" : "Risk" }),
       clientName ? h("a", { href: `#/clients/${encodeURIComponent(alert.client_id)}`, text: clientName }) : null,
       clientName ? " · " : "", alert.template_title),
     h("p", { class: open ? "muted" : "alert-acknowledged-by", text: when }),
-    changeLine(alert),
-    h("ul", { class: "alert-answers" }, (alert.items || []).map((item) => h("li", {},
+    deterioration ? changeLine(alert) : sourceLine(alert),
+    deterioration && changeLine(alert) ? null : h("ul", { class: "alert-answers" }, (alert.items || []).map((item) => h("li", {},
       h("span", { class: "alert-question", text: item.label }), " — ",
       item.answer ? ["answered ", h("strong", { class: "alert-answer", text: `“${item.answer}”` })] : "answered",
       h("span", { class: "alert-score", text: ` (score ${item.value})` })))),
@@ -54,10 +59,29 @@ export function alertCard(alert, clientName, onAcknowledged) {
 }
 
 
-// A measure's total reliably worse than the client's first (alerts of kind "deterioration").
-function changeLine(alert) {
-  const change = alert.kind === "deterioration" ? alert.change : null;
+// A measure's total reliably worse than the client's first (alerts of kind "deterioration"):
+// "PHQ-9: 5 → 14 since the first score (a reliable change is 4)".
+export function changeText(title, change) {
   if (!change || change.total === undefined || change.baseline === undefined) return null;
-  return h("p", { class: "alert-change", text: `Score ${change.total}, against ${change.baseline} at the start${
-    change.classification ? ` (${String(change.classification).replaceAll("_", " ")})` : ""}.` });
+  return `${shortTitle(title)}: ${change.baseline} → ${change.total} since the first score${
+    change.reliable_change !== undefined && change.reliable_change !== null ? ` (a reliable change is ${change.reliable_change})` : ""}`;
+}
+
+function changeLine(alert) {
+  const text = changeText(alert.template_title, alert.kind === "deterioration" ? alert.change : null);
+  return text ? h("p", { class: "alert-change", text }) : null;
+}
+
+// Where a risk answer came from: sent (the client saw the crisis resources then), or left in a
+// draft the client never sent (they may not know anyone has seen it).
+export function draftText(alert) {
+  if (alert.source !== "draft") return null;
+  return `Not sent by the client: left in a draft${alert.draft_saved_at ? ` (last saved ${formatDateTime(alert.draft_saved_at)})` : ""}. `
+    + "They may not know you have seen it.";
+}
+
+function sourceLine(alert) {
+  const draft = draftText(alert);
+  return draft ? h("p", { class: "alert-draft", text: draft })
+    : h("p", { class: "muted", text: "Sent by the client, who was shown crisis resources when they answered." });
 }

@@ -13,6 +13,7 @@ import { showTemplates, showTemplateEditor } from "./templates.js";
 import { field, fieldErrors, showProblems, clearProblems, phoneNumber } from "./forms.js";
 import { alertCard, refreshAlertCount } from "./alerts.js";
 import { crisisSettings } from "./crisis-settings.js";
+import { OUTCOME_WORDS, shortTitle } from "./chart.js";
 
 const mainElement = document.getElementById("main");
 let routeCount = 0;
@@ -97,24 +98,28 @@ function completionCell(completion) {
 
 async function showCaseload(main) {
   clear(main, h("h1", { text: "Caseload" }), h("p", { class: "loading", text: "Loading" }));
+  const byOutcome = caseloadOrder() === "outcome";
   const clients = [];
   let next = null;
   do {
-    const page = await adminApi("GET", `/v1/clients?limit=100${next ? `&next_token=${encodeURIComponent(next)}` : ""}`);
+    const page = await adminApi("GET", `/v1/clients?limit=100${byOutcome ? "&sort=outcome" : ""}${next ? `&next_token=${encodeURIComponent(next)}` : ""}`);
     clients.push(...page.items);
     next = page.next_token;
   } while (next && clients.length < 1000);
-  clients.sort((a, b) => (b.open_alerts || 0) - (a.open_alerts || 0) || a.display_name.localeCompare(b.display_name));
+  // "Most in need first" keeps the API's order (deterioration, then no reliable change after N, ...).
+  if (!byOutcome) clients.sort((a, b) => (b.open_alerts || 0) - (a.open_alerts || 0) || a.display_name.localeCompare(b.display_name));
   const rows = clients.map((client) => h("tr", {},
     h("th", { scope: "row" }, h("a", { href: `#/clients/${encodeURIComponent(client.client_id)}`, text: client.display_name })),
     completionCell(client.completion_7d),
     completionCell(client.completion_28d),
     h("td", { class: "number" }, client.open_alerts
       ? h("span", { class: "badge badge-alert", text: String(client.open_alerts) }) : h("span", { class: "muted", text: "0" })),
+    outcomeCell(client),
     planCell(client),
     linkCell(client)));
   clear(main,
     h("div", { class: "page-head" }, h("h1", { text: "Caseload" })),
+    clients.length ? orderPicker(byOutcome) : null,
     clients.length
       ? h("div", { class: "table-scroll", tabindex: "0", role: "region", "aria-labelledby": "caseload-caption" },
         h("table", {},
@@ -122,7 +127,7 @@ async function showCaseload(main) {
           h("thead", {}, h("tr", {},
             h("th", { scope: "col", text: "Client" }), h("th", { scope: "col", class: "number", text: "Completion, 7 days" }),
             h("th", { scope: "col", class: "number", text: "Completion, 28 days" }), h("th", { scope: "col", class: "number", text: "Open alerts" }),
-            h("th", { scope: "col", text: "Plans" }), h("th", { scope: "col", text: "Access link" }))),
+            h("th", { scope: "col", text: "Outcome" }), h("th", { scope: "col", text: "Plans" }), h("th", { scope: "col", text: "Access link" }))),
           h("tbody", {}, rows)))
       : notice("info", h("p", { text: "No clients yet. Add your first client below." })),
     newClientForm());
@@ -157,6 +162,45 @@ function linkCell(client) {
   });
   return clear(cell, h("span", { class: "link-warning", text: `Link ends on ${linkEndDate(link.expires_at)}` }),
     h("div", { class: "link-cell-actions" }, button), status);
+}
+
+// The caseload's order, kept in the address ("#/clients?sort=outcome") beside any other choice there.
+function caseloadOrder() {
+  return new URLSearchParams(window.location.hash.split("?")[1] || "").get("sort");
+}
+
+function orderPicker(byOutcome) {
+  const select = h("select", { id: "caseload-order", class: "control control-short" },
+    h("option", { value: "", text: "Open alerts first", selected: !byOutcome }),
+    h("option", { value: "outcome", text: "Most in need first", selected: byOutcome }));
+  select.addEventListener("change", () => {
+    const [path, query = ""] = window.location.hash.slice(1).split("?");
+    const params = new URLSearchParams(query);
+    if (select.value) params.set("sort", select.value);
+    else params.delete("sort");
+    window.location.hash = `${path || "/clients"}${params.size ? `?${params}` : ""}`;
+  });
+  return h("div", { class: "caseload-order" }, h("label", { for: select.id, text: "Order" }), select,
+    h("span", { class: "muted", text: byOutcome ? "Reliable deterioration first, then no reliable change, then the rest." : "" }));
+}
+
+// Each measure's outcome against the client's first score (the caseload summary carries them):
+// reliable deterioration as a badge, "no reliable change after N scores" naming the measure.
+function outcomeCell(client) {
+  const measures = client.measure_outcomes || [];
+  const entries = [];
+  for (const measure of measures.filter((m) => m.vs_baseline === "reliable_deterioration")) {
+    entries.push(h("div", { class: "outcome-entry" },
+      h("span", { class: "badge badge-alert", text: "Reliable deterioration" }), ` ${shortTitle(measure.title)} ${measure.baseline} → ${measure.latest}`));
+  }
+  for (const measure of measures.filter((m) => m.non_response)) {
+    entries.push(h("div", { class: "outcome-entry outcome-non-response" },
+      h("strong", { text: `No reliable change after ${measure.count}` }), ` scores: ${shortTitle(measure.title)}`));
+  }
+  for (const measure of measures.filter((m) => m.vs_baseline && m.vs_baseline !== "reliable_deterioration" && !m.non_response)) {
+    entries.push(h("div", { class: "outcome-entry muted", text: `${OUTCOME_WORDS[measure.vs_baseline] || measure.vs_baseline}: ${shortTitle(measure.title)}` }));
+  }
+  return h("td", { class: "outcome-cell" }, entries.length ? entries : h("span", { class: "muted", text: "—" }));
 }
 
 // Plans the client marked as hard (confidence under the practice's threshold): the caseload
@@ -239,21 +283,41 @@ async function clientNames() {
   return names;
 }
 
+// Risk and deterioration apart, a tab each ("#/alerts?kind=deterioration"); risk first.
+const ALERT_KINDS = {
+  risk: { label: "Risk", help: "A risk alert is raised when an answer meets a risk rule, such as PHQ-9 item 9. "
+    + "A client who sent the answer was shown crisis resources then. One marked “Not sent by the client” was left in a draft "
+    + "longer than your practice allows: the client never sent it and may not know anyone has seen it." },
+  deterioration: { label: "Deterioration", help: "A deterioration alert is raised when a measure's score is reliably worse than "
+    + "the client's first score on it (worse by at least the measure's reliable change). Each homework raises one until you acknowledge it." },
+};
+
 async function showAlerts(main, showAcknowledged, done = null) {
   clear(main, h("h1", { text: "Alerts" }), h("p", { class: "loading", text: "Loading" }));
-  const [alerts, names] = await Promise.all([
-    adminApi("GET", `/v1/alerts?status=${showAcknowledged ? "acknowledged" : "open"}&limit=100`), clientNames()]);
+  const asked = new URLSearchParams(window.location.hash.split("?")[1] || "").get("kind");
+  const kind = asked in ALERT_KINDS ? asked : "risk";
+  const status = showAcknowledged ? "acknowledged" : "open";
+  const [risk, deterioration, names] = await Promise.all([
+    adminApi("GET", `/v1/alerts?status=${status}&kind=risk&limit=100`),
+    adminApi("GET", `/v1/alerts?status=${status}&kind=deterioration&limit=100`), clientNames()]);
+  const lists = { risk, deterioration };
+  const base = showAcknowledged ? "#/alerts/all" : "#/alerts";
+  const tabs = h("nav", { class: "alert-tabs", "aria-label": "Kinds of alert" }, Object.entries(ALERT_KINDS).map(([value, { label }]) =>
+    h("a", { href: `${base}?kind=${value}`, "aria-current": value === kind ? "page" : null,
+      text: `${label} (${lists[value].items.length}${lists[value].next_token ? "+" : ""})` })));
+  const alerts = lists[kind];
   const list = h("div", {});
   const render = (items) => {
     clear(list, items.length ? items.map((alert) => alertCard(alert, names.get(alert.client_id) || "A client",
       (updated) => showAlerts(main, showAcknowledged, updated).then(() => focusElement(main.querySelector(".notice-success")))))
-      : notice("success", h("p", { text: showAcknowledged ? "No acknowledged alerts yet." : "No open alerts." })));
+      : notice("success", h("p", { text: `No ${status} ${ALERT_KINDS[kind].label.toLowerCase()} alerts${showAcknowledged ? " yet" : ""}.` })));
   };
   render(alerts.items);
   clear(main,
     h("div", { class: "page-head" }, h("h1", { text: showAcknowledged ? "Acknowledged alerts" : "Open alerts" }),
-      h("a", { href: showAcknowledged ? "#/alerts" : "#/alerts/all", text: showAcknowledged ? "Show open alerts" : "Show acknowledged alerts" })),
-    h("p", { class: "muted", text: "An alert is raised when an answer meets a risk rule, such as PHQ-9 item 9. The client was shown crisis resources at the time." }),
+      h("a", { href: `${showAcknowledged ? "#/alerts" : "#/alerts/all"}?kind=${kind}`, text: showAcknowledged ? "Show open alerts" : "Show acknowledged alerts" })),
+    tabs,
+    h("p", { class: "muted", text: ALERT_KINDS[kind].help }),
     done ? notice("success", h("p", { text: `Acknowledged: ${names.get(done.client_id) || "the client"}'s ${done.template_title} alert, by ${
       done.acknowledged_by_name || "you"} on ${formatDateTime(done.acknowledged_at)}. It is now with the acknowledged alerts.` })) : null,
     list);
@@ -330,6 +394,10 @@ async function practiceSettings() {
     inputmode: "numeric", value: practice.plan_confidence_threshold });
   const linkMax = h("input", { type: "number", id: "practice-link-max", class: "control control-short", min: 7, max: 365, step: 1,
     inputmode: "numeric", value: practice.link_max_days ?? 180 });
+  const nonResponse = h("input", { type: "number", id: "practice-non-response", class: "control control-short", min: 2, max: 52, step: 1,
+    inputmode: "numeric", value: practice.non_response_after ?? 6 });
+  const draftHours = h("input", { type: "number", id: "practice-draft-risk-hours", class: "control control-short", min: 1, max: 168, step: 1,
+    inputmode: "numeric", value: practice.draft_risk_hours ?? 12 });
   const button = h("button", { type: "submit", class: "button", text: "Save settings" });
   const form = h("form", { class: "card", novalidate: true, "aria-labelledby": "practice-title" },
     h("h2", { id: "practice-title", text: "Practice settings" }),
@@ -338,6 +406,10 @@ async function practiceSettings() {
       help: "When a client rates their confidence below this (out of 10), they are asked kindly what would make it easier, and the plan is flagged for you to adjust. Usually 7." }),
     field("link_max_days", "Longest a client's link lasts (days)", linkMax, {
       help: "A client's link that is in use keeps sliding forward, but never lives longer than this from when it was sent. Then you send a new one. From 7 to 365 days; usually 180." }),
+    field("non_response_after", "Flag no reliable change after (scores)", nonResponse, {
+      help: "When a client has filled in a measure this many times and their score has still not moved reliably from their first, the caseload says so, so you can review the plan. From 2 to 52; usually 6." }),
+    field("draft_risk_hours", "Alert on an unsent risk answer after (hours)", draftHours, {
+      help: "If a client gives a risk answer (such as thoughts of self-harm) but leaves it in a draft without sending it, you get an alert marked “Not sent by the client” after this many hours. From 1 to 168 (a week); usually 12." }),
     h("div", { class: "actions" }, button));
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -350,16 +422,26 @@ async function practiceSettings() {
     if (!linkMax.value.trim() || !Number.isInteger(days) || days < 7 || days > 365) {
       problems.push({ field: "link_max_days", message: "Choose a whole number of days from 7 to 365." });
     }
+    const after = Number(nonResponse.value);
+    const hours = Number(draftHours.value);
+    if (!nonResponse.value.trim() || !Number.isInteger(after) || after < 2 || after > 52) {
+      problems.push({ field: "non_response_after", message: "Choose a whole number of scores from 2 to 52." });
+    }
+    if (!draftHours.value.trim() || !Number.isInteger(hours) || hours < 1 || hours > 168) {
+      problems.push({ field: "draft_risk_hours", message: "Choose a whole number of hours from 1 to 168." });
+    }
     if (problems.length) {
       showProblems(form, status, problems);
       return;
     }
     button.disabled = true;
     try {
-      const saved = await adminApi("PATCH", "/v1/practice", { body: { plan_confidence_threshold: value, link_max_days: days } });
+      const saved = await adminApi("PATCH", "/v1/practice", { body: { plan_confidence_threshold: value, link_max_days: days,
+        non_response_after: after, draft_risk_hours: hours } });
       clearProblems(form, status); // the fields' earlier problems are answered
       clear(status, notice("success", h("p", { text: `Saved. Plans are flagged when confidence is below ${saved.plan_confidence_threshold} out of 10. `
-        + `A client's link lasts at most ${saved.link_max_days} days from when it was sent.` })));
+        + `A client's link lasts at most ${saved.link_max_days} days from when it was sent. `
+        + `No reliable change is flagged after ${saved.non_response_after} scores; an unsent risk answer alerts you after ${saved.draft_risk_hours} hours.` })));
       focusElement(status.firstElementChild);
     } catch (error) {
       fieldErrors(form, status, error);

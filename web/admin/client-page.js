@@ -273,12 +273,14 @@ function progressSection(progress) {
   const overall = progress.overall;
   return h("section", { "aria-labelledby": "progress-title" },
     h("h2", { id: "progress-title", text: "Progress" }),
-    h("p", { text: overall.due ? `Overall completion ${percent(overall.completion)} (${overall.done} of ${overall.due} due).` : "Nothing has fallen due yet." }),
+    // "due" counts what fell due and what was sent before falling due (work sent early counts at once)
+    h("p", { text: overall.due ? `Overall completion ${percent(overall.completion)}: ${overall.done} done of ${overall.due} so far, counting work sent early.`
+      : "Nothing to count yet: nothing has fallen due or been sent early." }),
     charts.length ? charts : h("p", { class: "muted", text: "Scores appear here once the client completes a scored questionnaire." }),
     progress.assignments.length ? h("div", { class: "table-scroll", tabindex: "0", role: "region", "aria-labelledby": "completion-caption" },
       h("table", {},
         h("caption", { id: "completion-caption", text: "Completion by assignment" }),
-        h("thead", {}, h("tr", {}, ["Homework", "Done", "Completion", "Current streak", "Longest streak", "Client rating"].map((label, i) =>
+        h("thead", {}, h("tr", {}, ["Homework", "Done so far", "Completion", "Current streak", "Longest streak", "Client rating"].map((label, i) =>
           h("th", { scope: "col", class: i ? "number" : null, text: label })))),
         h("tbody", {}, progress.assignments.map((row) => h("tr", {},
           h("th", { scope: "row", text: row.title }), h("td", { class: "number", text: `${row.done}/${row.due}` }),

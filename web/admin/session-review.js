@@ -8,6 +8,7 @@ import { describeError } from "../shared/api.js";
 import { adminApi } from "./auth.js";
 import { getTemplate } from "./client-page.js";
 import { when } from "./plan.js";
+import { shortTitle } from "./chart.js";
 
 export const BARRIER_LABELS = {
   forgot: "Forgot",
@@ -81,6 +82,15 @@ async function alertAnswers(alert, review) {
       answer ? [h("span", { text: "answered " }), h("strong", { text: `“${answer}”` }), h("span", { class: "muted", text: ` (scores ${item.value})` })]
         : h("span", { text: `answer scored ${item.value}` }));
   });
+}
+
+// A deterioration alert carries one line, item "total", whose answer reads "5 → 14 (a reliable
+// change is 4)": shown as "GAD-7: 5 → 14 since the first score (a reliable change is 4)".
+function deteriorationLine(alert) {
+  const [item, ...more] = alert.items || [];
+  if (!item || more.length || item.item !== "total" || !item.answer) return null;
+  const [change, rule] = item.answer.split(" (");
+  return h("li", { class: "alert-change", text: `${shortTitle(alert.template_title)}: ${change} since the first score${rule ? ` (${rule}` : ""}` });
 }
 
 function section(id, title, ...content) {
@@ -190,7 +200,8 @@ async function alertsSection(review) {
   }
   const items = await Promise.all(review.open_alerts.map(async (alert) => h("li", { class: "review-alert" },
     h("strong", { text: alert.template_title || "Homework" }), h("span", { class: "muted", text: `, raised ${when(alert.created_at)}` }),
-    h("ul", {}, await alertAnswers(alert, review)))));
+    alert.source === "draft" ? h("span", { class: "alert-draft", text: ". Not sent by the client: left in a draft" }) : null,
+    h("ul", {}, deteriorationLine(alert) || await alertAnswers(alert, review)))));
   return section("alerts", `Open alerts (${review.open_alerts.length})`,
     h("ul", { class: "alert-list" }, items),
     h("p", { class: "no-print" }, h("a", { href: "#/alerts", text: "Acknowledge on the alerts page" })));
