@@ -196,3 +196,14 @@ def test_the_page_installs_opens_offline_and_sends_once_when_back_online(stack, 
     kept = again.evaluate("() => Object.keys(localStorage).filter((key) => /^emotipal\\.client\\.(pending|submit|homework)\\./.test(key))")
     assert kept == [], kept
     checks.step(again, "client-reopened-sent-390")
+
+    # -- Sign out on this device leaves nothing of the client's in either storage --------------
+    again.evaluate("""() => {
+        localStorage.setItem("emotipal.client.pending.example", "{}");
+        sessionStorage.setItem("emotipal.client.submit.example.current", "{}");
+    }""")
+    again.get_by_role("button", name="Sign out on this device").click()
+    expect(again.get_by_role("heading", level=1, name="You are signed out on this device")).to_be_visible()
+    left = again.evaluate("""() => [...Object.keys(localStorage), ...Object.keys(sessionStorage)]
+        .filter((key) => key.startsWith("emotipal.client."))""")
+    assert left == [], left
