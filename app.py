@@ -34,9 +34,14 @@ app.register_middleware(observe_request, "http")
 # (devstack/stack.py, `periodic_tasks`).
 @app.schedule(Rate(sweep_minutes(), unit=Rate.MINUTES), name="reminder_sweep")
 def reminder_sweep(event) -> dict:
-    """Send the reminders, risk-alert notices and daily digests that have come due."""
+    """Send the reminders, risk-alert notices and daily digests that have come due; then, with
+    the time left, erase discharged clients whose retention period has ended."""
+    from chalicelib.clients import discharge
     from chalicelib.reminders import sweep
 
     context = getattr(event, "context", None)
     remaining = getattr(context, "get_remaining_time_in_millis", None)
-    return sweep.run(remaining_millis=remaining).as_dict()
+    report = sweep.run(remaining_millis=remaining).as_dict()
+    if not report["stopped_early"]:
+        report["erased_after_retention"] = discharge.erase_due(remaining_millis=remaining)
+    return report

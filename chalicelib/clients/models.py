@@ -238,6 +238,19 @@ class ClientView(ResponseModel):
     measure_outcomes: list[MeasureOutcome] | None = None
     delivery: list[DeliveryStatus] = Field(default_factory=list,
                                            description="Channels on which reminders are failing.")
+    status: Literal["active", "discharged"] = "active"
+    discharged_at: str | None = None
+    discharged_by: str | None = Field(default=None, description="The clinician who discharged the client (sub).")
+    discharge_note: str | None = None
+    erase_after: str | None = Field(default=None, description="When the practice's retention period ends and the "
+                                                              "record is erased, unless the client is re-opened.")
+
+
+class DischargeBody(RequestModel):
+    model_config = ConfigDict(**REQUEST_CONFIG, json_schema_extra={"examples": [{"note": "Goals met; ending by "
+                                                                                          "agreement."}]})
+
+    note: str | None = Field(default=None, max_length=2000, description="Why treatment ended (kept with the record).")
 
 
 class ClientList(ResponseModel):

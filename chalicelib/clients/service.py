@@ -57,7 +57,9 @@ def view(profile: dict[str, Any], stats: dict[str, Any] | None | Literal[False] 
     return ClientView(
         **{k: profile.get(k) for k in ("client_id", "display_name", "email", "phone", "timezone",
                                        "reminder_channels", "reminder_time", "quiet_hours", "clinician_id",
-                                       "created_at", "updated_at", "version")},
+                                       "created_at", "updated_at", "version", "discharged_at", "discharged_by",
+                                       "discharge_note", "erase_after")},
+        status=profile.get("status") or "active",
         delivery=delivery_status(profile),
         access_link=link_status(profile),
         **figures,
@@ -118,11 +120,12 @@ def stats_of(client_id: str) -> dict[str, Any] | None:
     return client_store.get_stats(client_id)
 
 
-def list_for_clinician(actor: Clinician, *, limit: int, next_token: str | None):
-    """A page of {**profile, "stats": stats-or-None}: one Query."""
+def list_for_clinician(actor: Clinician, *, limit: int, next_token: str | None, discharged: bool = False):
+    """A page of {**profile, "stats": stats-or-None}: one Query (active clients, or discharged ones)."""
     if actor.manages_practice:
-        return client_store.list_practice(actor.practice_id, limit=limit, next_token=next_token)
-    return client_store.list_caseload(actor.sub, limit=limit, next_token=next_token)
+        return client_store.list_practice(actor.practice_id, limit=limit, next_token=next_token,
+                                          discharged=discharged)
+    return client_store.list_caseload(actor.sub, limit=limit, next_token=next_token, discharged=discharged)
 
 
 # Sorting needs the whole caseload; past this many clients the sorted list would cost too much.
@@ -130,7 +133,7 @@ MAX_SORTED_CASELOAD = 2_000
 _SORTED_PAGE = 100
 
 
-def list_by_outcome(actor: Clinician, *, limit: int, next_token: str | None):
+def list_by_outcome(actor: Clinician, *, limit: int, next_token: str | None, discharged: bool = False):
     """The caseload ordered by measure outcome, most in need of attention first (deterioration,
     then non-response, ...; no outcome last), from each client's STATS item: one Query per
     100 clients, never a request per client. Pages are offsets into that order ("outcome:<n>")."""
@@ -147,7 +150,7 @@ def list_by_outcome(actor: Clinician, *, limit: int, next_token: str | None):
     rows: list[dict[str, Any]] = []
     token: str | None = None
     while len(rows) < MAX_SORTED_CASELOAD:
-        page = list_for_clinician(actor, limit=_SORTED_PAGE, next_token=token)
+        page = list_for_clinician(actor, limit=_SORTED_PAGE, next_token=token, discharged=discharged)
         rows.extend(page.items)
         token = page.next_token
         if token is None:
@@ -259,6 +262,8 @@ def issue_link(actor: Clinician, client_id: str, ttl_days: int | None,
 
     def attempt():
         profile = get_for_clinician(actor, client_id, consistent=True)
+        if client_store.is_discharged(profile):
+            raise Conflict("This client is discharged: re-open them before issuing a link.")
         contact = channels.get(send_via).contact_of(profile) if send_via else None
         if send_via and not contact:
             raise FieldErrors.one("send_via", f"the client has no {channels.get(send_via).contact_label}",
@@ -367,15 +372,17 @@ def resync_contact_lookups(practice_id: str, *, page_size: int = 50) -> tuple[in
     someone else meanwhile is read again; its own save then writes the lookups anyway.
     """
     checked = changed = 0
-    token: str | None = None
-    while True:
-        page = client_store.list_practice(practice_id, limit=page_size, next_token=token)
-        for listed in page.items:
-            checked += 1
-            changed += _resync_one(listed["client_id"])
-        token = page.next_token
-        if not token:
-            return checked, changed
+    for discharged in (False, True):
+        token: str | None = None
+        while True:
+            page = client_store.list_practice(practice_id, limit=page_size, next_token=token, discharged=discharged)
+            for listed in page.items:
+                checked += 1
+                changed += _resync_one(listed["client_id"])
+            token = page.next_token
+            if not token:
+                break
+    return checked, changed
 
 
 def _resync_one(client_id: str) -> int:

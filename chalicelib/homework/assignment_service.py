@@ -70,6 +70,8 @@ def _load_stats(client_id: str) -> dict[str, Any]:
 
 def create(actor: Clinician, client_id: str, body: AssignmentCreate) -> AssignmentView:
     profile = clients.get_for_clinician(actor, client_id, consistent=True)
+    if profile.get("status") == "discharged":
+        raise Conflict("This client is discharged: re-open them before assigning homework.")
     template, _facts = template_service.resolve_for_new_assignment(actor, body.template_id, body.template_version)
     now = utc_now()
     start = body.start_date or rules.local_today(profile["timezone"], now)

@@ -141,6 +141,9 @@ class PracticeView(ResponseModel):
         default_factory=list, description="What clients are shown while the practice's own list is empty.")
     crisis_resources_editable: bool = Field(default=False, description="Whether you may change the country and "
                                                                        "crisis resources (the owner only).")
+    retention_years: int = Field(default=7, description="Years a discharged client's record is kept before the "
+                                                        "sweep erases it (owner only; 7 unless the owner chose).")
+    retention_basis: str | None = Field(default=None, description="The law or guidance the retention period follows.")
 
 
 class PracticeUpdate(RequestModel):
@@ -160,6 +163,13 @@ class PracticeUpdate(RequestModel):
                                                      "alerts the clinician (1 to 168).")
     country: str | None = Field(default=None, min_length=2, max_length=2,
                                 description="ISO 3166-1 alpha-2, e.g. GB (owner only).")
+    retention_years: int | None = Field(default=None, ge=1, le=100,
+                                        description="Years a discharged client's record is kept (1 to 100, owner "
+                                                    "only); under 7 needs confirm_short_retention: true.")
+    retention_basis: str | None = Field(default=None, min_length=1, max_length=500,
+                                        description="The law or guidance you keep records under (owner only).")
+    confirm_short_retention: bool | None = Field(default=None, description="true: yes, keep records for less "
+                                                                           "than 7 years (not stored).")
     crisis_resources: list[CrisisResource] | None = Field(
         default=None, max_length=crisis.MAX_RESOURCES,
         description="The practice's own crisis resources, in the order clients see them; [] returns to the "

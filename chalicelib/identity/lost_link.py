@@ -86,7 +86,7 @@ def _send_fresh_link(client_id: str, kind: Kind, contact: str) -> int:
     def attempt():
         profile = client_store.get(client_id, consistent=True)
         # The lookup may trail a change of address: the profile has the last word.
-        if not profile or not profile.get(kind) or \
+        if not profile or not profile.get(kind) or profile.get("status") == "discharged" or \
                 contacts.normalise(kind, profile[kind]) != contacts.normalise(kind, contact):
             return None
         return profile, links.issue_link(profile)

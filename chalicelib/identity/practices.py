@@ -63,7 +63,7 @@ def create_practice_with_owner(name: str, owner_email: str, owner_name: str) -> 
 # -- the practice's own settings ---------------------------------------------------------------
 
 # Only the owner answers for what a client in crisis is shown.
-OWNER_ONLY = ("country", "crisis_resources")
+OWNER_ONLY = ("country", "crisis_resources", "retention_years", "retention_basis", "confirm_short_retention")
 
 
 def non_response_after(practice: dict[str, Any] | None) -> int:
@@ -77,6 +77,7 @@ def practice_settings(actor: Clinician, *, consistent: bool = False) -> dict[str
     """The actor's practice and its settings (any clinician of the practice may read them)."""
     from chalicelib.homework import crisis
     from chalicelib.homework.draft_risk import hours_of
+    from chalicelib.clients import retention
     from chalicelib.homework.plans import threshold_of
     from chalicelib.identity.links import link_limits
 
@@ -91,7 +92,8 @@ def practice_settings(actor: Clinician, *, consistent: bool = False) -> dict[str
             "country": practice.get("country"),
             "crisis_resources": practice.get("crisis_resources") or [],
             "default_crisis_resources": crisis.defaults_for(practice.get("country")),
-            "crisis_resources_editable": actor.role == Role.owner}
+            "crisis_resources_editable": actor.role == Role.owner,
+            "retention_years": retention.years_of(practice), "retention_basis": retention.basis_of(practice)}
 
 
 def update_settings(actor: Clinician, changes: dict[str, Any]) -> dict[str, Any]:
@@ -103,7 +105,10 @@ def update_settings(actor: Clinician, changes: dict[str, Any]) -> dict[str, Any]
     if not actor.manages_practice:
         raise Forbidden("Only owners and admins can change the practice's settings.")
     if actor.role != Role.owner and any(name in changes for name in OWNER_ONLY):
-        raise Forbidden("Only the practice's owner can change its country and crisis resources.")
+        raise Forbidden("Only the practice's owner can change its country, crisis resources and retention period.")
+    from chalicelib.clients.retention import checked_settings
+
+    changes = checked_settings(changes)  # a retention under 7 years must be confirmed
     empty = [name for name, value in changes.items() if value is None]
     if empty:
         raise FieldErrors([{"field": name, "type": "missing", "message": "This cannot be left empty."}

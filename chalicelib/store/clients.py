@@ -5,18 +5,37 @@ from typing import Any, overload
 
 from chalicelib.store import keys, table
 
-PROFILE_FIELDS_EXCLUDED = {"pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "gsi4pk", "gsi4sk"}
+PROFILE_FIELDS_EXCLUDED = {"pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "gsi3pk", "gsi3sk", "gsi4pk",
+                           "gsi4sk"}
+
+
+def is_discharged(profile: dict[str, Any]) -> bool:
+    return profile.get("status") == "discharged"
+
+
+def caseload_partitions(profile: dict[str, Any]) -> tuple[str, str]:
+    """(gsi1pk, gsi2pk) of a client and its STATS item: the active or the discharged lists."""
+    if is_discharged(profile):
+        return (keys.discharged_caseload_index(profile["clinician_id"]),
+                keys.discharged_practice_clients_index(profile["practice_id"]))
+    return keys.caseload_index(profile["clinician_id"]), keys.practice_clients_index(profile["practice_id"])
 
 
 def _with_keys(profile: dict[str, Any]) -> dict[str, Any]:
     client_id = profile["client_id"]
+    caseload, practice = caseload_partitions(profile)
+    # Discharged: the profile waits in the retention index (gsi3) until its erasure is due.
+    retention = ({"gsi3pk": keys.RETENTION_INDEX,
+                  "gsi3sk": keys.retention_index_sort(profile["erase_after"], client_id)}
+                 if is_discharged(profile) and profile.get("erase_after") else {})
     return {
         **profile,
         **keys.client_profile(client_id).as_dict(),
-        "gsi1pk": keys.caseload_index(profile["clinician_id"]),
+        "gsi1pk": caseload,
         "gsi1sk": keys.client_index_sort(client_id),
-        "gsi2pk": keys.practice_clients_index(profile["practice_id"]),
+        "gsi2pk": practice,
         "gsi2sk": keys.client_index_sort(client_id),
+        **retention,
         **keys.review_feed_keys(client_id, keys.review_feed_always("profile")),
     }
 
@@ -125,12 +144,23 @@ def _paired(index: str, partition: str, limit: int, next_token: str | None) -> t
     return table.Page(pairs, token)
 
 
-def list_caseload(clinician_id: str, *, limit: int, next_token: str | None) -> table.Page:
-    return _paired("gsi1", keys.caseload_index(clinician_id), limit, next_token)
+def list_caseload(clinician_id: str, *, limit: int, next_token: str | None,
+                  discharged: bool = False) -> table.Page:
+    index = keys.discharged_caseload_index if discharged else keys.caseload_index
+    return _paired("gsi1", index(clinician_id), limit, next_token)
 
 
-def list_practice(practice_id: str, *, limit: int, next_token: str | None) -> table.Page:
-    return _paired("gsi2", keys.practice_clients_index(practice_id), limit, next_token)
+def list_practice(practice_id: str, *, limit: int, next_token: str | None,
+                  discharged: bool = False) -> table.Page:
+    index = keys.discharged_practice_clients_index if discharged else keys.practice_clients_index
+    return _paired("gsi2", index(practice_id), limit, next_token)
+
+
+def due_for_erasure(until_iso: str, *, page_size: int = 25):
+    """Pages of discharged profiles whose retention ended by `until_iso`, oldest first (no Scan)."""
+    for page in table.query_pages(keys.RETENTION_INDEX, index="gsi3",
+                                  sk_at_most=keys.retention_index_sort_until(until_iso), page_size=page_size):
+        yield [_strip(item) for item in page]
 
 
 def erase_profile(client_id: str) -> None:

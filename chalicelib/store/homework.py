@@ -63,11 +63,14 @@ def list_practice_templates(practice_id: str) -> list[dict[str, Any]]:
 
 def stats_item(profile: dict[str, Any], stats: dict[str, Any]) -> dict[str, Any]:
     """The STATS item sits beside the profile in both caseload indexes."""
+    from chalicelib.store.clients import caseload_partitions
+
     client_id = profile["client_id"]
+    caseload, practice = caseload_partitions(profile)  # follows the profile to the discharged list
     return {**stats, **keys.client_stats(client_id).as_dict(), "client_id": client_id,
-            "gsi1pk": keys.caseload_index(profile["clinician_id"]),
+            "gsi1pk": caseload,
             "gsi1sk": keys.client_stats_index_sort(client_id),
-            "gsi2pk": keys.practice_clients_index(profile["practice_id"]),
+            "gsi2pk": practice,
             "gsi2sk": keys.client_stats_index_sort(client_id),
             **keys.review_feed_keys(client_id, keys.review_feed_always("stats"))}
 

@@ -63,6 +63,34 @@ def client_index_sort(client_id: str) -> str:
 
 CLIENT_INDEX_PREFIX = "CLIENT#"
 
+# A discharged client (and its STATS item) moves to the `#DISCHARGED` twin of each caseload
+# partition, so the active caseload and the discharged list are each one Query.
+_DISCHARGED = "#DISCHARGED"
+
+
+def discharged_caseload_index(clinician_sub: str) -> str:
+    """gsi1pk of a clinician's discharged clients; gsi1sk is `client_index_sort`."""
+    return f"{caseload_index(clinician_sub)}{_DISCHARGED}"
+
+
+def discharged_practice_clients_index(practice_id: str) -> str:
+    """gsi2pk of a practice's discharged clients; gsi2sk is `client_index_sort`."""
+    return f"{practice_clients_index(practice_id)}{_DISCHARGED}"
+
+
+# gsi3 (sparse): a discharged client's profile waits here until its retention ends;
+#   RETENTION#ERASE / <erase_after iso>#<client_id>      (re-opening removes it)
+RETENTION_INDEX = "RETENTION#ERASE"
+
+
+def retention_index_sort(erase_after_iso: str, client_id: str) -> str:
+    return f"{erase_after_iso}#{client_id}"
+
+
+def retention_index_sort_until(until_iso: str) -> str:
+    """The highest gsi3sk of a client whose retention ends at or before `until_iso`."""
+    return f"{until_iso}#~"
+
 
 def access_link(token_hash: str) -> Key:
     return Key(f"LINK#{token_hash}", "LINK")

@@ -13,11 +13,12 @@ from chalicelib.http.framework import Call, Router, model_refs
 
 if TYPE_CHECKING:
     from chalicelib.clients.models import (AccessLinkCreate, AccessLinkIssued, AccessLinkRenewed, ClientCreate,
-                                           ClientList, ClientUpdate, ClientView)
+                                           ClientList, ClientUpdate, ClientView, DischargeBody)
 else:  # named, not imported: a model loads with the first request that needs it (cold start)
     (AccessLinkCreate, AccessLinkIssued, AccessLinkRenewed, ClientCreate, ClientList, ClientUpdate,
-     ClientView) = model_refs("chalicelib.clients.models", "AccessLinkCreate", "AccessLinkIssued", "AccessLinkRenewed",
-                              "ClientCreate", "ClientList", "ClientUpdate", "ClientView")
+     ClientView, DischargeBody) = model_refs("chalicelib.clients.models", "AccessLinkCreate", "AccessLinkIssued",
+                                             "AccessLinkRenewed", "ClientCreate", "ClientList", "ClientUpdate",
+                                             "ClientView", "DischargeBody")
 
 router = Router("clients")
 TAGS = ("clients",)
@@ -48,6 +49,9 @@ class CaseloadQuery(ListQuery):
     sort: Literal["outcome"] | None = Field(
         default=None, description="`outcome`: most in need of attention first (reliable deterioration, then no "
                                   "reliable change after the practice's non_response_after, ...).")
+    status: Literal["active", "discharged"] = Field(
+        default="active", description="`active` (the default): the caseload; `discharged`: clients whose treatment "
+                                      "ended, kept until the practice's retention period ends.")
 
 
 @router.route("/v1/clients", "GET", auth="clinician", query=CaseloadQuery, response=ClientList,
@@ -57,13 +61,14 @@ def list_clients(call: Call) -> ClientList:
     from chalicelib.clients import service
     from chalicelib.clients.models import ClientList
 
+    discharged = call.query.status == "discharged"
     with page_token_errors():
         if call.query.sort == "outcome":
             page, after = service.list_by_outcome(call.principal, limit=call.query.limit,
-                                                  next_token=call.query.next_token)
+                                                  next_token=call.query.next_token, discharged=discharged)
         else:
             page = service.list_for_clinician(call.principal, limit=call.query.limit,
-                                              next_token=call.query.next_token)
+                                              next_token=call.query.next_token, discharged=discharged)
             after = service.non_response_after_for(call.principal, page.items)
     if page.items:
         _audit(call, "client.list", *(p["client_id"] for p in page.items))
@@ -111,6 +116,29 @@ def delete_client(call: Call) -> None:
 
     erasure.erase(call.principal, call.params["client_id"])
     _audit(call, "client.erase", call.params["client_id"])
+
+
+@router.route("/v1/clients/{client_id}/discharge", "POST", auth="clinician", body=DischargeBody, response=ClientView,
+              summary="Discharge a client: their homework ends, reminders stop, the access link is revoked; the "
+              "record stays readable and exportable until the practice's retention period ends", tags=TAGS,
+              deadline_seconds=deadline.LONG_WORK_SECONDS)  # one write per active assignment
+def discharge_client(call: Call) -> ClientView:
+    from chalicelib.clients import discharge, service
+
+    profile = discharge.discharge(call.principal, call.params["client_id"], call.body.note)
+    _audit(call, "client.discharge", profile["client_id"])
+    return service.view(profile)
+
+
+@router.route("/v1/clients/{client_id}/reopen", "POST", auth="clinician", response=ClientView,
+              summary="Re-open a discharged client before their retention period ends (no homework resumes and "
+              "no link is issued by itself)", tags=TAGS)
+def reopen_client(call: Call) -> ClientView:
+    from chalicelib.clients import discharge, service
+
+    profile = discharge.reopen(call.principal, call.params["client_id"])
+    _audit(call, "client.reopen", profile["client_id"])
+    return service.view(profile)
 
 
 @router.route("/v1/clients/{client_id}/access-link", "POST", auth="clinician", body=AccessLinkCreate,
