@@ -17,6 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from chalicelib.exports.content import ExportContent
+from chalicelib.homework.enable_when import fhir_enable_when
 from chalicelib.homework.items.base import FhirContext, fhir_response_items
 from chalicelib.homework.templates import Coding, Template
 
@@ -71,7 +72,9 @@ def questionnaire(template: Template, context: FhirContext) -> dict[str, Any]:
         resource["copyright"] = template.licence
     if template.codes:
         resource["code"] = _codings(template.codes)
-    resource["item"] = [item.fhir_question(context) for item in template.items]
+    index = {item.id: item for item in template.items}
+    resource["item"] = [item.fhir_question(context) | fhir_enable_when(item, index, context)
+                        for item in template.items]
     return resource
 
 

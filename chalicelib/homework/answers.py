@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from chalicelib.homework.enable_when import disabled_items
 from chalicelib.homework.items.base import (  # noqa: F401 - parse_* and is_empty are used by callers
     is_empty,
     normalise_items,
@@ -88,14 +89,15 @@ def validate_answers(template: TemplateContent, answers: Any, *, partial: bool =
                 message=f"Answers are too large ({size} bytes; the limit is {MAX_ANSWERS_BYTES}).",
             )
         ]
-    checker = _Checker(partial)
+    checker = _Checker(partial, disabled=disabled_items(template.items, answers, is_empty))
     checker.check_items(template.items, answers, prefix="")
     return checker.errors
 
 
 class _Checker:
-    def __init__(self, partial: bool) -> None:
+    def __init__(self, partial: bool, disabled: set[str] | None = None) -> None:
         self.partial = partial
+        self.disabled = disabled or set()  # hidden by enable_when: neither required nor checked, then dropped
         self.errors: list[AnswerError] = []
 
     def add(self, path: str, code: AnswerErrorCode, message: str) -> None:
@@ -103,6 +105,8 @@ class _Checker:
 
     def check_items(self, items: list[Any], values: dict[str, Any], prefix: str) -> None:
         for item in items:
+            if not prefix and item.id in self.disabled:
+                continue
             path = f"{prefix}{item.id}"
             value = values.get(item.id)
             if is_empty(value):
@@ -126,10 +130,18 @@ def normalise_answers(template: TemplateContent, answers: dict[str, Any]) -> dic
     """Canonical answers for storage: blanks dropped, text trimmed, numbers as
     int when whole, choices in the template's order, ISO dates and times.
 
-    Works on drafts too. Raises `InvalidAnswers` when answers do not fit the
-    template even as a draft.
+    Answers to items hidden by their conditions are dropped. Works on drafts too.
+    Raises `InvalidAnswers` when answers do not fit the template even as a draft.
     """
     errors = validate_answers(template, answers, partial=True)
     if errors:
         raise InvalidAnswers(errors)
-    return normalise_items(template.items, answers)
+    # Dropped before normalising: a hidden answer was never checked, so it may not normalise.
+    return normalise_items(template.items, enabled_answers(template, answers))
+
+
+def enabled_answers(template: TemplateContent, answers: dict[str, Any]) -> dict[str, Any]:
+    """The answers without those to items their conditions hide (see enable_when.py): a hidden
+    question's answer is never stored, so an answer the client can no longer see goes."""
+    disabled = disabled_items(template.items, answers, is_empty)
+    return {key: value for key, value in answers.items() if key not in disabled} if disabled else answers

@@ -22,6 +22,14 @@ Rules worth knowing:
   above the threshold, whether or not other items are missing.
 - Derived values are rounded half up to their `decimals`; a derived value
   whose inputs are missing has no value.
+- An item hidden by its conditions (`enable_when`) counts as unanswered: it
+  raises no flag and feeds no derived value (the template check keeps such
+  items out of totals and subscales).
+- A cluster rule counts, per cluster (a subscale), the items whose scored value
+  (reversed where listed) is at or above its `item_threshold`; it is met when
+  every cluster reaches its `at_least` (any one, with `combine: "any"`). With
+  items missing it is met only if the answered items already meet it, and
+  unknown (None) when the missing ones could still decide it.
 """
 
 from __future__ import annotations
@@ -31,8 +39,9 @@ from typing import Any, Literal, TypedDict
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from chalicelib.homework.items.base import ItemType, score_of, tidy
-from chalicelib.homework.templates import Band, Scoring, TemplateContent
+from chalicelib.homework.enable_when import disabled_items
+from chalicelib.homework.items.base import ItemType, is_empty, score_of, tidy
+from chalicelib.homework.templates import Band, ClusterRule, Scoring, TemplateContent
 
 Number = int | float
 _tidy = tidy  # whole numbers as int, so they read (and serialise) as 6, not 6.0
@@ -48,6 +57,14 @@ class RiskFlag(BaseModel):
     answer: str = ""  # the answer as the client saw it (e.g. "Several days"): what the clinician reads
 
 
+class ClusterRuleResult(BaseModel):
+    model_config = ConfigDict(frozen=True, defer_build=True)
+
+    label: str
+    met: bool | None = Field(description="None when unanswered items could still decide it.")
+    counts: dict[str, int] = Field(description="Per cluster (subscale id), the answered items at or above the threshold.")
+
+
 class ScoreResult(BaseModel):
     model_config = ConfigDict(frozen=True, defer_build=True)
 
@@ -58,6 +75,8 @@ class ScoreResult(BaseModel):
         default_factory=dict, description="The band of each subscale that has bands (None when it has no value).")
     derived: dict[str, Number | None] = Field(default_factory=dict)
     risk_flags: list[RiskFlag] = Field(default_factory=list)
+    cluster_rules: dict[str, ClusterRuleResult] = Field(
+        default_factory=dict, description="Each cluster rule by id, e.g. the PCL-5's provisional_diagnosis.")
     missing_items: list[str] = Field(default_factory=list, description="Scored items left unanswered.")
     prorated: bool = False
 
@@ -74,6 +93,9 @@ def score(template: TemplateContent, answers: dict[str, Any]) -> ScoreResult:
     if scoring is None:
         return ScoreResult()
     top = {item.id: item for item in template.items}
+    hidden = disabled_items(template.items, answers, is_empty)
+    if hidden:
+        answers = {key: value for key, value in answers.items() if key not in hidden}
     total, missing, prorated = _total(scoring, top, answers)
     subscales = _subscales(scoring, top, answers)
     return ScoreResult(
@@ -83,6 +105,7 @@ def score(template: TemplateContent, answers: dict[str, Any]) -> ScoreResult:
         subscale_bands={s.id: _band_in(s.bands, subscales[s.id]) for s in scoring.subscales if s.bands},
         derived=_derived(scoring, top, answers),
         risk_flags=_risk_flags(scoring, top, answers),
+        cluster_rules={rule.id: _cluster_rule(scoring, rule, top, answers) for rule in scoring.cluster_rules},
         missing_items=missing,
         prorated=prorated,
     )
@@ -182,6 +205,27 @@ def _risk_flags(scoring: Scoring, top: dict[str, Any], answers: dict[str, Any]) 
             flags.append(RiskFlag(item=rule.item, value=value, label=rule.label, message=rule.message,
                                   answer=top[rule.item].readable(answers.get(rule.item))))
     return flags
+
+
+def _cluster_rule(scoring: Scoring, rule: ClusterRule, top: dict[str, Any],
+                  answers: dict[str, Any]) -> ClusterRuleResult:
+    members = {s.id: s.items for s in scoring.subscales}
+    counts: dict[str, int] = {}
+    reached: list[bool] = []
+    undecided: list[bool] = []  # could the missing items still reach the count?
+    for cluster in rule.clusters:
+        scores = [_scored(scoring, top[item_id], answers.get(item_id)) for item_id in members[cluster.subscale]]
+        count = sum(1 for value in scores if value is not None and value >= rule.item_threshold)
+        missing = sum(1 for value in scores if value is None)
+        counts[cluster.subscale] = count
+        reached.append(count >= cluster.at_least)
+        undecided.append(count < cluster.at_least <= count + missing)
+    combine = any if rule.combine == "any" else all
+    if combine(reached):
+        met: bool | None = True
+    else:
+        met = None if combine(r or u for r, u in zip(reached, undecided, strict=True)) else False
+    return ClusterRuleResult(label=rule.label, met=met, counts=counts)
 
 
 class _Inputs:

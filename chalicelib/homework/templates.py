@@ -106,6 +106,23 @@ class Subscale(_Model):
     codes: Codes = Field(default_factory=list)
 
 
+class ClusterCount(_Model):
+    subscale: ItemId = Field(description="A subscale whose items are counted.")
+    at_least: int = Field(ge=1, le=MAX_ITEMS, description="How many of its items must reach the threshold.")
+
+
+class ClusterRule(_Model):
+    """Counts, per cluster (a subscale), the items scored at or above `item_threshold`, and is
+    met when every cluster has at least its count (or any one, with `combine: any`), e.g. the
+    PCL-5's provisional diagnosis: an item counts at 2 or more; 1 B, 1 C, 2 D and 2 E."""
+
+    id: ItemId
+    label: ShortLabel
+    item_threshold: Number = Field(description="An item counts when its score is at or above this.")
+    clusters: list[ClusterCount] = Field(min_length=1, max_length=20)
+    combine: Literal["all", "any"] = "all"
+
+
 class RiskRule(_Model):
     """Flags an answer whose score is at or above `threshold`."""
 
@@ -146,6 +163,8 @@ class Scoring(_Model):
     subscales: list[Subscale] = Field(default_factory=list, max_length=20)
     bands: list[Band] = Field(default_factory=list, max_length=20)
     risk: list[RiskRule] = Field(default_factory=list, max_length=50)
+    cluster_rules: list[ClusterRule] = Field(default_factory=list, max_length=10, description=(
+        "Rules on how many items per cluster reach a threshold (e.g. a provisional diagnosis)."))
     derived: list[Derived] = Field(default_factory=list, max_length=50)
     reliable_change: Number | None = Field(
         default=None, gt=0, description="Smallest change in total counted as reliable."
@@ -235,6 +254,7 @@ class _TemplateChecker:
 
     def problems(self) -> list[Problem]:
         self._check_ids()
+        self._check_conditions()
         if self.template.scoring is not None:
             self._check_scoring(self.template.scoring)
         return self.found
@@ -252,6 +272,47 @@ class _TemplateChecker:
         if item_id in seen:
             self.add(loc, "duplicate_id", f"item id '{item_id}' is used more than once")
         seen.add(item_id)
+
+    # -- enable_when (see chalicelib/homework/enable_when.py)
+
+    def _check_conditions(self) -> None:
+        for i, item in enumerate(self.template.items):
+            for j, child in enumerate(item.children()):
+                if child.enable_when:
+                    self.add(("items", i, "items", j, "enable_when"), "not_top_level",
+                             "only a top-level item can have conditions")
+            earlier = {other.id: other for other in self.template.items[:i]}
+            for k, condition in enumerate(item.enable_when):
+                self._check_condition(condition, earlier, ("items", i, "enable_when", k))
+
+    def _check_condition(self, condition: Any, earlier: dict[str, Any], loc: tuple[Any, ...]) -> None:
+        question = earlier.get(condition.question)
+        if question is None:
+            where = "a later or the same item" if condition.question in self.top else (
+                "inside a group" if condition.question in self.nested else "no item")
+            self.add(loc + ("question",), "unknown_question",
+                     f"'{condition.question}' is {where}: a condition must name an earlier top-level question")
+            return
+        if question.container:
+            self.add(loc + ("question",), "type_mismatch", f"'{question.id}' holds rows, not one answer")
+            return
+        operators = question.condition_operators()
+        if condition.operator not in operators:
+            self.add(loc + ("operator",), "operator_invalid",
+                     f"'{condition.operator}' does not fit '{question.id}' ({question.type}); use one of "
+                     + ", ".join(operators))
+        elif condition.operator == "exists":
+            if not isinstance(condition.answer, bool):
+                self.add(loc + ("answer",), "answer_invalid", "'exists' takes true or false")
+        else:
+            problem = question.condition_problem(condition.answer)
+            if problem is not None:
+                self.add(loc + ("answer",), "answer_invalid", f"not an answer '{question.id}' accepts: {problem}")
+
+    def _unconditional(self, item: Any, loc: tuple[Any, ...]) -> None:
+        # A total or subscale over a question some clients never see would mean different things.
+        if item is not None and item.enable_when:
+            self.add(loc, "conditional_item", f"'{item.id}' is shown only on a condition, so it cannot be scored here")
 
     # -- scoring
 
@@ -278,6 +339,7 @@ class _TemplateChecker:
             self.add(("scoring", "reliable_change"), "needs_total", "reliable_change needs total_items")
         self._check_outcomes(scoring, total_range)
         self._check_risk(scoring)
+        self._check_cluster_rules(scoring)
         self._check_derived(scoring)
 
     def _check_total(self, scoring: Scoring) -> tuple[float, float] | None:
@@ -291,6 +353,7 @@ class _TemplateChecker:
                 continue
             seen.add(item_id)
             item = self._scorable(item_id, loc)
+            self._unconditional(item, loc)
             item_range = item.score_range() if item is not None else None
             if item_range is None:
                 bounded = False
@@ -331,6 +394,7 @@ class _TemplateChecker:
                     self.add(loc, "duplicate_id", f"'{item_id}' is listed twice")
                 members.add(item_id)
                 item = self._scorable(item_id, loc)
+                self._unconditional(item, loc)
                 ranges.append(item.score_range() if item is not None else None)
             if subscale.bands:
                 self._check_band_list(subscale.bands, ("scoring", "subscales", k, "bands"),
@@ -404,6 +468,33 @@ class _TemplateChecker:
             elif getattr(scoring, source.for_) in (None, [], 0):
                 self.add(("scoring", "sources", k, "for"), "nothing_to_cite",
                          f"this source is for '{source.for_}', which this scoring does not set")
+
+    def _check_cluster_rules(self, scoring: Scoring) -> None:
+        subscales = {s.id: s for s in scoring.subscales}
+        seen: set[str] = set()
+        for k, rule in enumerate(scoring.cluster_rules):
+            loc = ("scoring", "cluster_rules", k)
+            if rule.id in seen or rule.id in subscales:
+                self.add(loc + ("id",), "duplicate_id", f"'{rule.id}' is already used")
+            seen.add(rule.id)
+            ranges: list[tuple[float, float]] = []
+            for m, cluster in enumerate(rule.clusters):
+                subscale = subscales.get(cluster.subscale)
+                if subscale is None:
+                    self.add(loc + ("clusters", m, "subscale"), "unknown_subscale",
+                             f"no subscale has id '{cluster.subscale}'")
+                    continue
+                if cluster.at_least > len(subscale.items):
+                    self.add(loc + ("clusters", m, "at_least"), "range_invalid",
+                             f"'{subscale.id}' has only {len(subscale.items)} items")
+                for item_id in subscale.items:
+                    item = self.top.get(item_id)
+                    item_range = item.score_range() if item is not None else None
+                    if item_range is not None:
+                        ranges.append(item_range)
+            if ranges and not all(low < rule.item_threshold <= high for low, high in ranges):
+                self.add(loc + ("item_threshold",), "threshold_invalid",
+                         "item_threshold must be above every counted item's lowest score and at most its highest")
 
     def _check_risk(self, scoring: Scoring) -> None:
         for k, rule in enumerate(scoring.risk):

@@ -31,6 +31,7 @@ class ChoiceItem(ItemType):
     options: list[Option] = Field(max_length=MAX_OPTIONS)
 
     fhir_type = "choice"
+    condition_answer = "answerCoding"  # a condition names an option by its stored value
     fhir_repeats: ClassVar[bool]  # several options may be chosen
 
     @model_validator(mode="after")
@@ -65,6 +66,16 @@ class ChoiceItem(ItemType):
             code = option.codes[0]
             return {"system": code.system, "code": code.code, "display": code.display or option.label}
         return {"system": context.option_system(self.id), "code": option.value, "display": option.label}
+
+    def condition_problem(self, value: Any) -> str | None:
+        return None if self.condition_key(value) is not None else "That is not one of the options."
+
+    def condition_key(self, value: Any) -> Any:
+        return value if isinstance(value, str) and self.option(value) is not None else None
+
+    def fhir_condition_answer(self, value: Any, context: FhirContext) -> dict[str, Any]:
+        option = self.option(value)
+        return {"answerCoding": self._coding(option, context)} if option is not None else {}
 
     def coding(self, value: Any, context: FhirContext) -> dict[str, Any]:
         option = self.option(value)

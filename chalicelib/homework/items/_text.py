@@ -10,6 +10,8 @@ from chalicelib.homework.items.base import AnswerChecker, FhirContext, ItemType,
 class TextLikeItem(ItemType):
     max_length: int  # each type sets its own default and ceiling
 
+    condition_answer = "answerString"
+
     def check_answer(self, value: Any, path: str, checker: AnswerChecker) -> None:
         check_text(self, value, path, checker)
 

@@ -20,6 +20,8 @@ from typing import Annotated, Any, ClassVar, Protocol
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from chalicelib.homework.enable_when import ORDERING, Behavior, Conditions
+
 # Hard limits: they bound the work done on every request that carries a template.
 MAX_GROUP_ITEMS = 30
 MAX_OPTIONS = 50
@@ -207,8 +209,15 @@ class ItemType(Model):
     help: HelpText | None = Field(default=None, description="Optional help shown under the label.")
     required: bool = False
     codes: Codes = Field(default_factory=list)
+    enable_when: Conditions = Field(default_factory=list)
+    enable_behavior: Behavior = Field(default="all", description="With several conditions: all must hold, or any.")
 
     fhir_type: ClassVar[str]  # Questionnaire.item.type
+    # What an `enable_when` on this item's answer may use (see chalicelib/homework/enable_when.py):
+    # the FHIR answer[x] a condition's answer maps to (None: only `exists`), and whether answers
+    # are ordered (>, <, >=, <=).
+    condition_answer: ClassVar[str | None] = None
+    condition_ordered: ClassVar[bool] = False
     container: ClassVar[bool] = False  # holds rows of other items, so cannot sit inside a group
     clock: ClassVar[str | None] = None  # what minutes_between measures on it: "time_of_day" | "instant"
 
@@ -268,6 +277,33 @@ class ItemType(Model):
         shows that number beside it."""
         return False
 
+    # -- conditions on this item's answer (enable_when)
+
+    def condition_operators(self) -> tuple[str, ...]:
+        if self.condition_answer is None:
+            return ("exists",)
+        return ORDERING if self.condition_ordered else ORDERING[:3]
+
+    def condition_problem(self, value: Any) -> str | None:
+        """Why `value` cannot be a condition's answer on this item (None when it can)."""
+        collected = _Collect()
+        self.check_answer(value, "", collected)
+        return collected.messages[0] if collected.messages else None
+
+    def condition_key(self, value: Any) -> Any:
+        """What a condition compares: the answer in canonical form (None for an odd one)."""
+        collected = _Collect()
+        self.check_answer(value, "", collected)
+        return None if collected.messages or is_empty(value) else self.normalise(value)
+
+    def condition_keys(self, value: Any) -> list[Any]:
+        """The answer's values as conditions compare them (several for a multiple choice)."""
+        return [self.condition_key(value)]
+
+    def fhir_condition_answer(self, value: Any, context: FhirContext) -> dict[str, Any]:
+        """enableWhen.answer[x] for a condition's answer on this item."""
+        return {str(self.condition_answer): self.condition_key(value)}
+
     def fhir_question(self, context: FhirContext) -> dict[str, Any]:
         """Questionnaire.item for this item."""
         entry: dict[str, Any] = {"linkId": self.id}
@@ -278,6 +314,21 @@ class ItemType(Model):
     def fhir_response(self, value: Any, context: FhirContext) -> list[dict[str, Any]]:
         """QuestionnaireResponse.item entries for a non-empty answer."""
         return [{"linkId": self.id, "text": self.label, "answer": self.fhir_answers(value, context)}]
+
+
+class _Collect:
+    """An `AnswerChecker` that only gathers messages (to test one value outside a form)."""
+
+    partial = True
+
+    def __init__(self) -> None:
+        self.messages: list[str] = []
+
+    def add(self, path: str, code: Any, message: str) -> None:
+        self.messages.append(message)
+
+    def check_items(self, items: list[Any], values: dict[str, Any], prefix: str) -> None:
+        self.messages.append("A condition compares one value.")
 
 
 def score_of(item: ItemType, value: Any) -> Score | None:

@@ -11,6 +11,7 @@ class BooleanItem(ItemType):
     type: Literal["boolean"]
 
     fhir_type = "boolean"
+    condition_answer = "answerBoolean"
 
     def is_scorable(self) -> bool:
         return True  # yes = 1, no = 0

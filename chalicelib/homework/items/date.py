@@ -11,6 +11,8 @@ class DateItem(ItemType):
     type: Literal["date"]
 
     fhir_type = "date"
+    condition_answer = "answerDate"
+    condition_ordered = True  # ISO dates order as text
 
     def check_answer(self, value: Any, path: str, checker: AnswerChecker) -> None:
         if parse_date(value) is None:

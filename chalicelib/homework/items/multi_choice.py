@@ -37,6 +37,9 @@ class MultiChoiceItem(ChoiceItem):
             else:
                 seen.add(choice)
 
+    def condition_keys(self, value: Any) -> list[Any]:
+        return [self.condition_key(v) for v in value] if isinstance(value, list) else []
+
     def normalise(self, value: Any) -> Any:
         chosen = set(value)
         return [option.value for option in self.options if option.value in chosen]  # the template's order

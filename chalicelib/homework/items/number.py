@@ -26,6 +26,8 @@ class NumberItem(NumericItem):
     unit: Unit | None = None
 
     fhir_type = "decimal"
+    condition_answer = "answerDecimal"
+    condition_ordered = True
 
     @model_validator(mode="after")
     def _check_range(self) -> NumberItem:

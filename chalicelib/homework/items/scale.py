@@ -31,6 +31,8 @@ class ScaleItem(NumericItem):
     anchors: list[Anchor] = Field(default_factory=list, max_length=21, description="Labels for chosen points.")
 
     fhir_type = "integer"
+    condition_answer = "answerInteger"
+    condition_ordered = True
 
     @model_validator(mode="after")
     def _check_scale(self) -> ScaleItem:

@@ -11,6 +11,8 @@ class TimeItem(ItemType):
     type: Literal["time"]
 
     fhir_type = "time"
+    condition_answer = "answerTime"
+    condition_ordered = True  # canonical HH:MM[:SS] orders as text
     clock = "time_of_day"
 
     def check_answer(self, value: Any, path: str, checker: AnswerChecker) -> None:
@@ -36,6 +38,9 @@ class TimeItem(ItemType):
 
     def fhir_answers(self, value: Any, context: FhirContext) -> list[dict[str, Any]]:
         return [{"valueTime": value if len(value) == 8 else f"{value}:00"}]
+
+    def fhir_condition_answer(self, value: Any, context: FhirContext) -> dict[str, Any]:
+        return {"answerTime": self.fhir_answers(self.condition_key(value), context)[0]["valueTime"]}
 
 
 def _seconds(value: Any) -> int:
