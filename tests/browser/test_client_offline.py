@@ -38,7 +38,8 @@ def _set_up(stack: dict[str, Any]) -> dict[str, Any]:
                             expect_status=201)
     clinician.call("POST", f"/v1/clients/{client['client_id']}/access-link", {}, expect_status=201)
     assignments = [clinician.call("POST", f"/v1/clients/{client['client_id']}/assignments", {
-        "template_id": "gad-7", "title": title, "due_time": "23:59", "recurrence": {"frequency": "daily"}},
+        "template_id": "gad-7", "title": title, "due_time": "23:59", "recurrence": {"frequency": "daily"},
+        "override_recall_period": True, "override_reason": "Daily check-in agreed with the client"},
         expect_status=201) for title in ("Worry check on the train", "Worry check at home")]
     return {"clinician": clinician, "assignments": assignments, "link": _notice_link(stack, email)}
 
@@ -155,6 +156,8 @@ def test_the_page_installs_opens_offline_and_sends_once_when_back_online(stack, 
     page.get_by_role("button", name="Send to my clinician").click()
     page.get_by_role("button", name="Yes, send it").click()
     expect(page.locator(".submit-status")).to_contain_text(OFFLINE_SENTENCE)
+    expect(page.get_by_role("complementary", name="Waiting to send")).to_contain_text(
+        f"“{first['title']}” is waiting to be sent")  # also above the page, whatever is on it
     assert _submissions(data["clinician"], first["assignment_id"]) == []
     _drop_offline_errors(checks)
     checks.step(page, "client-offline-waiting-to-send-390")

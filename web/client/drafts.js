@@ -22,8 +22,8 @@ const OFFLINE_TEXT = "You are offline. Your answers are kept on this device and 
 // The draft savers of homework views on screen (one at most), stopped when a send replaces them.
 const savers = new Set();
 
-// Submissions being sent by this page, by storage key: one request loop per submission,
-// with the status element that speaks for it (null when resumed without a homework view).
+// Submissions being sent by this page, by storage key: one request loop per submission, the
+// status element beside its Send button (null when resumed), and whether it waits for a connection.
 const inFlight = new Map();
 
 function store() {
@@ -84,9 +84,10 @@ function readOutgoing(keyName) {
 }
 
 function deliver(keyName, outgoing, statusElement) {
-  const promise = (async () => {
+  const sending = { statusElement, waiting: false };
+  sending.promise = (async () => {
     try {
-      const receipt = await sendWithRetries(outgoing, statusElement);
+      const receipt = await sendWithRetries(outgoing, sending);
       store().removeItem(keyName);
       store().removeItem(homeworkKey(outgoing.assignment_id));
       clearPending(outgoing.assignment_id);
@@ -100,13 +101,13 @@ function deliver(keyName, outgoing, statusElement) {
       showQueue();
     }
   })();
-  inFlight.set(keyName, { promise, statusElement });
-  showQueue();
-  return promise;
+  inFlight.set(keyName, sending);
+  return sending.promise;
 }
 
 /** POST the submission, retrying with the same key while offline or while the API fails. */
-async function sendWithRetries({ assignment_id: assignmentId, body, idempotency_key: idempotencyKey }, statusElement) {
+async function sendWithRetries({ assignment_id: assignmentId, body, idempotency_key: idempotencyKey }, sending) {
+  const { statusElement } = sending;
   for (let attempt = 0; ; attempt += 1) {
     try {
       return await clientApi("POST", `/v1/client/assignments/${encodeURIComponent(assignmentId)}/submissions`, {
@@ -119,7 +120,11 @@ async function sendWithRetries({ assignment_id: assignmentId, body, idempotency_
         // Offline: wait for the connection however long it takes (the page may also close;
         // resumeQueuedSubmissions sends it when the page next opens online).
         if (statusElement) clear(statusElement, notice("warning", h("p", { text: OFFLINE_TEXT })));
+        sending.waiting = true;
+        showQueue();
         await waitUntilOnline();
+        sending.waiting = false;
+        attempt = -1; // a fresh round of retries once connected
         continue;
       }
       if (attempt >= RETRY_DELAYS_MS.length) throw error;
@@ -186,8 +191,8 @@ function titleOf(assignmentId) {
 function showQueue() {
   const strip = document.getElementById("queue-status");
   if (!strip) return;
-  // A send whose homework view is on screen says how it is going there instead.
-  const waiting = outstanding().filter(({ key }) => !inFlight.get(key)?.statusElement?.isConnected);
+  // Shown while offline, and for what an earlier page left; not while a send is under way.
+  const waiting = outstanding().filter(({ key }) => !inFlight.has(key) || inFlight.get(key).waiting);
   if (!waiting.length) {
     if (strip.dataset.state === "waiting") { clear(strip); strip.hidden = true; delete strip.dataset.state; }
     return;
@@ -195,8 +200,9 @@ function showQueue() {
   const titles = waiting.map(({ outgoing }) => titleOf(outgoing.assignment_id)).join(", ");
   strip.dataset.state = "waiting";
   strip.hidden = false;
-  clear(strip, notice("warning", h("p", { text: `${titles} ${waiting.length > 1 ? "are" : "is"} waiting to be sent. `
-    + "It will go to your clinician as soon as this device is back online, once only. You can close this page." })));
+  const [verb, pronoun] = waiting.length > 1 ? ["are", "They"] : ["is", "It"];
+  clear(strip, notice("warning", h("p", { text: `${titles} ${verb} waiting to be sent. ${pronoun} will go to your `
+    + "clinician as soon as this device is back online, once only. You can close this page." })));
 }
 
 function showRefused(title, error) {
