@@ -12,8 +12,10 @@ deterioration badge, "No reliable change after 2 scores" naming the measure) and
 need first" order (the API's ?sort=outcome); the client page's progress (each point labelled
 against the first score, the clinical cut-off drawn as a labelled line, the sentence saying where
 the client is, the sources), completion that counts work sent early, and the alert's change line;
-the alerts page's Deterioration tab; the session review's alert line. Every page state is checked
-by the conftest's Checks (axe, console, requests).
+the alerts page's Deterioration tab, and on its Risk tab a risk answer left unsent in a draft
+(the sweep opens that alert only after the practice's hours, so the page is given one in the API's
+shape for a draft alert: source "draft", no submission); the session review's alert line. Every
+page state is checked by the conftest's Checks (axe, console, requests).
 """
 from __future__ import annotations
 
@@ -22,7 +24,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Route, expect
 
 from tests.browser.conftest import Checks
 from tests.browser.test_admin_session import LAPTOP, midday_time_zone, sign_in, step
@@ -30,6 +32,7 @@ from tests.browser.test_client_plan import Api, clinician_api
 
 OPTIONS = ["not_at_all", "several_days", "more_than_half_the_days", "nearly_every_day"]
 DEFAULTS = {"non_response_after": 6, "draft_risk_hours": 12}
+OPEN_RISK_ALERTS = re.compile(r"/v1/alerts\?status=open&kind=risk&")
 GAD7_CHANGE = "GAD-7: 5 → 14 since the first score (a reliable change is 4)"
 
 
@@ -62,6 +65,22 @@ class Client:
             "template_id": template_id, "title": title, "due_time": "23:59"}, expect_status=201)
         self.api.call("POST", f"/v1/client/assignments/{assignment['assignment_id']}/submissions", {"answers": answers},
                       expect_status=201, headers={"Idempotency-Key": str(uuid.uuid4())})
+
+
+def _with_draft_alert(client_id: str):
+    """Adds an open risk alert left unsent in a draft to the API's own list of open risk alerts."""
+    alert = {"alert_id": f"{client_id}.01JDRAFTALERT0000000000000", "client_id": client_id,
+             "assignment_id": f"{client_id}.01JDRAFTASSIGNMENT00000000", "submission_id": None, "source": "draft",
+             "template_title": "PHQ-9: Patient Health Questionnaire", "status": "open", "kind": "risk",
+             "created_at": datetime.now(UTC).isoformat(), "change": None,
+             "items": [{"item": "phq9_9", "label": "Thoughts that you would be better off dead, or thoughts of "
+                        "hurting yourself in some way", "value": 1, "answer": "Several days"}]}
+
+    def handle(route: Route) -> None:
+        response = route.fetch()
+        listed = response.json()
+        route.fulfill(response=response, json={**listed, "items": [alert, *listed["items"]]})
+    return handle
 
 
 def _caseload_names(page: Page) -> list[str]:
@@ -187,6 +206,18 @@ def test_outcomes_deterioration_and_practice_settings(stack, new_context, checks
     expect(page.get_by_text("reliably worse than the client's first score")).to_be_visible()
     expect(page.locator("article.alert-risk")).to_have_count(0)
     step(page, checks, "admin-outcomes-alerts-deterioration")
+
+    # -- a risk answer left in a draft: said plainly, without claiming crisis resources were shown --
+    page.route(OPEN_RISK_ALERTS, _with_draft_alert(zed.id))
+    tabs.get_by_role("link", name=re.compile(r"^Risk \(")).click()
+    draft = page.locator("article.alert-item", has=page.get_by_role("link", name=zed.profile["display_name"]))
+    expect(draft.locator(".alert-draft")).to_have_text(
+        "Not sent by the client: left in a draft. They may not know you have seen it.")
+    expect(draft).to_contain_text("answered “Several days” (score 1)")
+    expect(draft).not_to_contain_text("crisis resources")
+    expect(page.get_by_text("One marked “Not sent by the client” was left in a draft")).to_be_visible()
+    step(page, checks, "admin-outcomes-alerts-risk-draft")
+    page.unroute(OPEN_RISK_ALERTS)
 
     # -- the session review names the change the same way ------------------------------------------
     page.goto(f"{stack['web_admin']}#/clients/{cy.id}/review")
