@@ -13,6 +13,7 @@ import { showTemplates, showTemplateEditor } from "./templates.js";
 import { field, fieldErrors, showProblems, clearProblems, phoneNumber } from "./forms.js";
 import { alertCard, refreshAlertCount } from "./alerts.js";
 import { crisisSettings } from "./crisis-settings.js";
+import { caseloadTabs, dischargedTable, retentionSettings } from "./discharge.js";
 import { OUTCOME_WORDS, shortTitle } from "./chart.js";
 
 const mainElement = document.getElementById("main");
@@ -98,14 +99,22 @@ function completionCell(completion) {
 
 async function showCaseload(main) {
   clear(main, h("h1", { text: "Caseload" }), h("p", { class: "loading", text: "Loading" }));
-  const byOutcome = caseloadOrder() === "outcome";
+  const discharged = caseloadParam("status") === "discharged";
+  const byOutcome = !discharged && caseloadOrder() === "outcome";
   const clients = [];
   let next = null;
   do {
-    const page = await adminApi("GET", `/v1/clients?limit=100${byOutcome ? "&sort=outcome" : ""}${next ? `&next_token=${encodeURIComponent(next)}` : ""}`);
+    const page = await adminApi("GET", `/v1/clients?limit=100${discharged ? "&status=discharged" : ""}${byOutcome ? "&sort=outcome" : ""}${next ? `&next_token=${encodeURIComponent(next)}` : ""}`);
     clients.push(...page.items);
     next = page.next_token;
   } while (next && clients.length < 1000);
+  if (discharged) {
+    clients.sort((a, b) => (b.discharged_at || "").localeCompare(a.discharged_at || ""));
+    clear(main, h("div", { class: "page-head" }, h("h1", { text: "Discharged clients" })), caseloadTabs(true),
+      h("p", { class: "muted", text: "Their records stay readable and exportable until your practice's retention period ends; then they are erased. Open a client to re-open them." }),
+      dischargedTable(clients));
+    return;
+  }
   // "Most in need first" keeps the API's order (deterioration, then no reliable change after N, ...).
   if (!byOutcome) clients.sort((a, b) => (b.open_alerts || 0) - (a.open_alerts || 0) || a.display_name.localeCompare(b.display_name));
   const rows = clients.map((client) => h("tr", {},
@@ -119,6 +128,7 @@ async function showCaseload(main) {
     linkCell(client)));
   clear(main,
     h("div", { class: "page-head" }, h("h1", { text: "Caseload" })),
+    caseloadTabs(false),
     clients.length ? orderPicker(byOutcome) : null,
     clients.length
       ? h("div", { class: "table-scroll", tabindex: "0", role: "region", "aria-labelledby": "caseload-caption" },
@@ -166,7 +176,11 @@ function linkCell(client) {
 
 // The caseload's order, kept in the address ("#/clients?sort=outcome") beside any other choice there.
 function caseloadOrder() {
-  return new URLSearchParams(window.location.hash.split("?")[1] || "").get("sort");
+  return caseloadParam("sort");
+}
+
+function caseloadParam(name) {
+  return new URLSearchParams(window.location.hash.split("?")[1] || "").get(name);
 }
 
 function orderPicker(byOutcome) {
@@ -278,8 +292,10 @@ function newClientForm() {
 
 async function clientNames() {
   const names = new Map();
-  const page = await adminApi("GET", "/v1/clients?limit=100");
-  for (const client of page.items) names.set(client.client_id, client.display_name);
+  // A discharged client's alerts stay open until acknowledged: their names are needed too.
+  const pages = await Promise.all([adminApi("GET", "/v1/clients?limit=100"),
+    adminApi("GET", "/v1/clients?limit=100&status=discharged").catch(() => ({ items: [] }))]);
+  for (const client of pages.flatMap((page) => page.items)) names.set(client.client_id, client.display_name);
   return names;
 }
 
@@ -375,6 +391,7 @@ async function showClinicians(main, who) {
           h("td", {}, clinician.clinician_id === who.clinician_id ? null : offboardButton(main, clinician, who, status))))))),
     form,
     await practiceSettings(),
+    await retentionSettings(who),
     await crisisSettings());
 }
 

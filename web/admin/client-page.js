@@ -11,6 +11,7 @@ import { progressChart } from "./chart.js";
 import { describeSchedule, describeReminders } from "./assign.js";
 import { takeFlash } from "./forms.js";
 import { adjustmentNotice, planSummary, planIsEmpty } from "./plan.js";
+import { dischargeCard } from "./discharge.js";
 
 const templateCache = new Map();
 
@@ -27,7 +28,7 @@ function clientPath(clientId, ...rest) {
   return `#/clients/${[clientId, ...rest].map((part) => encodeURIComponent(part)).join("/")}`;
 }
 
-export async function showClient(main, clientId) {
+export async function showClient(main, clientId, who) {
   clear(main, h("h1", { text: "Client" }), h("p", { class: "loading", text: "Loading" }));
   const flash = takeFlash();
   const [client, assignments, progress, alerts, acknowledged] = await Promise.all([
@@ -38,7 +39,10 @@ export async function showClient(main, clientId) {
     // the practice's latest acknowledged alerts: this client's say who acknowledged them and when
     adminApi("GET", "/v1/alerts?status=acknowledged&limit=100").catch(() => ({ items: [] })),
   ]);
-  const reload = () => showClient(main, clientId).then(() => focusElement(main.querySelector("h1")));
+  const reload = () => showClient(main, clientId, who).then(() => focusElement(main.querySelector("h1")));
+  const discharged = client.status === "discharged";
+  // Discharged: when, by whom and "Re-open" at the top; otherwise "Discharge" at the end of the page.
+  const ending = await dischargeCard(client, who, (prefix) => exportControls(client, prefix), reload);
   const openAlerts = alerts.items.filter((alert) => alert.client_id === clientId);
   const doneAlerts = acknowledged.items.filter((alert) => alert.client_id === clientId);
   const alertsSection = h("section", { "aria-labelledby": "client-alerts-title" },
@@ -61,16 +65,18 @@ export async function showClient(main, clientId) {
     h("p", {}, h("a", { href: "#/clients", text: "← Caseload" })),
     h("div", { class: "page-head" },
       h("h1", { text: client.display_name }),
-      h("div", { class: "head-actions" },
+      discharged ? h("span", { class: "badge", text: "Discharged" }) : h("div", { class: "head-actions" },
         h("a", { class: "button", href: clientPath(clientId, "review"), text: "Prepare for session" }),
         h("a", { class: "button button-secondary", href: clientPath(clientId, "assign"), text: "Assign homework" }))),
     flash,
+    discharged ? ending : null,
     flags,
     openAlerts.length || doneAlerts.length ? alertsSection : null,
-    h("div", { class: "grid-2" }, detailsCard(client), accessLinkCard(client)),
+    h("div", { class: "grid-2" }, detailsCard(client), discharged ? null : accessLinkCard(client)),
     progressSection(progress),
     await assignmentsSection(client, assignments.items, plans, reload),
-    exportCard(client));
+    exportCard(client),
+    discharged ? null : ending);
 }
 
 /** Each assignment's plan (null where it could not be read; the page still shows the rest). */
@@ -81,8 +87,15 @@ async function plansOf(assignments) {
 
 // Export the client's homework: the API stores the file and answers with a short-lived link.
 function exportCard(client) {
+  return h("section", { class: "card", "aria-labelledby": "export-title" },
+    h("h2", { id: "export-title", text: "Export" }),
+    exportControls(client, "export"));
+}
+
+// The format and "Prepare export" (ids start with `prefix`, so the discharge confirmation can offer its own).
+function exportControls(client, prefix) {
   const status = h("div", { role: "status", "aria-live": "polite" });
-  const select = h("select", { id: "export-format", class: "control" },
+  const select = h("select", { id: `${prefix}-format`, class: "control" },
     h("option", { value: "pdf", text: "PDF (to read or file)" }),
     h("option", { value: "csv", text: "CSV (spreadsheet)" }),
     h("option", { value: "fhir", text: "FHIR R4 JSON (health records)" }));
@@ -93,16 +106,15 @@ function exportCard(client) {
       const made = await adminApi("POST", "/v1/exports", { body: { client_id: client.client_id, format: select.value } });
       clear(status, notice("success",
         h("p", { text: `Ready: ${made.submissions} submission(s). The link works for five minutes. ` },
-          h("a", { href: made.download_url, download: "", id: "export-download", text: "Download the export" }))));
-      focusElement(status.querySelector("#export-download"));
+          h("a", { href: made.download_url, download: "", id: `${prefix}-download`, text: "Download the export" }))));
+      focusElement(status.querySelector(`#${prefix}-download`));
     } catch (error) {
       clear(status, notice("error", h("p", { text: describeError(error) })));
     } finally {
       button.disabled = false;
     }
   });
-  return h("section", { class: "card", "aria-labelledby": "export-title" },
-    h("h2", { id: "export-title", text: "Export" }),
+  return h("div", { class: "export-controls" },
     h("label", { class: "field-label", for: select.id, text: "Format" }),
     h("div", { class: "actions" }, select, button),
     status);
@@ -292,7 +304,7 @@ function progressSection(progress) {
 async function assignmentsSection(client, assignments, plans, reload) {
   const section = h("section", { "aria-labelledby": "assignments-title" },
     h("div", { class: "page-head" }, h("h2", { id: "assignments-title", text: "Homework" }),
-      h("a", { href: clientPath(client.client_id, "assign"), text: "Assign homework" })));
+      client.status === "discharged" ? null : h("a", { href: clientPath(client.client_id, "assign"), text: "Assign homework" })));
   if (!assignments.length) {
     section.append(h("p", { class: "muted", text: "Nothing assigned yet." }));
     return section;
