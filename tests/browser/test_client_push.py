@@ -84,12 +84,22 @@ def _set_up(stack: dict[str, Any]) -> dict[str, Any]:
             "zone": zone, "link": url, "first": first["assignment_id"], "reminded": reminded["assignment_id"]}
 
 
+def _eventually(page: Page, script: str, timeout: float = 15) -> Any:
+    """Evaluate `script` (async is fine) until it gives something truthy; returns that."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = page.evaluate(script)
+        if found or time.monotonic() > deadline:
+            return found
+        page.wait_for_timeout(200)
+
+
 def _service_worker_ready(page: Page) -> None:
     """The page registers /client/sw.js (app.js); wait until it is active and controls the page."""
-    page.wait_for_function("async () => Boolean((await navigator.serviceWorker.ready).active)", timeout=15000)
+    assert _eventually(page, "async () => Boolean((await navigator.serviceWorker.ready).active)"), "no service worker"
     if not page.evaluate("() => Boolean(navigator.serviceWorker.controller)"):
         page.reload()  # a page loaded before the worker took over is not controlled until it loads again
-        page.wait_for_function("() => Boolean(navigator.serviceWorker.controller)", timeout=15000)
+        assert _eventually(page, "() => Boolean(navigator.serviceWorker.controller)"), "the page is not controlled"
 
 
 def _wait_for_push(receiver: PushReceiver, push_id: str, timeout: float) -> float:
@@ -117,9 +127,8 @@ def _worker_registration(context: BrowserContext, page: Page, origin: str) -> tu
     raise AssertionError(f"no service worker registration for {origin}/client/: {registrations}")
 
 
-def _notifications(page: Page) -> list[dict[str, Any]]:
-    return page.evaluate("""async () => (await (await navigator.serviceWorker.ready).getNotifications())
-        .map((n) => ({ title: n.title, body: n.body, icon: n.icon, url: n.data && n.data.url }))""")
+NOTIFICATIONS = """async () => (await (await navigator.serviceWorker.ready).getNotifications())
+    .map((n) => ({ title: n.title, body: n.body, icon: n.icon, url: n.data && n.data.url }))"""
 
 
 def test_a_client_turns_on_reminders_here_and_a_push_becomes_a_notification_that_opens_the_homework(
@@ -190,9 +199,7 @@ def test_a_client_turns_on_reminders_here_and_a_push_becomes_a_notification_that
         cdp, registration_id = _worker_registration(context, page, origin)
         cdp.send("ServiceWorker.deliverPushMessage",
                  {"origin": origin, "registrationId": registration_id, "data": json.dumps(payload)})
-        page.wait_for_function("async () => (await (await navigator.serviceWorker.ready).getNotifications()).length > 0",
-                               timeout=10000)
-        [shown] = _notifications(page)
+        [shown] = _eventually(page, NOTIFICATIONS)
         assert shown["title"] == REMINDED_TITLE
         assert shown["url"] == payload["url"]
         assert shown["icon"] == f"{origin}/client/icons/icon-192.png"
@@ -211,7 +218,7 @@ def test_a_client_turns_on_reminders_here_and_a_push_becomes_a_notification_that
         # the access link, so the page asks once whether it is shared.
         page.get_by_role("button", name="Open my homework").click()
         expect(page.get_by_role("link", name=REMINDED_TITLE).first).to_be_visible()
-        assert _notifications(page) == [], "the clicked notification is closed"
+        assert page.evaluate(NOTIFICATIONS) == [], "the clicked notification is closed"
         snapshot(page, checks, "client-push-opened-390")
 
         # Still exactly one push for that occurrence, after at least one more sweep.
@@ -220,8 +227,64 @@ def test_a_client_turns_on_reminders_here_and_a_push_becomes_a_notification_that
             time.sleep(remaining)
         assert len(receiver.pushes(push_id)) == 1
 
+        # -- the Reminders page switches this browser off and on, and says so -------------------------
+        page.get_by_role("link", name="Reminders").click()
+        switch = page.get_by_role("switch", name="Show reminders on this device")
+        expect(switch).to_be_checked()
+        switch.uncheck()
+        expect(page.locator("#this-device .notice")).to_have_text("This device won't show reminders any more.")
+        expect(page.get_by_role("switch", name="Show reminders on this device")).not_to_be_checked()
+        expect(page.locator("#device-help")).to_have_text("Off: this browser doesn't show reminders.")
+        assert data["client"].call("GET", "/v1/client/push-subscriptions")["items"] == []
+        assert data["client"].call("GET", "/v1/client/me")["reminder_channels"] == []
+        snapshot(page, checks, "client-push-settings-off-390")
+        page.get_by_role("switch", name="Show reminders on this device").check()
+        expect(page.locator("#this-device .notice")).to_have_text(
+            "Done. This device will show a notification when homework is due.")
+        expect(page.get_by_role("switch", name="Show reminders on this device")).to_be_checked()
+        assert [item["endpoint"] for item in data["client"].call("GET", "/v1/client/push-subscriptions")["items"]] \
+            == [chromium_keys.endpoint]
+        assert data["client"].call("GET", "/v1/client/me")["reminder_channels"] == ["web_push"]
+
         # -- signing out on this device stops reminders here ----------------------------------------
         page.get_by_role("button", name="Sign out on this device").click()
         expect(page.get_by_role("heading", level=1, name="You are signed out on this device")).to_be_visible()
         assert data["client"].call("GET", "/v1/client/push-subscriptions")["items"] == []
         assert data["client"].call("GET", "/v1/client/me")["reminder_channels"] == []
+
+
+def test_a_refusal_or_a_browser_without_push_gets_a_calm_sentence(stack: dict[str, Any], new_context: Any,
+                                                                   checks: Checks) -> None:
+    data = _set_up(stack)
+    origin = stack["web_client"].rsplit("/client/", 1)[0]
+
+    # The client says no when the browser asks (the prompt answers "denied", as a click on Block does).
+    refusing = new_context(viewport=PHONE)
+    refusing.add_init_script('Notification.requestPermission = async () => "denied";')
+    page = checks.watch(refusing.new_page(), "client-push-refused")
+    page.goto(data["link"])
+    _service_worker_ready(page)
+    page.get_by_role("link", name=FIRST_TITLE).first.click()
+    for number in range(1, 8):
+        page.locator(f"#q-gad7_{number}-0").check()
+    page.get_by_role("button", name="Send to my clinician").click()
+    page.get_by_role("button", name="Yes, send it").click()
+    offer = page.get_by_role("region", name="Get reminders on this device?")
+    offer.get_by_role("button", name="Yes, remind me here").click()
+    expect(offer.locator(".notice")).to_contain_text("Notifications are turned off for this page in your browser")
+    expect(offer.locator(".notice-error")).to_have_count(0)
+    expect(offer.get_by_role("button")).to_have_count(0)
+    snapshot(page, checks, "client-push-refused-390")
+    assert data["client"].call("GET", "/v1/client/push-subscriptions")["items"] == []
+    assert data["client"].call("GET", "/v1/client/me")["reminder_channels"] == []
+
+    # A browser without the Push API: no offer on the receipt, and one plain sentence on the Reminders page.
+    older = new_context(viewport=PHONE)
+    older.add_init_script("delete window.PushManager;")
+    other = checks.watch(older.new_page(), "client-push-unsupported")
+    other.goto(f"{origin}/client/#token={data['link'].split('#token=', 1)[1]}")
+    other.get_by_role("link", name="Reminders").click()
+    device = other.get_by_role("region", name="Reminders on this device")
+    expect(device).to_contain_text("This browser can't show reminders from Emotipal.")
+    expect(device.get_by_role("switch")).to_have_count(0)
+    snapshot(other, checks, "client-push-unsupported-390")

@@ -19,11 +19,11 @@ const READY_TIMEOUT_MS = 10000;
 
 /** Sentences for what can stop reminders on this device; none of them is an error. */
 export const SAY = {
-  unsupported: "This browser can't show reminders from Emotipal. Your other reminders carry on as before.",
+  unsupported: "This browser can't show reminders from Emotipal. Any other reminders you chose are not affected.",
   denied: "Notifications are turned off for this page in your browser, so reminders can't appear here. "
     + "You can allow them in the browser's site settings and then turn this on again.",
-  dismissed: "No problem. Your reminders carry on as before.",
-  unavailable: "Reminders on this device aren't available right now. Your other reminders carry on as before.",
+  dismissed: "All right. Nothing has changed; you can turn this on later under Reminders.",
+  unavailable: "Reminders on this device aren't available right now. Any other reminders you chose are not affected.",
   on: "Done. This device will show a notification when homework is due.",
   off: "This device won't show reminders any more.",
 };
@@ -176,7 +176,7 @@ function offerCard() {
   const actions = h("div", { class: "actions" }, yes, no);
   const card = h("section", { class: "card push-offer", "aria-labelledby": "push-offer-title" },
     h("h2", { id: "push-offer-title", text: "Get reminders on this device?" }),
-    h("p", { text: "When homework is due, this device shows a short notification with its name. You can turn this off at any time under Reminders." }),
+    h("p", { text: "When homework is due, this device shows a short notification with the homework's name. You can turn this off at any time under Reminders." }),
     actions, status);
   const settle = (kind, sentence) => {
     actions.remove();
