@@ -192,7 +192,8 @@ function orderPicker(byOutcome) {
     const params = new URLSearchParams(query);
     if (select.value) params.set("sort", select.value);
     else params.delete("sort");
-    window.location.hash = `${path || "/clients"}${params.size ? `?${params}` : ""}`;
+    const rest = params.toString();
+    window.location.hash = `${path || "/clients"}${rest ? `?${rest}` : ""}`;
   });
   return h("div", { class: "caseload-order" }, h("label", { for: select.id, text: "Order" }), select,
     h("span", { class: "muted", text: byOutcome ? "Reliable deterioration first, then no reliable change, then the rest." : "" }));
