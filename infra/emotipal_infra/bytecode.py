@@ -7,6 +7,7 @@ measure the same zip. No CDK import here: package_size.py loads it on its own.
 """
 from __future__ import annotations
 
+import copy
 import importlib.util
 import json
 import os
@@ -91,7 +92,9 @@ def add_bytecode(package_dir: str | os.PathLike[str]) -> Path:
             zipfile.ZipFile(rebuilt, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
             if not _is_cache(info.filename):
-                target.writestr(info, source.read(info))
+                # A copy: writestr sets the ZipInfo's header_offset to the new zip's, and the
+                # source is read again below (past a dropped __pycache__ entry they differ).
+                target.writestr(copy.copy(info), source.read(info))
         for info, data in _bytecode(source, Path(workdir)):
             target.writestr(info, data)
     os.replace(rebuilt, deployment)
