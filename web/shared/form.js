@@ -19,12 +19,26 @@ export function createTemplateForm(template, { answers = {}, onChange = () => {}
   const summary = h("div", { class: "error-summary", tabindex: "-1", hidden: true });
   const itemsList = h("div", { class: "template-items" });
   const element = h("div", { class: "template-form" }, summary, itemsList);
-  const context = { prefix, changed: () => onChange(getAnswers()), buildItem };
+  const context = { prefix, changed: () => { showEnabled(); onChange(getAnswers()); }, buildItem };
   const widgets = template.items.map((item) => {
     const widget = buildItem(item, item.id, answers[item.id], context);
     itemsList.append(widget.element);
     return { item, widget };
   });
+  let hidden = new Set();
+  showEnabled();
+
+  // A question whose conditions (enable_when) do not hold is hidden: it is not validated, and
+  // its answer is neither sent nor saved while hidden (it comes back if the question does).
+  function showEnabled() {
+    const values = {};
+    for (const { item, widget } of widgets) {
+      const value = widget.get();
+      if (!isEmpty(value)) values[item.id] = value;
+    }
+    hidden = disabledItems(template, values);
+    for (const { item, widget } of widgets) widget.element.hidden = hidden.has(item.id);
+  }
   element.addEventListener("focusout", (event) => {
     if (!element.contains(event.relatedTarget)) onBlur();
     else if (closestField(event.target) !== closestField(event.relatedTarget)) onBlur();
@@ -33,6 +47,7 @@ export function createTemplateForm(template, { answers = {}, onChange = () => {}
   function getAnswers({ forSubmit = false } = {}) {
     const result = {};
     for (const { item, widget } of widgets) {
+      if (hidden.has(item.id)) continue;
       let value = widget.get();
       const renderer = rendererFor(item);
       if (forSubmit && renderer?.beforeSubmit) value = renderer.beforeSubmit(item, value);
@@ -80,8 +95,10 @@ export function createTemplateForm(template, { answers = {}, onChange = () => {}
 /** [{ path, message }] for required answers that are missing and rows out of bounds. */
 export function validateAnswers(template, answers) {
   const errors = [];
+  const disabled = disabledItems(template, answers);
   const check = (items, values, pathPrefix) => {
     for (const item of items) {
+      if (!pathPrefix && disabled.has(item.id)) continue;
       const path = `${pathPrefix}${item.id}`;
       const value = values[item.id];
       const renderer = rendererFor(item);
@@ -95,6 +112,45 @@ export function validateAnswers(template, answers) {
   };
   check(template.items, answers, "");
   return errors;
+}
+
+/**
+ * The ids of the top-level items whose conditions (`enable_when`, as FHIR enableWhen) do not
+ * hold for these answers; the server applies the same rules (chalicelib/homework/enable_when.py).
+ * A hidden question counts as unanswered for the conditions after it.
+ */
+export function disabledItems(template, answers) {
+  const byId = new Map(template.items.map((item) => [item.id, item]));
+  const disabled = new Set();
+  for (const item of template.items) {
+    const conditions = item.enable_when || [];
+    if (!conditions.length) continue;
+    const results = conditions.map((condition) => {
+      const question = byId.get(condition.question);
+      const value = question && !disabled.has(condition.question) ? answers?.[condition.question] : undefined;
+      return question ? conditionHolds(condition, question, value) : false;
+    });
+    const enabled = item.enable_behavior === "any" ? results.some(Boolean) : results.every(Boolean);
+    if (!enabled) disabled.add(item.id);
+  }
+  return disabled;
+}
+
+function conditionHolds(condition, question, value) {
+  const answered = !isEmpty(value);
+  if (condition.operator === "exists") return answered === condition.answer;
+  if (!answered) return condition.operator === "!="; // no answer equals it
+  const renderer = rendererFor(question);
+  const key = (raw) => (renderer?.conditionKey ? renderer.conditionKey(question, raw) : typeof raw === "string" ? raw.trim() : raw);
+  const keys = (Array.isArray(value) ? value : [value]).map(key);
+  const target = key(condition.answer);
+  const compare = {
+    "=": (v) => v === target, ">": (v) => v > target, "<": (v) => v < target,
+    ">=": (v) => v >= target, "<=": (v) => v <= target,
+  };
+  if (condition.operator === "!=") return !keys.includes(target);
+  const test = compare[condition.operator];
+  return Boolean(test) && keys.some((v) => typeof v === typeof target && test(v));
 }
 
 /** The problem+json `errors` of a rejected submission as [{ path, message }]. */
@@ -127,7 +183,9 @@ function itemScore(item, value) {
 /** Answers shown as a description list, with option labels rather than stored values. */
 export function renderAnswers(template, answers) {
   const list = h("dl", { class: "answers" });
+  const disabled = disabledItems(template, answers || {});
   for (const item of template.items) {
+    if (disabled.has(item.id)) continue; // a question the client was never shown
     const value = answers?.[item.id];
     list.append(h("dt", { text: item.label }));
     const renderer = rendererFor(item);

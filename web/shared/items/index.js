@@ -9,6 +9,7 @@
 //   view(item, value, renderAnswers)   an element instead of text (rows of a group)
 //   check(item, value, path, errors, checkItems) / checkMissing(item, path, errors)
 //   beforeSubmit(item, value) what is sent of the answer
+//   conditionKey(item, value) what an enable_when condition compares (default: the value, text trimmed)
 //   blank({ blankItem })      the settings of a new item of this type in the editor
 //   settings(item, kit)       the editor's controls for those settings
 //   container: true           holds other items (cannot sit inside another container)

@@ -6,4 +6,6 @@ export default {
   type: "time",
   label: "Time",
   build: (item, path, value, context) => plainInput(item, path, value, context, "time"),
+  // Conditions compare times as HH:MM:SS, so 22:00 and 22:00:00 are the same time.
+  conditionKey: (item, value) => (typeof value === "string" && /^\d{2}:\d{2}$/.test(value) ? `${value}:00` : value),
 };
