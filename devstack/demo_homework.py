@@ -128,7 +128,10 @@ class _Story:
         clock = self.clock
         with time_machine.travel(clock.at(28, "10:00"), tick=False) as traveller:
             weekday = WEEKDAYS[clock.today.weekday()]
-            weekly = {"recurrence": {"frequency": "weekly", "weekdays": [weekday]}, "due_time": "20:00"}
+            # Session-by-session measures: weekly, more often than their 2-week recall, with the reason kept.
+            weekly = {"recurrence": {"frequency": "weekly", "weekdays": [weekday]}, "due_time": "20:00",
+                      "override_recall_period": True,
+                      "override_reason": "Measured before every weekly session, as NHS Talking Therapies does"}
             measure_plan = {"rationale": "So we can both see how things change from week to week.",
                             "when_where": "The evening it is due, after dinner, before the TV goes on.",
                             "confidence": 9}

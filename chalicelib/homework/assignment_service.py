@@ -9,8 +9,9 @@ from chalicelib.clients import service as clients
 from chalicelib.errors import Conflict, FieldErrors, NotFound
 from chalicelib.fields import iso, new_id, utc_now
 from chalicelib.homework import schedule as rules
-from chalicelib.homework import plan_service, template_service
+from chalicelib.homework import plan_service, recall, template_service
 from chalicelib.homework.models import AssignmentCreate, AssignmentUpdate, AssignmentView, OccurrenceView
+from chalicelib.homework.library import get_library_template
 from chalicelib.homework.recurrence import Recurrence
 from chalicelib.identity.principals import Clinician
 from chalicelib.reminders import hooks as reminder_hooks
@@ -47,6 +48,7 @@ def view(assignment: dict[str, Any], timezone_name: str, draft: dict[str, Any] |
                                            "due_date", "due_time", "recurrence", "reminders", "status",
                                            "status_history", "created_at", "updated_at", "version")},
         change_history=assignment.get("change_history") or [],
+        recall_overrides=assignment.get("recall_overrides") or [],
         current=occurrence_view(current, rules.state_of(schedule, current, done, draft_occurrence, now), done)
         if current else None,
         next_due_at=iso(upcoming.due_at) if upcoming else None,
@@ -62,6 +64,40 @@ def schedule_summary(assignment: dict[str, Any]) -> dict[str, Any]:
                                               "kind", "template_id")},
             "reminders_enabled": bool(reminders.get("enabled", True)),
             "channels": reminders.get("channels")}  # None: the client's own channels
+
+
+def client_instructions(assignment: dict[str, Any], stem: str | None = None) -> dict[str, str]:
+    """What the client reads above the questions: the template's own instructions (a measure's
+    timeframe stem), always, and the clinician's words beside them, left empty when they only
+    repeat the template's (assignments made before the two were kept apart)."""
+    stem = (assignment.get("template_instructions") if stem is None else stem) or ""
+    own = assignment.get("instructions") or ""
+    return {"template_instructions": stem, "instructions": "" if own.strip() == stem.strip() else own}
+
+
+RECALL_OVERRIDES_KEPT = 30
+
+
+def _recall_period(assignment: dict[str, Any]) -> int | None:
+    measure = assignment.get("measure") or {}
+    if "recall_period_days" in measure:
+        return measure["recall_period_days"]
+    library = get_library_template(assignment["template_id"])  # assigned before measures kept it
+    return library.scoring.recall_period_days if library and library.scoring else None
+
+
+def _recall_override(assignment: dict[str, Any], recurrence: dict[str, Any], start: str, override: bool,
+                     reason: str | None, actor: Clinician, at: str) -> dict[str, Any] | None:
+    """Refuses a schedule that sends the measure more often than its recall period (422 on
+    `recurrence`), unless overridden with a reason: then the record to keep of that decision."""
+    conflict = recall.check(_recall_period(assignment), Recurrence.model_validate(recurrence),
+                            date.fromisoformat(start), assignment.get("template_title") or assignment["title"])
+    if conflict is None:
+        return None
+    if not override:
+        raise FieldErrors.one("recurrence", conflict.message, "recall_period")
+    return {"at": at, "by": actor.sub, "by_name": actor.display_name or None, "reason": reason,
+            "recurrence": recurrence, **conflict.record()}
 
 
 def _load_stats(client_id: str) -> dict[str, Any]:
@@ -85,7 +121,9 @@ def create(actor: Clinician, client_id: str, body: AssignmentCreate) -> Assignme
         "template_title": template.title,
         "kind": template.kind,
         "title": body.title or template.title,
-        "instructions": body.instructions if body.instructions is not None else template.instructions,
+        # The clinician's own words only: the template's are kept apart and always shown too.
+        "instructions": body.instructions or "",
+        "template_instructions": template.instructions,
         "start_date": start.isoformat(),
         "due_date": body.due_date.isoformat() if body.due_date else None,
         "due_time": body.due_time,
@@ -94,7 +132,8 @@ def create(actor: Clinician, client_id: str, body: AssignmentCreate) -> Assignme
         # What a review needs to read a score's change without the template snapshot.
         "measure": {"reliable_change": template.scoring.reliable_change,
                     "higher_is_better": template.scoring.higher_is_better,
-                    "bands": [b.model_dump(mode="json") for b in template.scoring.bands]}
+                    "bands": [b.model_dump(mode="json") for b in template.scoring.bands],
+                    "recall_period_days": template.scoring.recall_period_days}
         if template.scoring else None,
         "status": "active",
         "status_history": [{"status": "active", "at": iso(now), "by": actor.sub}],
@@ -103,6 +142,10 @@ def create(actor: Clinician, client_id: str, body: AssignmentCreate) -> Assignme
         "created_at": iso(now),
         "updated_at": iso(now),
     }
+    override = _recall_override(assignment, assignment["recurrence"], assignment["start_date"],
+                                body.override_recall_period, body.override_reason, actor, iso(now))
+    if override:
+        assignment["recall_overrides"] = [override]
     snapshot = {"template": template.model_dump(mode="json")}
     # The plan drafted with the client is written with the assignment, or not at all.
     plan_action = plan_service.create_action(assignment, body.plan, actor, iso(now))
@@ -206,7 +249,8 @@ def change_entry(before: dict[str, Any], after: dict[str, Any], actor: Clinician
 
 def update(actor: Clinician, assignment_id: str, body: AssignmentUpdate) -> AssignmentView:
     # The fields sent, each whole (a schedule or reminder settings as complete as at creation).
-    changes = body.model_dump(mode="json", include=body.model_fields_set - {"version"})
+    changes = body.model_dump(mode="json", include=body.model_fields_set - {"version", "override_recall_period",
+                                                                             "override_reason"})
     empty = [field for field in _NOT_NULL if field in changes and changes[field] is None]
     if empty:
         raise FieldErrors([{"field": field, "message": "This cannot be left empty.", "type": "missing"}
@@ -222,6 +266,12 @@ def update(actor: Clinician, assignment_id: str, body: AssignmentUpdate) -> Assi
         problems = _check_dates(assignment, updated, changes, profile["timezone"], moment)
         if problems:
             raise FieldErrors(problems)
+        if updated["recurrence"] != assignment["recurrence"]:  # a new schedule: does it fit the measure?
+            override = _recall_override(updated, updated["recurrence"], updated["start_date"],
+                                        body.override_recall_period, body.override_reason, actor, now)
+            if override:
+                updated["recall_overrides"] = [*(assignment.get("recall_overrides") or []),
+                                               override][-RECALL_OVERRIDES_KEPT:]
         cancelling = False
         if "status" in changes and changes["status"] != assignment["status"]:
             if assignment["status"] == "cancelled":

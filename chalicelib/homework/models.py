@@ -103,6 +103,21 @@ class ReminderSettings(RequestModel):
         return value
 
 
+OverrideRecall = Annotated[bool, Field(description=(
+    "Send a measure more often than its recall period allows (e.g. PHQ-9, which asks about the last 2 weeks, "
+    "daily); needs `override_reason`, which the assignment keeps in `recall_overrides`."))]
+OverrideReason = Annotated[str | None, Field(max_length=500, validate_default=True, description=(
+    "Why the measure is sent more often than its recall period (required with `override_recall_period`)."))]
+
+
+def _checked_reason(reason: str | None, info: ValidationInfo) -> str | None:
+    reason = (reason or "").strip() or None
+    if info.data.get("override_recall_period") and reason is None:
+        raise PydanticCustomError("missing", "Say why it should be sent more often than the measure's recall "
+                                             "period allows.")
+    return reason
+
+
 class AssignmentCreate(RequestModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "template_id": "thought-record", "title": "Catch one upsetting thought a day",
@@ -127,6 +142,13 @@ class AssignmentCreate(RequestModel):
     reminders: ReminderSettings = Field(default_factory=ReminderSettings)
     plan: PlanDraft | None = Field(default=None, description="The plan drafted with the client (the client can "
                                                              "finish it); without one the plan starts blank.")
+    override_recall_period: OverrideRecall = False
+    override_reason: OverrideReason = None
+
+    @field_validator("override_reason")
+    @classmethod
+    def _reason_needs_override(cls, reason: str | None, info: ValidationInfo) -> str | None:
+        return _checked_reason(reason, info)
 
     @model_validator(mode="after")
     def _dates(self) -> AssignmentCreate:
@@ -155,6 +177,13 @@ class AssignmentUpdate(RequestModel):
     reminders: ReminderSettings | None = None
     status: AssignmentStatus | None = None
     version: int | None = Field(default=None, ge=1, le=1_000_000)
+    override_recall_period: OverrideRecall = False
+    override_reason: OverrideReason = None
+
+    @field_validator("override_reason")
+    @classmethod
+    def _reason_needs_override(cls, reason: str | None, info: ValidationInfo) -> str | None:
+        return _checked_reason(reason, info)
 
 
 class OccurrenceView(ResponseModel):
@@ -173,7 +202,8 @@ class AssignmentView(ResponseModel):
     template_title: str
     kind: str
     title: str
-    instructions: str
+    instructions: str = Field(description="The clinician's own words for this client (may be empty); the "
+                                          "template's own instructions are always shown to the client too.")
     start_date: str
     due_date: str | None = None
     due_time: str
@@ -184,6 +214,10 @@ class AssignmentView(ResponseModel):
     change_history: list[dict[str, Any]] = Field(
         default_factory=list, description="Changes made after it was assigned, oldest first (the last 30): "
                                           "{at, by, by_name, fields, before: {field: value before}}.")
+    recall_overrides: list[dict[str, Any]] = Field(
+        default_factory=list, description="Each time the measure was set to be sent more often than its recall "
+                                          "period: {at, by, by_name, reason, recurrence, recall_period_days, "
+                                          "shortest_gap_days}.")
     created_at: str
     updated_at: str
     version: int
@@ -202,7 +236,10 @@ class ClientAssignmentSummary(ResponseModel):
     assignment_id: str
     title: str
     kind: str
-    instructions: str
+    instructions: str = Field(description="The clinician's own words for this client; empty when they gave none.")
+    template_instructions: str = Field(default="", description=(
+        "The template's own instructions (a measure's timeframe stem, e.g. PHQ-9's 'Over the last 2 weeks, ...'): "
+        "always shown with the questions."))
     status: AssignmentStatus
     current: OccurrenceView | None = None
     next_due_at: str | None = None
@@ -226,7 +263,11 @@ class DraftView(ResponseModel):
 class ClientAssignmentDetail(ResponseModel):
     assignment_id: str
     title: str
-    instructions: str
+    instructions: str = Field(description="The clinician's own words for this client, shown beside the "
+                                          "template's instructions (never instead); empty when they gave none.")
+    template_instructions: str = Field(default="", description=(
+        "The template's own instructions (a measure's timeframe stem, e.g. PHQ-9's 'Over the last 2 weeks, ...'): "
+        "always shown with the questions."))
     status: AssignmentStatus
     template: dict[str, Any]
     current: OccurrenceView | None = None

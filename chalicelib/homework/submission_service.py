@@ -16,7 +16,7 @@ from chalicelib.homework import draft_risk
 from chalicelib.homework import measure_outcomes, plan_service
 from chalicelib.homework import schedule as rules
 from chalicelib.homework.answers import normalise_answers, validate_answers
-from chalicelib.homework.assignment_service import occurrence_view, parse_assignment_id
+from chalicelib.homework.assignment_service import client_instructions, occurrence_view, parse_assignment_id
 from chalicelib.homework.crisis import SAFETY_PLAN_TEMPLATE
 from chalicelib.homework.models import (BarrierReportCreate, BarrierReportView, ClientAssignmentDetail,
                                         ClientAssignmentList, ClientAssignmentSummary, ClientBarriers,
@@ -88,7 +88,7 @@ def list_assignments(principal: ClientPrincipal) -> ClientAssignmentList:
         upcoming = rules.next_due(schedule, done, now)
         summaries.append(ClientAssignmentSummary(
             assignment_id=item["assignment_id"], title=item["title"], kind=item["kind"],
-            instructions=item["instructions"], status=item["status"],
+            **client_instructions(item), status=item["status"],
             current=occurrence_view(current, rules.state_of(schedule, current, done, draft.get(
                 "occurrence_id") if draft else None, now), done) if current else None,
             next_due_at=iso(upcoming.due_at) if upcoming else None, has_draft=draft is not None,
@@ -112,8 +112,9 @@ def get_assignment(principal: ClientPrincipal, assignment_id: str) -> ClientAssi
     snapshot = found[keys.assignment_template(client_id, ulid).sk]["template"]
     plan = plan_service.plan_for_client_view(found, principal, ulid, store.strip(assignment))
     return ClientAssignmentDetail(
-        assignment_id=assignment_id, title=assignment["title"], instructions=assignment["instructions"],
-        status=assignment["status"], template=snapshot,
+        assignment_id=assignment_id, title=assignment["title"],
+        **client_instructions(assignment, snapshot.get("instructions") or ""), status=assignment["status"],
+        template=snapshot,
         current=occurrence_view(current, rules.state_of(schedule, current, done, draft.get(
             "occurrence_id") if draft else None, now), done) if current else None,
         next_due_at=iso(upcoming.due_at) if upcoming else None, draft=_draft_view(draft) if draft else None,

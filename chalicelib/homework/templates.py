@@ -179,6 +179,10 @@ class Scoring(_Model):
                     "'nhs_talking_therapies' = reliable improvement, recovery, reliable recovery, no reliable "
                     "change and reliable deterioration as the NHS Talking Therapies (formerly IAPT) manual "
                     "defines them (see chalicelib/homework/measure_outcomes.py). Needs reliable_change.")
+    recall_period_days: int | None = Field(
+        default=None, ge=1, le=366,
+        description="The period the questions ask about, in days (PHQ-9's 'over the last 2 weeks' = 14): the "
+                    "measure may not be scheduled more often than this without a recorded reason.")
     sources: list[Source] = Field(default_factory=list, max_length=20,
                                   description="Where each published number or rule comes from.")
 

@@ -180,6 +180,11 @@ def build_world(api) -> World:
     return w
 
 
+# A measure sent more often than its recall period (PHQ-9 daily) needs a recorded reason.
+DAILY_MEASURE = {"override_recall_period": True, "override_reason": "Daily check-in agreed with the client"}
+WEEKLY_MEASURE = {"override_recall_period": True, "override_reason": "Measured at every weekly session"}
+
+
 PHQ9_OPTIONS = ["not_at_all", "several_days", "more_than_half_the_days", "nearly_every_day"]
 
 
@@ -199,7 +204,7 @@ def post(api, path: str, headers: dict, body: dict, expect: int = 201) -> dict:
 def submit_risk_answer(api, w: World, key: str, item9: int = 1) -> dict:
     """A new daily PHQ-9 for a1's client, submitted with item 9 above zero (an alert)."""
     assignment = post(api, f"/v1/clients/{w.clients['a1']['client_id']}/assignments", w.headers("a1"), {
-        "template_id": "phq-9", "recurrence": {"frequency": "daily"}, "due_time": "23:59"})
+        "template_id": "phq-9", "recurrence": {"frequency": "daily"}, "due_time": "23:59", **DAILY_MEASURE})
     headers = {**w.headers(token=w.links["a1"]), "Idempotency-Key": key}
     return post(api, f"/v1/client/assignments/{assignment['assignment_id']}/submissions", headers,
                 {"answers": phq9_answers(1, 1, 1, 1, 1, 1, 1, 1, item9)})
@@ -212,7 +217,7 @@ def victim_homework(api, w: World) -> dict[str, str]:
         "title": "Victim private template", "kind": "diary",
         "items": [{"id": "note", "type": "long_text", "label": "Note", "required": True}]}})
     assignment = post(api, f"/v1/clients/{client_id}/assignments", w.headers("a1"), {
-        "template_id": "phq-9", "recurrence": {"frequency": "daily"}, "due_time": "23:59"})
+        "template_id": "phq-9", "recurrence": {"frequency": "daily"}, "due_time": "23:59", **DAILY_MEASURE})
     headers = {**w.headers(token=w.links["a1"]), "Idempotency-Key": "victim-submission-0001"}
     receipt = post(api, f"/v1/client/assignments/{assignment['assignment_id']}/submissions", headers,
                    {"answers": phq9_answers(1, 1, 1, 1, 1, 1, 1, 1, 1)})

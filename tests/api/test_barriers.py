@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 import pytest
 import time_machine
 
-from tests.api.conftest import phq9_answers, post
+from tests.api.conftest import DAILY_MEASURE, phq9_answers, post
 
 MONDAY = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
 THURSDAY_NOON = datetime(2027, 3, 4, 12, 0, tzinfo=UTC)  # 1, 2 and 3 March are past due (20:00)
@@ -48,7 +48,7 @@ class Week:
     def assign(self, template_id: str) -> str:
         return post(self.api, f"/v1/clients/{self.client_id}/assignments", self.clinician(), {
             "template_id": template_id, "start_date": "2027-03-01", "due_time": "20:00",
-            "recurrence": {"frequency": "daily"}})["assignment_id"]
+            "recurrence": {"frequency": "daily"}, **DAILY_MEASURE})["assignment_id"]
 
     def call(self, method: str, path: str, body: dict | None = None, headers: dict | None = None):
         response = self.api.http.request(method=method, path=path, headers=headers or self.client(),

@@ -6,13 +6,14 @@ import hashlib
 
 import pytest
 
-from tests.api.conftest import phq9_answers, post
+from tests.api.conftest import DAILY_MEASURE, phq9_answers, post
 
 
 def _assignment(api, world) -> str:
     client_id = world.clients["a1"]["client_id"]
     return post(api, f"/v1/clients/{client_id}/assignments", world.headers("a1"), {
-        "template_id": "phq-9", "recurrence": {"frequency": "daily"}, "due_time": "23:59"})["assignment_id"]
+        "template_id": "phq-9", "recurrence": {"frequency": "daily"}, "due_time": "23:59",
+        **DAILY_MEASURE})["assignment_id"]
 
 
 def test_one_key_used_on_two_assignments_stores_two_submissions_in_the_clients_partition(api, world):

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from tests.api.conftest import phq9_answers, post
+from tests.api.conftest import DAILY_MEASURE, phq9_answers, post
 
 
 def _json(response):
@@ -86,7 +86,7 @@ def test_invalid_answers_list_every_bad_item_and_store_nothing(api, world):
 def test_submission_is_idempotent_and_scored_and_reviewed(api, world):
     assignment = _assign(api, world, {"template_id": "gad-7", "recurrence": {"frequency": "weekly",
                                       "weekdays": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]},
-                                      "due_time": "23:59"})
+                                      "due_time": "23:59", **DAILY_MEASURE})
     path = f"/v1/client/assignments/{assignment['assignment_id']}/submissions"
     answers = {f"gad7_{n}": v for n, v in enumerate(
         ["several_days", "more_than_half_the_days", "several_days", "not_at_all", "nearly_every_day",
@@ -120,7 +120,7 @@ def test_submission_is_idempotent_and_scored_and_reviewed(api, world):
 @pytest.mark.parametrize("item9,alerts", [(0, 0), (1, 1), (3, 1)])
 def test_phq9_item9_opens_exactly_one_alert_per_submission(api, world, item9, alerts):
     assignment = _assign(api, world, {"template_id": "phq-9", "recurrence": {"frequency": "daily"},
-                                      "due_time": "23:59"})
+                                      "due_time": "23:59", **DAILY_MEASURE})
     path = f"/v1/client/assignments/{assignment['assignment_id']}/submissions"
     body = json.dumps({"answers": phq9_answers(2, 2, 1, 1, 1, 1, 1, 1, item9)})
     receipt = _json(api.http.post(path, headers=_client(world, f"phq9-{item9}-key"), body=body))

@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from tests.api.conftest import phq9_answers, post
+from tests.api.conftest import DAILY_MEASURE, phq9_answers, post
 from tests.api.routes_matrix import example_body, fill_path, protected_routes, route_id
 
 ALL_ROUTES = protected_routes("clinician") + protected_routes("client") + protected_routes("public")
@@ -83,7 +83,8 @@ def test_number_bounds_at_ingress(literal, accepted):
 
 def _client_assignment(api, world, template_id="phq-9") -> str:
     assignment = post(api, f"/v1/clients/{world.clients['a1']['client_id']}/assignments", world.headers("a1"),
-                      {"template_id": template_id, "recurrence": {"frequency": "daily"}, "due_time": "23:59"})
+                      {"template_id": template_id, "recurrence": {"frequency": "daily"}, "due_time": "23:59",
+                       **DAILY_MEASURE})
     return assignment["assignment_id"]
 
 

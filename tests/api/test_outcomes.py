@@ -13,7 +13,7 @@ from datetime import datetime
 import pytest
 import time_machine
 
-from tests.api.conftest import PHQ9_OPTIONS, phq9_answers
+from tests.api.conftest import DAILY_MEASURE, PHQ9_OPTIONS, phq9_answers
 from tests.api.test_request_budget import _besides_authentication, counted
 from tests.api.test_session_review import Clinic
 
@@ -36,7 +36,7 @@ GAD7 = {5: gad7_answers(1, 1, 1, 1, 1, 0, 0), 14: gad7_answers(2, 2, 2, 2, 2, 2,
 def _daily(clinic: Clinic, client: str, template_id: str) -> str:
     return clinic.call("POST", f"/v1/clients/{client}/assignments", "c1", {
         "template_id": template_id, "recurrence": {"frequency": "daily"}, "start_date": "2026-02-02",
-        "due_time": "23:59"}, expect=201)["assignment_id"]
+        "due_time": "23:59", **DAILY_MEASURE}, expect=201)["assignment_id"]
 
 
 @pytest.fixture(scope="module")

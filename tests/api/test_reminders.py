@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import time_machine
 
-from tests.api.conftest import submit_risk_answer, use_table
+from tests.api.conftest import DAILY_MEASURE, submit_risk_answer, use_table
 from tests.api.reminder_support import SIGNING_SECRET, Recorder, new_practice, verify_sender
 
 NOON = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)  # London is on GMT: local = UTC
@@ -151,7 +151,8 @@ def test_opted_out_sms_is_recorded_and_shown_to_the_clinician(api, world, env):
     assignment = json.loads(api.http.post(
         f"/v1/clients/{client_id}/assignments", headers=world.headers("a1"),
         body=json.dumps({"template_id": "gad-7", "recurrence": {"frequency": "daily"}, "due_time": "23:59",
-                         "reminders": {"time": _now_local_hhmm(), "only_while_open": False}})).body)
+                         "reminders": {"time": _now_local_hhmm(), "only_while_open": False},
+                         **DAILY_MEASURE})).body)
     item = _reminder_item(client_id, assignment["assignment_id"])
     assert item["state"] == "pending"
     sweep.run(now=datetime.now(UTC) + timedelta(minutes=1))
@@ -333,7 +334,8 @@ def test_quiet_hours_that_start_when_they_end_are_a_field_error_and_old_records_
     profile = table.get(keys.client_profile(client_id).as_dict(), consistent=True)
     table.put({**profile, "quiet_hours": equal})
     assigned = api.http.post(f"/v1/clients/{client_id}/assignments", headers=world.headers("a1"),
-                             body=json.dumps({"template_id": "gad-7", "recurrence": {"frequency": "daily"}}))
+                             body=json.dumps({"template_id": "gad-7", "recurrence": {"frequency": "daily"},
+                                              **DAILY_MEASURE}))
     assert assigned.status_code == 201, assigned.body
     assert _reminder_item(client_id, json.loads(assigned.body)["assignment_id"])["state"] == "pending"
     moved = api.http.patch(f"/v1/clients/{client_id}", headers=world.headers("a1"),

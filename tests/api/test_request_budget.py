@@ -11,7 +11,7 @@ from contextlib import contextmanager
 
 import pytest
 
-from tests.api.conftest import phq9_answers, post
+from tests.api.conftest import DAILY_MEASURE, phq9_answers, post
 
 
 @contextmanager
@@ -51,7 +51,8 @@ def busy_client(api, world):
     ids = []
     for template in ("thought-record", "gad-7", "sleep-diary", "activity-log"):
         ids.append(post(api, f"/v1/clients/{client_id}/assignments", world.headers("a1"), {
-            "template_id": template, "recurrence": {"frequency": "daily"}, "due_time": "23:59"})["assignment_id"])
+            "template_id": template, "recurrence": {"frequency": "daily"}, "due_time": "23:59",
+            **DAILY_MEASURE})["assignment_id"])
     api.http.put(f"/v1/client/assignments/{ids[0]}/draft", headers=world.headers(token=world.links["a1"]),
                  body=json.dumps({"answers": {"situation": "Bus stop"}}))
     for n in range(5):
@@ -111,7 +112,7 @@ def _is_alert_notice(name: str, params: dict) -> bool:
 def test_a_submission_that_raises_an_alert(api, world):
     assignment = post(api, f"/v1/clients/{world.resources['client_id']}/assignments", world.headers("a1"), {
         "template_id": "phq-9", "recurrence": {"frequency": "daily"}, "due_time": "23:59",
-        "start_date": None})
+        "start_date": None, **DAILY_MEASURE})
     headers = {**world.headers(token=world.links["a1"]), "Idempotency-Key": "budget-check-2"}
     with counted() as calls:
         response = api.http.post(f"/v1/client/assignments/{assignment['assignment_id']}/submissions",

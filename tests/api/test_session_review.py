@@ -16,7 +16,7 @@ from datetime import datetime
 import pytest
 import time_machine
 
-from tests.api.conftest import mint, phq9_answers, use_table
+from tests.api.conftest import WEEKLY_MEASURE, mint, phq9_answers, use_table
 from tests.api.test_request_budget import counted
 
 THOUGHT_RECORD = {
@@ -92,7 +92,7 @@ def week(aws, api):
                          "first_step": "Open the link", "confidence": 7}}, expect=201)["assignment_id"],
             "phq9": clinic.call("POST", base, "c1", {
                 "template_id": "phq-9", "recurrence": {"frequency": "weekly", "weekdays": ["mon"]},
-                "start_date": "2026-01-05", "due_time": "09:00"}, expect=201)["assignment_id"],
+                "start_date": "2026-01-05", "due_time": "09:00", **WEEKLY_MEASURE}, expect=201)["assignment_id"],
             "mood": clinic.call("POST", base, "c1", {
                 "template_id": "mood-diary", "recurrence": {"frequency": "daily"}, "start_date": "2026-01-06",
                 "due_time": "10:00"}, expect=201)["assignment_id"],

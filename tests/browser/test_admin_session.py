@@ -99,7 +99,8 @@ def client_side(stack: dict[str, Any], client_id: str, planned_id: str) -> None:
     first = clinician.call("POST", f"/v1/clients/{client_id}/assignments",
                            {"template_id": "phq-9", "title": "PHQ-9 this week", "due_time": "23:59"}, expect_status=201)
     second = clinician.call("POST", f"/v1/clients/{client_id}/assignments",
-                            {"template_id": "phq-9", "due_time": "23:59", "recurrence": {"frequency": "daily"}}, expect_status=201)
+                            {"template_id": "phq-9", "due_time": "23:59", "recurrence": {"frequency": "daily"},
+                             "override_recall_period": True, "override_reason": "Daily check-in agreed with the client"}, expect_status=201)
     link = clinician.call("POST", f"/v1/clients/{client_id}/access-link", {}, expect_status=201)
     client = Api(stack["api"], link["url"].split("#token=")[1])
     high = {f"phq9_{number}": "more_than_half_the_days" for number in range(1, 10)}

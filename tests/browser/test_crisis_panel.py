@@ -66,7 +66,7 @@ def test_the_crisis_panel_sits_beside_the_risk_answer_with_the_practice_numbers(
     for template_id, title in (("safety-plan", "My safety plan"), ("phq-9", "Mood questionnaire")):
         clinician.call("POST", f"/v1/clients/{client_id}/assignments", {
             "template_id": template_id, "title": title, "due_time": "23:59",
-            "recurrence": {"frequency": "daily"}}, expect_status=201)
+            "recurrence": {"frequency": "daily"}, "override_recall_period": True, "override_reason": "Daily check-in agreed with the client"}, expect_status=201)
     link = clinician.call("POST", f"/v1/clients/{client_id}/access-link", {}, expect_status=201)["url"]
 
     admin = checks.watch(new_context(viewport=DESKTOP).new_page(), "admin")

@@ -29,12 +29,37 @@ def owner_login(stack: dict[str, Any]) -> dict[str, str]:
     return next(login for login in stack["logins"] if login["role"] == "owner")
 
 
-def assign(page: Page, template_title: str, checks: Checks, step: str) -> None:
+PHQ9_STEM = "Over the last 2 weeks, how often have you been bothered by any of the following problems?"
+OWN_WORDS = "Fill this in on the evening before our session."
+DAILY_REASON = "Daily for two weeks while the medication changes, agreed with the GP"
+
+
+def assign(page: Page, template_title: str, checks: Checks, step: str, recall_days: int | None = None) -> None:
     page.get_by_role("link", name="Assign homework").first.click()
     form = page.locator("form.assign-form")
     form.get_by_label("Template").select_option(label=template_title)
     form.get_by_role("button", name="Next").click()
     expect(form.get_by_label("Title the client sees")).to_have_value(template_title)
+    if recall_days:
+        # A measure: its recall period is said, the schedule starts from one that fits, and the
+        # template's own instructions are shown beside the clinician's, not copied into them.
+        expect(form.locator(".recall-note")).to_contain_text(
+            f"asks about the last 2 weeks, so it can be sent at most every {recall_days} days")
+        expect(form.get_by_label("How often")).to_have_value("every_n_days")
+        expect(form.get_by_label("Every how many days")).to_have_value(str(recall_days))
+        expect(form.locator(".template-stem")).to_contain_text(PHQ9_STEM)
+        expect(form.get_by_label("Your instructions for this client")).to_have_value("")
+        form.get_by_label("Your instructions for this client").fill(OWN_WORDS)
+        form.get_by_label("How often").select_option("daily")
+        warning = form.locator(".recall-warning")
+        expect(warning).to_contain_text("This schedule sends it every day.")
+        form.get_by_role("button", name="Next").click()  # refused until the clinician chooses to
+        expect(form.locator('[data-field="override_recall_period"] .field-error')).to_contain_text(
+            "tick “Send more often anyway” and say why")
+        form.get_by_label("Send more often anyway").check()
+        form.get_by_label("Why send it more often?").fill(DAILY_REASON)
+        form.get_by_label("Due by (time)").fill("23:59")
+        page.screenshot(path=str(checks.artifacts / "admin-assign-phq9-recall.png"), full_page=True)
     form.get_by_label("How often").select_option("daily")
     form.get_by_label("Due by (time)").fill("23:59")
     expect(form.get_by_label("Send reminders for this homework")).to_be_checked()
@@ -73,7 +98,7 @@ def test_clinician_and_client_story(stack: dict[str, Any], new_context: Any, che
     expect(admin.get_by_role("heading", level=1, name=client_name)).to_be_visible()
     checks.step(admin, "admin-new-client")
 
-    assign(admin, phq9["title"], checks, "admin-assign-phq9")
+    assign(admin, phq9["title"], checks, "admin-assign-phq9", recall_days=phq9["scoring"]["recall_period_days"])
     assign(admin, thought_record["title"], checks, "admin-assign-thought-record")
     homework = admin.locator("section", has=admin.get_by_role("heading", level=2, name="Homework"))
     expect(homework.get_by_text("Every day, due 23:59 · reminders on").first).to_be_visible()
@@ -142,6 +167,12 @@ def test_clinician_and_client_story(stack: dict[str, Any], new_context: Any, che
     client.get_by_role("link", name="Back to your homework").click()
     client.get_by_role("link", name=f"Start: {phq9['title']}").click()
     expect(client.get_by_role("heading", level=1, name=phq9["title"])).to_be_visible()
+    # The measure's own timeframe sits right above its questions; the clinician's words beside it.
+    stem = client.locator("form.homework-form > .template-instructions")
+    expect(stem).to_contain_text(PHQ9_STEM)
+    assert client.evaluate("""() => document.querySelector('form.homework-form > .template-instructions')
+        .nextElementSibling.contains(document.querySelector('[data-path="phq9_1"]'))""")
+    expect(client.locator(".from-clinician")).to_contain_text(f"From your clinician{OWN_WORDS}")
     for number in range(1, 9):
         client.locator(f"#q-phq9_{number}-0").check()
     expect(client.locator(".crisis")).to_be_hidden()

@@ -174,7 +174,8 @@ def world(api, env) -> World:
     link = expect(call(api, "POST", f"/v1/clients/{w.client_id}/access-link", w.clinician(), {}), 201)
     w.link_token = link["url"].split("#token=")[1]
     assignment = expect(call(api, "POST", f"/v1/clients/{w.client_id}/assignments", w.clinician(), {
-        "template_id": "phq-9", "recurrence": {"frequency": "daily"}, "due_time": "23:59"}), 201)
+        "template_id": "phq-9", "recurrence": {"frequency": "daily"}, "due_time": "23:59",
+        "override_recall_period": True, "override_reason": "Daily check-in agreed with the client"}), 201)
     w.assignment_id = assignment["assignment_id"]
     return w
 

@@ -224,7 +224,8 @@ def test_concurrent_duplicate_submissions_store_exactly_one(env):
     actor = _world()
     profile = _client(actor)
     assignment = assignment_service.create(actor, profile["client_id"], AssignmentCreate(
-        template_id="gad-7", recurrence={"frequency": "daily"}, due_time="23:59"))
+        template_id="gad-7", recurrence={"frequency": "daily"}, due_time="23:59", override_recall_period=True,
+        override_reason="Daily check-in agreed with the client"))
     principal = ClientPrincipal(client_id=profile["client_id"], practice_id=actor.practice_id)
     body = SubmissionCreate(answers={f"gad7_{n}": "several_days" for n in range(1, 8)})
     barrier = threading.Barrier(10)

@@ -220,8 +220,8 @@ def seed(app: Any, spare_assignments: int = 0) -> World:
         "title": "Bench template", "kind": "diary",
         "items": [{"id": "note", "type": "long_text", "label": "Note", "required": True}]}})
     assignment = post("/v1/clients/{client_id}/assignments", {
-        "template_id": "phq-9", "recurrence": {"frequency": "daily"}, "due_time": "23:59"},
-        params={"client_id": client_id})
+        "template_id": "phq-9", "recurrence": {"frequency": "daily"}, "due_time": "23:59",
+        "override_recall_period": True, "override_reason": "Daily check-in agreed with the client"}, params={"client_id": client_id})
     receipt = post("/v1/client/assignments/{assignment_id}/submissions", {"answers": phq9(1, 1, 1, 1, 1, 1, 1, 1, 1)},
                    auth="client", params={"assignment_id": assignment["assignment_id"]},
                    extra={"Idempotency-Key": f"bench-{run}"})
@@ -279,5 +279,6 @@ def new_client(app: Any, world: World) -> str:
                                      "reminder_time": "18:30"})["client_id"]
     post("/v1/clients/{client_id}/access-link", {}, {"client_id": client_id})
     post("/v1/clients/{client_id}/assignments", {"template_id": "phq-9", "recurrence": {"frequency": "daily"},
-                                                 "due_time": "23:59"}, {"client_id": client_id})
+                                                 "due_time": "23:59", "override_recall_period": True, "override_reason": "Daily check-in agreed with the client"},
+         {"client_id": client_id})
     return client_id

@@ -57,7 +57,7 @@ def test_every_number_in_the_scoring_data_has_a_source(slug):
 def test_the_source_check_sees_numbers_inside_subscales():
     scoring = json.loads((LIBRARY / "dass-21.json").read_text(encoding="utf-8"))["scoring"]
     scoring["sources"] = []
-    assert unsourced(scoring) == ["subscales"]
+    assert unsourced(scoring) == ["recall_period_days", "subscales"]
 
 
 # -- PHQ-2 and GAD-2: the first two items of PHQ-9 and GAD-7, scored alone -----------------------

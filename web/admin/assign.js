@@ -36,6 +36,51 @@ export function describeSchedule(value) {
   return `${text}${bounds}, due ${value.due_time || "20:00"}`;
 }
 
+/** How a measure puts its recall period: "the last 2 weeks", "the past month" (as the API words it). */
+export function periodWords(days) {
+  if ([28, 30, 31].includes(days)) return "the past month";
+  if (days === 7) return "the past week";
+  if (days % 7 === 0) return `the last ${days / 7} weeks`;
+  return days === 1 ? "the past day" : `the last ${days} days`;
+}
+
+/** "PHQ-9: Patient Health Questionnaire" reads as "PHQ-9" in a sentence. */
+function shortName(title) {
+  const [head, ...rest] = String(title || "").split(":");
+  return rest.length && head.trim() ? head.trim() : title;
+}
+
+/**
+ * Fewest days between two occurrences of a schedule, or null when it happens at most once.
+ * The API measures it on the real series; this mirrors it for the page (an `until` or a
+ * count of 1 that leaves a single occurrence has no gap).
+ */
+export function shortestGap(rule, startDate) {
+  if (rule.frequency === "once" || rule.count === 1) return null;
+  let gap;
+  if (rule.frequency === "daily") gap = 1;
+  else if (rule.frequency === "every_n_days") gap = Math.max(1, Number(rule.interval) || 1);
+  else {
+    const chosen = WEEKDAYS.map(([code], index) => ((rule.weekdays || []).includes(code) ? index : -1)).filter((index) => index >= 0);
+    if (!chosen.length) return null;
+    gap = chosen.length === 1 ? 7 : Math.min(...chosen.map((day, i) => ((chosen[(i + 1) % chosen.length] - day + 7) % 7) || 7));
+  }
+  if (rule.until && startDate && rule.frequency !== "weekly") {
+    const span = (Date.parse(`${rule.until}T00:00:00Z`) - Date.parse(`${startDate}T00:00:00Z`)) / 86400000;
+    if (span < gap) return null;
+  }
+  return gap;
+}
+
+function scheduleWords(rule, gap) {
+  if (rule.frequency === "weekly") {
+    const days = WEEKDAYS.filter(([code]) => (rule.weekdays || []).includes(code)).map(([, , name]) => `${name}s`);
+    if (days.length === 1) return "every week";
+    return `on ${days.slice(0, -1).join(", ")} and ${days[days.length - 1]}, as little as ${gap} day${gap === 1 ? "" : "s"} apart`;
+  }
+  return gap === 1 ? "every day" : `every ${gap} days`;
+}
+
 export function describeReminders(reminders, client) {
   if (!reminders?.enabled) return "No reminders";
   const channels = reminders.channels ?? client.reminder_channels;
@@ -57,6 +102,11 @@ export function scheduleFields(client, initial = {}, { idPrefix = "assign", mode
   const today = todayIn(client.timezone);
   const title = h("input", { type: "text", id: id("title"), class: "control", maxlength: 200, autocomplete: "off", value: initial.title || "" });
   const instructions = h("textarea", { id: id("instructions"), class: "control", rows: 4, maxlength: 5000, value: initial.instructions || "" });
+  // The template's own instructions (a measure's timeframe stem) always reach the client: shown
+  // here so the clinician writes beside them, not instead of them.
+  const stemText = h("p", { class: "pre-line template-stem-text" });
+  const stem = h("div", { class: "template-stem", hidden: true },
+    h("p", { class: "field-label", text: "The client always sees the template's own instructions" }), stemText);
   const startDate = h("input", { type: "date", id: id("start"), class: "control control-short", value: mode === "edit" ? initial.start_date || "" : "" });
   const dueDate = h("input", { type: "date", id: id("due-date"), class: "control control-short",
     value: initial.due_date || (mode === "edit" && recurrence.frequency === "once" ? initial.start_date || "" : "") });
@@ -103,6 +153,70 @@ export function scheduleFields(client, initial = {}, { idPrefix = "assign", mode
       field("reminders.follow_up_after_hours", "Follow-up reminder", followUp, { help: "If it is still not done. It asks what got in the way." })),
     channelField);
 
+  // A measure asks about a set period (PHQ-9: the last 2 weeks). Sent more often, its answers
+  // overlap and its scores stop meaning what their bands say, so the schedule says so, starts
+  // from a fitting one, and a shorter one needs an explicit choice with a reason.
+  let measure = null; // { name, days }
+  let scheduleTouched = mode === "edit";
+  const recallNote = h("p", { class: "field-help recall-note", id: id("recall-note"), hidden: true });
+  const overrideOn = h("input", { type: "checkbox", id: id("override-recall") });
+  const overrideReason = h("textarea", { id: id("override-reason"), class: "control", rows: 2, maxlength: 500 });
+  const reasonField = field("override_reason", "Why send it more often?", overrideReason, {
+    help: "Kept with the homework's history, for you and your colleagues." });
+  const recallExplanation = h("p", { class: "recall-explanation", "aria-live": "polite" });
+  const recallWarning = h("div", { class: "notice notice-warning recall-warning", hidden: true },
+    recallExplanation,
+    fieldGroup("override_recall_period", "Send it this often?",
+      h("div", { class: "choice" }, overrideOn, h("label", { for: overrideOn.id, text: "Send more often anyway" })),
+      { id: id("override-recall-group") }),
+    reasonField);
+  const currentRule = () => {
+    const rule = { frequency: frequency.value };
+    if (frequency.value === "every_n_days") rule.interval = Number(interval.value) || 1;
+    if (frequency.value === "weekly") rule.weekdays = weekdayInputs.filter((input) => input.checked).map((input) => input.value);
+    if (frequency.value !== "once" && until.value) rule.until = until.value;
+    if (frequency.value !== "once" && count.value) rule.count = Number(count.value);
+    return rule;
+  };
+  let unchangedRule = null; // an edit keeps the schedule it has; only a new one must fit
+  const tooOften = () => {
+    if (!measure || JSON.stringify(currentRule()) === unchangedRule) return false;
+    const gap = shortestGap(currentRule(), startDate.value || initial.start_date || today);
+    return gap !== null && gap < measure.days;
+  };
+  const recallLimit = () => `${measure.name} asks about ${periodWords(measure.days)}, so it can be sent at most every ${measure.days} days.`;
+  const syncRecall = () => {
+    recallNote.hidden = !measure;
+    if (measure) recallNote.textContent = `${recallLimit()} Answered more often, its answers overlap and its scores are hard to compare.`;
+    const warn = tooOften();
+    recallWarning.hidden = !warn;
+    if (warn) {
+      const rule = currentRule();
+      recallExplanation.textContent = `${recallLimit()} This schedule sends it ${scheduleWords(rule, shortestGap(rule, startDate.value || initial.start_date || today))}.`;
+    }
+    reasonField.hidden = !overrideOn.checked;
+  };
+  /** The chosen template's content: its instructions and, for a measure, its recall period. */
+  const setTemplate = (content) => {
+    const text = (content?.instructions || "").trim();
+    stemText.textContent = text;
+    stem.hidden = !text;
+    const days = content?.scoring?.recall_period_days;
+    measure = days > 1 ? { name: shortName(content.title), days } : null;
+    if (!scheduleTouched) {
+      // start from a schedule that fits: once every recall period, or once for anything else
+      frequency.value = measure ? "every_n_days" : "once";
+      if (measure) interval.value = String(measure.days);
+      sync();
+    }
+    syncRecall();
+  };
+  for (const control of [frequency, interval, until, count, ...weekdayInputs]) {
+    control.addEventListener("change", () => { scheduleTouched = true; syncRecall(); });
+  }
+  interval.addEventListener("input", () => { scheduleTouched = true; syncRecall(); });
+  overrideOn.addEventListener("change", syncRecall);
+
   const sync = () => {
     const value = frequency.value;
     dueDateField.hidden = value !== "once";
@@ -115,17 +229,24 @@ export function scheduleFields(client, initial = {}, { idPrefix = "assign", mode
   frequency.addEventListener("change", sync);
   remindersOn.addEventListener("change", sync);
   sync();
+  if (mode === "edit") unchangedRule = JSON.stringify(currentRule());
+  syncRecall();
 
   const personal = [
     h("div", { class: "form-row" }, field("title", "Title the client sees", title)),
-    field("instructions", "Instructions for this client", instructions, {
-      help: mode === "edit" ? "The client sees the new wording from now on." : "Written for this client; starts from the template's own instructions." }),
+    stem,
+    field("instructions", "Your instructions for this client", instructions, {
+      optional: true,
+      help: mode === "edit" ? "Shown as “From your clinician”, beside the template's own instructions. The client sees the new wording from now on."
+        : "Shown as “From your clinician”, beside the template's own instructions (never instead of them)." }),
   ];
   const schedule = [
     h("div", { class: "form-row" },
       field("recurrence.frequency", "How often", frequency), startField, field("due_time", "Due by (time)", dueTime)),
     h("div", { class: "form-row" }, dueDateField, intervalField, untilField, countField),
     weekdaysField,
+    recallNote,
+    recallWarning,
   ];
   const remindersBlock = fieldGroup("reminders.enabled", "Reminders", [
     h("div", { class: "choice" }, remindersOn, h("label", { for: remindersOn.id, text: "Send reminders for this homework" })),
@@ -134,11 +255,7 @@ export function scheduleFields(client, initial = {}, { idPrefix = "assign", mode
   const kept = mode === "edit"
     ? Object.fromEntries(["only_while_open", "max_follow_ups"].filter((key) => key in reminders).map((key) => [key, reminders[key]])) : {};
   const value = () => {
-    const rule = { frequency: frequency.value };
-    if (frequency.value === "every_n_days") rule.interval = Number(interval.value) || 1;
-    if (frequency.value === "weekly") rule.weekdays = weekdayInputs.filter((input) => input.checked).map((input) => input.value);
-    if (frequency.value !== "once" && until.value) rule.until = until.value;
-    if (frequency.value !== "once" && count.value) rule.count = Number(count.value);
+    const rule = currentRule();
     const chosen = [byEmail.checked && !byEmail.disabled ? "email" : null, bySms.checked && !bySms.disabled ? "sms" : null].filter(Boolean);
     return {
       title: title.value.trim() || null,
@@ -151,6 +268,8 @@ export function scheduleFields(client, initial = {}, { idPrefix = "assign", mode
         ? { ...kept, enabled: true, channels: chosen, time: reminderTime.value || null,
           follow_up_after_hours: followUp.value ? Number(followUp.value) : null }
         : { ...kept, enabled: false },
+      ...(tooOften() && overrideOn.checked
+        ? { override_recall_period: true, override_reason: overrideReason.value.trim() || null } : {}),
     };
   };
 
@@ -164,13 +283,19 @@ export function scheduleFields(client, initial = {}, { idPrefix = "assign", mode
     if (frequency.value !== "once" && until.value && count.value) {
       problems.push({ field: "recurrence.count", message: "Choose an end date or a number of times, not both." });
     }
+    if (tooOften() && !overrideOn.checked) {
+      problems.push({ field: "override_recall_period",
+        message: `${recallLimit()} Choose a schedule at least ${measure.days} days apart, or tick “Send more often anyway” and say why.` });
+    } else if (tooOften() && !overrideReason.value.trim()) {
+      problems.push({ field: "override_reason", message: "Say why it should be sent more often." });
+    }
     if (remindersOn.checked && !byEmail.checked && !bySms.checked && (client.email || client.phone)) {
       problems.push({ field: "reminders.channels", message: "Choose how to remind the client, or turn reminders off." });
     }
     return problems;
   };
 
-  return { personal, schedule, reminders: remindersBlock, title, instructions, value, validate, frequency };
+  return { personal, schedule, reminders: remindersBlock, title, instructions, value, validate, frequency, setTemplate };
 }
 
 // -- the assign steps ---------------------------------------------------------------------------
@@ -203,17 +328,22 @@ export async function showAssign(main, clientId) {
     }));
   const templateAbout = h("div", { class: "template-about", "aria-live": "polite" });
   const fields = scheduleFields(client, {}, { idPrefix: "assign", mode: "create" });
-  let filledFrom = { title: "", instructions: "" };
+  let filledFrom = { title: "" };
+  let chosenContent = null;
   template.addEventListener("change", async () => {
     const chosen = summaries.get(template.value);
     clear(templateAbout, chosen ? [h("p", { class: "muted", text: chosen.description || "" })] : null);
+    chosenContent = null;
+    fields.setTemplate(null);
     if (!chosen) return;
     try {
       const detail = await adminApi("GET", `/v1/templates/${encodeURIComponent(template.value)}`);
-      // Fill the title and instructions unless the clinician has already written their own.
+      // Fill the title unless the clinician has already written their own; the template's
+      // instructions are shown beside theirs, not copied into them.
       if (!fields.title.value.trim() || fields.title.value === filledFrom.title) fields.title.value = detail.content.title;
-      if (!fields.instructions.value.trim() || fields.instructions.value === filledFrom.instructions) fields.instructions.value = detail.content.instructions || "";
-      filledFrom = { title: fields.title.value, instructions: fields.instructions.value };
+      filledFrom = { title: fields.title.value };
+      chosenContent = detail.content;
+      fields.setTemplate(detail.content);
     } catch {
       // The title stays editable; the template's own text is used if it stays empty.
     }
@@ -262,8 +392,10 @@ export async function showAssign(main, clientId) {
         h("dl", { class: "details-list" },
           h("dt", { text: "Template" }), h("dd", { text: chosen ? chosen.title : "—" }),
           h("dt", { text: "Title" }), h("dd", { text: value.title || chosen?.title || "—" }),
-          h("dt", { text: "Instructions" }), h("dd", { class: "pre-line", text: value.instructions || "The template's own instructions." }),
+          h("dt", { text: "Instructions" }), h("dd", { class: "pre-line", text: chosenContent?.instructions || "—" }),
+          h("dt", { text: "From you" }), h("dd", { class: "pre-line", text: value.instructions || "Nothing added." }),
           h("dt", { text: "When" }), h("dd", { text: describeSchedule(value) }),
+          value.override_recall_period ? [h("dt", { text: "More often than its recall period" }), h("dd", { class: "pre-line", text: value.override_reason || "—" })] : null,
           h("dt", { text: "Starts" }), h("dd", { text: value.start_date ? formatDate(value.start_date) : "Today" }),
           h("dt", { text: "Reminders" }), h("dd", { text: describeReminders(value.reminders, client) }))),
       h("div", { class: "review-block" },

@@ -80,6 +80,9 @@ export async function showEditAssignment(main, clientId, assignmentId, who, { fo
     const status = h("div", { class: "form-status" }, message);
     const fields = scheduleFields(client, current, { idPrefix: "edit", mode: "edit" });
     const baseline = fields.value();
+    // The template's own instructions and recall period, shown beside the clinician's choices.
+    adminApi("GET", `/v1/templates/${encodeURIComponent(current.template_id)}?version=${current.template_version}`)
+      .then((detail) => fields.setTemplate(detail.content)).catch(() => {});
     const button = h("button", { type: "submit", class: "button", text: "Save changes" });
     const ended = current.status === "cancelled";
     const form = h("form", { class: "card", novalidate: true, "aria-labelledby": "edit-details-title" },
@@ -109,6 +112,9 @@ export async function showEditAssignment(main, clientId, assignmentId, who, { fo
       }
       for (const key of ["due_date", "start_date"]) {
         if (value[key] && value[key] !== baseline[key]) body[key] = value[key];
+      }
+      if (body.recurrence && value.override_recall_period) {
+        Object.assign(body, { override_recall_period: true, override_reason: value.override_reason });
       }
       if (!Object.keys(body).length) {
         clearProblems(form, status);

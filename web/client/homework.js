@@ -23,19 +23,37 @@ export async function leaveHomework() {
   }
 }
 
+/**
+ * The template's own instructions (a measure's timeframe stem, such as PHQ-9's "Over the last
+ * 2 weeks, ...") and the clinician's words for this client: both are shown, never one instead of
+ * the other. A copy kept offline from before the two were apart falls back to the template.
+ */
+function instructionsOf(detail) {
+  const stem = (detail.template_instructions ?? detail.template?.instructions ?? "").trim();
+  const own = (detail.instructions || "").trim();
+  return { stem, own: own && own !== stem ? own : "" };
+}
+
+function fromClinician(own) {
+  return own ? h("section", { class: "card instructions from-clinician", "aria-labelledby": "from-clinician-title" },
+    h("h2", { id: "from-clinician-title", text: "From your clinician" }),
+    h("p", { text: own })) : null;
+}
+
 export async function showHomework(main, assignmentId) {
   clear(main, h("h1", { text: "Your homework" }), h("p", { class: "loading", text: "Loading" }));
   const { detail, plan } = await loadHomework(assignmentId); // offline: the copy kept on this device
   const occurrence = detail.current;
   const missed = detail.ask_barriers_for ? missedCard(detail.assignment_id, detail.ask_barriers_for) : null;
   const planCard = plan ? planSection(detail.assignment_id, plan) : null;
+  const { stem, own } = instructionsOf(detail);
   if (!occurrence) {
     clear(main,
       h("p", {}, h("a", { href: "#/", text: "← All homework" })),
       h("h1", { text: detail.title }),
       notice("info", h("p", { text: detail.next_due_at ? `Nothing to do for this one right now. The next one is due ${formatDateTime(detail.next_due_at)}.` : "Nothing to do for this one right now." })),
       missed,
-      detail.instructions ? h("div", { class: "card instructions" }, h("p", { text: detail.instructions })) : null,
+      fromClinician(own),
       planCard);
     return;
   }
@@ -60,7 +78,10 @@ export async function showHomework(main, assignmentId) {
   const closing = closingQuestions();
   const submitButton = h("button", { type: "submit", class: "button", text: "Send to my clinician" });
   const submitStatus = h("div", { class: "submit-status", role: "status", "aria-live": "polite" });
-  const formElement = h("form", { class: "homework-form", novalidate: true, "aria-labelledby": "homework-title" },
+  // The stem belongs to the questions: right above them, and what the form is described by.
+  const formElement = h("form", { class: "homework-form", novalidate: true, "aria-labelledby": "homework-title",
+    "aria-describedby": stem ? "template-instructions" : null },
+    stem ? h("p", { class: "instructions template-instructions", id: "template-instructions", text: stem }) : null,
     form.element, closing.element,
     h("div", { class: "submit-bar" }, submitButton, saveStatus), submitStatus);
   const crisis = crisisWatcher(template, form.element);
@@ -79,7 +100,7 @@ export async function showHomework(main, assignmentId) {
     h("h1", { id: "homework-title", text: detail.title }),
     h("p", { class: "muted", text: `Due ${formatDateTime(occurrence.due_at)}` }),
     missed,
-    detail.instructions ? h("div", { class: "card instructions" }, h("p", { text: detail.instructions })) : null,
+    fromClinician(own),
     planCard,
     planCard ? h("h2", { class: "worksheet-title", text: "The homework" }) : null,
     formElement,

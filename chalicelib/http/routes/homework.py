@@ -30,6 +30,14 @@ def _audit(call: Call, action: str, client_id: str, detail: str | None = None) -
     audit.record(call.principal, action, [client_id], detail=detail, request_id=call.request_id)
 
 
+def _audit_recall_override(call: Call, view: AssignmentView) -> None:
+    """A measure set to be sent more often than its recall period, on this request (the reason
+    stays in the assignment's `recall_overrides`, not in the audit trail's detail)."""
+    latest = view.recall_overrides[-1] if view.recall_overrides else None
+    if call.body.override_recall_period and latest and latest["at"] == view.updated_at:
+        _audit(call, "assignment.recall_override", view.client_id, view.assignment_id)
+
+
 # -- templates ---------------------------------------------------------------------------
 
 @router.route("/v1/templates", "GET", auth="clinician", response=TemplateList,
@@ -105,6 +113,7 @@ def create_assignment(call: Call) -> AssignmentView:
 
     created = assignment_service.create(call.principal, call.params["client_id"], call.body)
     _audit(call, "assignment.create", created.client_id, created.assignment_id)
+    _audit_recall_override(call, created)
     return created
 
 
@@ -125,6 +134,7 @@ def update_assignment(call: Call) -> AssignmentView:
 
     updated = assignment_service.update(call.principal, call.params["assignment_id"], call.body)
     _audit(call, "assignment.update", updated.client_id, updated.assignment_id)
+    _audit_recall_override(call, updated)
     return updated
 
 
