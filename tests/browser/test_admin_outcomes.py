@@ -83,6 +83,20 @@ def _with_draft_alert(client_id: str):
     return handle
 
 
+def _with_draft_review_alert(client_id: str):
+    """Adds an open alert left unsent in a draft to the session review's own open alerts."""
+    alert = {"alert_id": f"{client_id}.01JDRAFTALERT0000000000000", "assignment_id": None, "submission_id": None,
+             "template_title": "PHQ-9: Patient Health Questionnaire", "created_at": datetime.now(UTC).isoformat(),
+             "source": "draft", "items": [{"item": "phq9_9", "label": "Thoughts of hurting yourself", "value": 1,
+                                           "answer": "Several days"}]}
+
+    def handle(route: Route) -> None:
+        response = route.fetch()
+        review = response.json()
+        route.fulfill(response=response, json={**review, "open_alerts": [*review["open_alerts"], alert]})
+    return handle
+
+
 def _caseload_names(page: Page) -> list[str]:
     return page.locator("#main tbody tr th[scope=row] a").all_inner_texts()
 
@@ -219,7 +233,14 @@ def test_outcomes_deterioration_and_practice_settings(stack, new_context, checks
     step(page, checks, "admin-outcomes-alerts-risk-draft")
     page.unroute(OPEN_RISK_ALERTS)
 
-    # -- the session review names the change the same way ------------------------------------------
+    # -- the session review names the change the same way, and an unsent answer as such -----------
+    page.route(re.compile(rf"/v1/clients/{cy.id}/session-review"), _with_draft_review_alert(cy.id))
     page.goto(f"{stack['web_admin']}#/clients/{cy.id}/review")
-    expect(page.locator(".review-alerts .alert-change")).to_have_text(GAD7_CHANGE)
+    alerts = page.locator(".review-alerts")
+    expect(alerts.locator(".alert-change")).to_have_text(GAD7_CHANGE)
+    expect(alerts.locator(".review-alert").nth(1)).to_contain_text(
+        "PHQ-9: Patient Health Questionnaire, raised ")
+    expect(alerts.locator(".review-alert").nth(1).locator(".alert-draft")).to_have_text(
+        ". Not sent by the client: left in a draft")
+    expect(alerts.locator(".review-alert").nth(0).locator(".alert-draft")).to_have_count(0)
     step(page, checks, "admin-outcomes-session-review")
