@@ -13,17 +13,9 @@ def is_discharged(profile: dict[str, Any]) -> bool:
     return profile.get("status") == "discharged"
 
 
-def caseload_partitions(profile: dict[str, Any]) -> tuple[str, str]:
-    """(gsi1pk, gsi2pk) of a client and its STATS item: the active or the discharged lists."""
-    if is_discharged(profile):
-        return (keys.discharged_caseload_index(profile["clinician_id"]),
-                keys.discharged_practice_clients_index(profile["practice_id"]))
-    return keys.caseload_index(profile["clinician_id"]), keys.practice_clients_index(profile["practice_id"])
-
-
 def _with_keys(profile: dict[str, Any]) -> dict[str, Any]:
     client_id = profile["client_id"]
-    caseload, practice = caseload_partitions(profile)
+    caseload, practice = keys.client_list_partitions(profile)
     # Discharged: the profile waits in the retention index (gsi3) until its erasure is due.
     retention = ({"gsi3pk": keys.RETENTION_INDEX,
                   "gsi3sk": keys.retention_index_sort(profile["erase_after"], client_id)}

@@ -63,10 +63,8 @@ def list_practice_templates(practice_id: str) -> list[dict[str, Any]]:
 
 def stats_item(profile: dict[str, Any], stats: dict[str, Any]) -> dict[str, Any]:
     """The STATS item sits beside the profile in both caseload indexes."""
-    from chalicelib.store.clients import caseload_partitions
-
     client_id = profile["client_id"]
-    caseload, practice = caseload_partitions(profile)  # follows the profile to the discharged list
+    caseload, practice = keys.client_list_partitions(profile)  # follows the profile to the discharged list
     return {**stats, **keys.client_stats(client_id).as_dict(), "client_id": client_id,
             "gsi1pk": caseload,
             "gsi1sk": keys.client_stats_index_sort(client_id),

@@ -78,6 +78,14 @@ def discharged_practice_clients_index(practice_id: str) -> str:
     return f"{practice_clients_index(practice_id)}{_DISCHARGED}"
 
 
+def client_list_partitions(profile: dict) -> tuple[str, str]:
+    """(gsi1pk, gsi2pk) of a client's profile and STATS item: the active or the discharged lists."""
+    if profile.get("status") == "discharged":
+        return (discharged_caseload_index(profile["clinician_id"]),
+                discharged_practice_clients_index(profile["practice_id"]))
+    return caseload_index(profile["clinician_id"]), practice_clients_index(profile["practice_id"])
+
+
 # gsi3 (sparse): a discharged client's profile waits here until its retention ends;
 #   RETENTION#ERASE / <erase_after iso>#<client_id>      (re-opening removes it)
 RETENTION_INDEX = "RETENTION#ERASE"
