@@ -90,6 +90,15 @@ class ReviewScore(ResponseModel):
     direction: Literal["improved", "worsened", "no_change"] | None = None
 
 
+AlertKind = Literal["risk", "deterioration"]
+
+
+def alert_kind(item: dict[str, Any]) -> AlertKind:
+    """An alert's own kind. A stored alert's `kind` names the entity (the due index's
+    "alert"); its kind is `alert_kind`, absent on risk alerts from before deterioration ones."""
+    return "deterioration" if item.get("alert_kind") == "deterioration" else "risk"
+
+
 class ReviewAlert(ResponseModel):
     alert_id: str
     assignment_id: str | None = None
@@ -99,6 +108,10 @@ class ReviewAlert(ResponseModel):
     items: list[dict[str, Any]] = Field(description="The risk answers: item id, its wording, the answer's score.")
     source: AlertSource = Field(default="submission", description="`draft`: left unsent in a draft; not sent by "
                                                                   "the client.")
+    kind: AlertKind = Field(default="risk", description="`risk` or `deterioration` (see `change`).")
+    change: dict[str, Any] | None = Field(default=None, description="For a deterioration alert: template_id, "
+                                                                    "baseline, total, change, reliable_change, "
+                                                                    "classification.")
 
 
 class ReviewNote(ResponseModel):

@@ -10,6 +10,7 @@ from chalicelib.homework import measure_outcomes
 from chalicelib.homework import schedule as rules
 from chalicelib.homework.assignment_service import parse_assignment_id
 from chalicelib.homework.models import AlertView, Review, ReviewCreate, SubmissionView
+from chalicelib.homework.review_models import alert_kind
 from chalicelib.homework.scoring import reliable_change
 from chalicelib.homework.templates import Template
 from chalicelib.identity.principals import Clinician
@@ -104,9 +105,7 @@ def review(actor: Clinician, submission_id: str, body: ReviewCreate) -> Submissi
 # -- alerts ----------------------------------------------------------------------------
 
 def alert_view(item: dict[str, Any]) -> AlertView:
-    # `kind` on the item names the entity (the due-index's "alert"); the alert's own kind is `alert_kind`
-    return AlertView(**{k: item.get(k) for k in AlertView.model_fields if k != "kind"},
-                     kind=item.get("alert_kind") or "risk")
+    return AlertView(**{k: item.get(k) for k in AlertView.model_fields if k != "kind"}, kind=alert_kind(item))
 
 
 def list_alerts(actor: Clinician, *, status: str, limit: int, next_token: str | None, kind: str | None = None):

@@ -31,7 +31,7 @@ from chalicelib.fields import iso
 from chalicelib.homework.items.base import tidy
 from chalicelib.homework.recurrence import MAX_OCCURRENCES, Occurrence
 from chalicelib.homework.review_models import (BarrierReport, ConfidenceChange, ReviewAlert, ReviewAssignment,
-                                               ReviewCompletion, ReviewNote, ReviewPlan, ReviewQuality,
+                                               ReviewCompletion, alert_kind, ReviewNote, ReviewPlan, ReviewQuality,
                                                ReviewScore, ReviewSubmission, ScorePoint, SessionReview)
 from chalicelib.homework.schedule import Schedule, answers_from_records, counted
 
@@ -237,7 +237,7 @@ def build(feed: Feed, *, since: datetime | None, until: datetime) -> SessionRevi
         quality=ReviewQuality(client_mean=_mean(client_ratings), clinician_mean=_mean(clinician_ratings),
                               client_ratings=client_ratings, clinician_ratings=clinician_ratings),
         scores=_scores(assignments, submissions, since_iso, until_iso),
-        open_alerts=[ReviewAlert(**{k: a.get(k) for k in ReviewAlert.model_fields})
+        open_alerts=[ReviewAlert(**{k: a.get(k) for k in ReviewAlert.model_fields if k != "kind"}, kind=alert_kind(a))
                      for a in sorted(feed.get("alert", []), key=lambda a: a["created_at"]) if a.get("status") == "open"],
         notes=sorted(notes, key=lambda n: n.created_at),
         submissions=[ReviewSubmission(

@@ -95,6 +95,10 @@ def test_exactly_one_deterioration_alert(month):
     assert [a["kind"] for a in both] == ["deterioration"]
     client = clinic.call("GET", f"/v1/clients/{clients['Dana Decline']}", "c1", expect=200)
     assert client["open_alerts"] == 1
+    # The next-session review says which kind it is and what changed, as the alerts list does.
+    review = clinic.call("GET", f"/v1/clients/{clients['Dana Decline']}/session-review", "c1", expect=200)
+    [reviewed] = review["open_alerts"]
+    assert (reviewed["kind"], reviewed["change"]) == ("deterioration", alert["change"])
 
 
 def test_the_caseload_sorts_by_outcome_and_flags_non_response(month):
