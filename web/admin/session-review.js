@@ -8,7 +8,7 @@ import { describeError } from "../shared/api.js";
 import { adminApi } from "./auth.js";
 import { getTemplate } from "./client-page.js";
 import { when } from "./plan.js";
-import { shortTitle } from "./chart.js";
+import { changeText } from "./alerts.js";
 
 export const BARRIER_LABELS = {
   forgot: "Forgot",
@@ -84,13 +84,11 @@ async function alertAnswers(alert, review) {
   });
 }
 
-// A deterioration alert carries one line, item "total", whose answer reads "5 → 14 (a reliable
-// change is 4)": shown as "GAD-7: 5 → 14 since the first score (a reliable change is 4)".
+// A deterioration alert: "GAD-7: 5 → 14 since the first score (a reliable change is 4)", the
+// same sentence as on the alerts page.
 function deteriorationLine(alert) {
-  const [item, ...more] = alert.items || [];
-  if (!item || more.length || item.item !== "total" || !item.answer) return null;
-  const [change, rule] = item.answer.split(" (");
-  return h("li", { class: "alert-change", text: `${shortTitle(alert.template_title)}: ${change} since the first score${rule ? ` (${rule}` : ""}` });
+  const text = alert.kind === "deterioration" ? changeText(alert.template_title, alert.change) : null;
+  return text ? h("li", { class: "alert-change", text }) : null;
 }
 
 function section(id, title, ...content) {
