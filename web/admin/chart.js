@@ -30,7 +30,7 @@ export function shortTitle(title) {
   return rest && head.length <= 12 ? head : String(title || "");
 }
 
-function svg(tag, attrs = {}, text = null) {
+export function svg(tag, attrs = {}, text = null) {
   const element = document.createElementNS(SVG, tag);
   for (const [key, value] of Object.entries(attrs)) element.setAttribute(key, String(value));
   if (text !== null) element.textContent = text;

@@ -8,6 +8,7 @@ import { renderAnswers } from "../shared/form.js";
 import { adminApi } from "./auth.js";
 import { alertCard, refreshAlertCount } from "./alerts.js";
 import { progressChart } from "./chart.js";
+import { trendsSection } from "./trends.js";
 import { describeSchedule, describeReminders } from "./assign.js";
 import { takeFlash } from "./forms.js";
 import { adjustmentNotice, planSummary, planIsEmpty } from "./plan.js";
@@ -289,6 +290,7 @@ function progressSection(progress) {
     h("p", { text: overall.due ? `Overall completion ${percent(overall.completion)}: ${overall.done} done of ${overall.due} so far, counting work sent early.`
       : "Nothing to count yet: nothing has fallen due or been sent early." }),
     charts.length ? charts : h("p", { class: "muted", text: "Scores appear here once the client completes a scored questionnaire." }),
+    trendsSection(progress), // subscales and worksheet trends (null when there are none)
     progress.assignments.length ? h("div", { class: "table-scroll", tabindex: "0", role: "region", "aria-labelledby": "completion-caption" },
       h("table", {},
         h("caption", { id: "completion-caption", text: "Completion by assignment" }),
