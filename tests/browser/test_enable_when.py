@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from playwright.sync_api import expect
 
 from tests.browser.test_client_plan import PHONE, clinician_api, midday_time_zone
+from tests.browser.test_template_editor import DESKTOP, api_get, question, sign_in
 
 
 def test_the_difficulty_question_follows_a_problem_and_its_hidden_answer_is_not_sent(stack, new_context, checks):
@@ -48,3 +49,39 @@ def test_the_difficulty_question_follows_a_problem_and_its_hidden_answer_is_not_
     sent = clinician.call("GET", f"/v1/assignments/{assignment['assignment_id']}/submissions")["items"]
     assert len(sent) == 1
     assert sent[0]["answers"] == {f"phq9_{n}": "not_at_all" for n in range(1, 10)}  # no hidden answer
+
+
+SLEEP = "How well did you sleep?"
+AWAKE = "What kept you awake?"
+
+
+def test_the_template_editor_sets_one_condition_and_the_preview_follows_it(stack, new_context, checks):
+    admin = checks.watch(new_context(viewport=DESKTOP).new_page(), "admin")
+    sign_in(admin, stack)
+    admin.get_by_role("link", name="Templates").click()
+    admin.get_by_role("link", name="New template").click()
+    editor = admin.locator("form.editor-form")
+    editor.get_by_label("Title", exact=True).fill("Night check")
+    sleep = question(editor, 1)
+    sleep.get_by_label("Question", exact=True).fill(SLEEP)
+    sleep.get_by_label("Kind of answer").select_option("scale")
+    expect(sleep.get_by_label("Earlier question")).to_have_count(0)  # nothing above it to depend on
+    editor.get_by_role("button", name="Add a question").click()
+    awake = question(editor, 2)
+    awake.get_by_label("Question", exact=True).fill(AWAKE)
+    awake.get_by_label("Kind of answer").select_option("long_text")
+    shown_when = awake.get_by_role("group", name="Show this question only when … (optional)")
+    shown_when.get_by_label("Earlier question").select_option(label=f"1. {SLEEP}")
+    shown_when.get_by_label("Its answer").select_option(label="is at most")
+    shown_when.get_by_label("This number").fill("3")
+
+    preview = admin.locator(".preview-body")
+    expect(preview.get_by_text(SLEEP)).to_be_visible()
+    expect(preview.get_by_text(AWAKE)).to_be_hidden()  # the scale is not answered yet
+    checks.step(admin, "admin-template-editor-condition")
+    editor.get_by_role("button", name="Create template").click()
+    expect(admin.locator(".te-status .notice-success")).to_contain_text("Saved “Night check”, version 1.")
+    template_id = admin.url.rsplit("/", 1)[1]
+    items = api_get(admin, stack, f"/v1/templates/{template_id}")["content"]["items"]
+    assert items[1]["enable_when"] == [{"question": items[0]["id"], "operator": "<=", "answer": 3}]
+    assert not items[0].get("enable_when")

@@ -295,3 +295,23 @@ def test_each_condition_answer_takes_its_fhir_type():
         {"answerInteger": 3}, {"answerDecimal": 1.5}, {"answerBoolean": False}, {"answerTime": "07:30:00"},
         {"answerDate": "2026-01-01"}, {"answerBoolean": True}]
     assert entry["enableBehavior"] == "all"
+
+
+# -- the web pages offer the operators the server accepts
+
+
+def test_each_renderer_offers_the_operators_its_server_type_accepts():
+    import re
+    from pathlib import Path
+
+    from chalicelib.homework.items import ITEM_TYPES
+
+    web = Path(__file__).resolve().parents[3] / "web" / "shared" / "items"
+    declared = re.compile(r'condition: \{ operators: \[([^\]]*)\]')
+    for name, cls in ITEM_TYPES.items():
+        found = declared.search((web / f"{name}.js").read_text())
+        if cls.container:
+            assert found is None, name  # rows cannot be asked about
+            continue
+        assert found, f"web/shared/items/{name}.js declares no condition"
+        assert tuple(re.findall(r'"([^"]+)"', found.group(1))) == cls.condition_operators(cls), name  # type: ignore[arg-type]

@@ -29,9 +29,13 @@ export function answerKit(renderers) {
     changeType(item, type) {
       const fresh = kit.newItem(type);
       if (Array.isArray(item.options) && Array.isArray(fresh.options)) fresh.options = item.options;
-      for (const key of Object.keys(item)) if (!["id", "label", "help", "required"].includes(key)) delete item[key];
+      const kept = ["id", "label", "help", "required", "enable_when", "enable_behavior"]; // its own conditions stay
+      for (const key of Object.keys(item)) if (!kept.includes(key)) delete item[key];
       Object.assign(item, fresh, { id: item.id, label: item.label, help: item.help, required: item.required });
     },
+
+    /** What a condition (enable_when) on this question's answer may use: { operators, value }, or null. */
+    conditionSpec: (item) => rendererOf(item)?.condition ?? null,
 
     /** The renderer's own settings controls, for what the editor does not know by shape. */
     settings: (item, settingsKit) => rendererOf(item)?.settings?.(item, settingsKit) ?? null,

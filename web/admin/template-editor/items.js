@@ -7,6 +7,10 @@ import { h, clear, announce } from "../../shared/dom.js";
 import { keyOf, labelled, textInput, numberInput, checkbox, button, rerender, shortText } from "./fields.js";
 
 const MIN_OPTIONS = 2;
+const OPERATOR_WORDS = {
+  exists: "has any answer", "=": "is", "!=": "is not", ">": "is more than", "<": "is less than",
+  ">=": "is at least", "<=": "is at most",
+};
 
 export function itemsSection(state, { register, changed }) {
   const element = h("div", { class: "te-questions" });
@@ -57,7 +61,82 @@ export function itemsSection(state, { register, changed }) {
       register.add(`${path}.required`, h("div", { class: "field" },
         checkbox(`${base}-required`, item.required, "An answer is required", (on) => { item.required = on; changed(); })), `${place}, required`),
       settings(item, path, base, place),
+      parent ? null : conditionField(item, index, path, base, place),
       actions), place);
+  }
+
+  // "Show this question only when …": one condition on an earlier question (FHIR enableWhen).
+  // Several conditions (any or all of them) are kept as they are and edited under Advanced.
+  function conditionField(item, index, path, base, place) {
+    const conditions = Array.isArray(item.enable_when) ? item.enable_when : [];
+    const title = h("legend", { class: "field-label" }, "Show this question only when …", h("span", { class: "required-tag", text: " (optional)" }));
+    if (conditions.length > 1) {
+      return register.add(`${path}.enable_when`, h("fieldset", { class: "field te-condition" }, title,
+        h("p", { class: "field-help", text: `Shown when ${item.enable_behavior === "any" ? "any" : "all"} of its ${conditions.length} conditions hold. Change them under “Advanced”.` })), `${place}, when it is shown`);
+    }
+    const earlier = state.content.items.slice(0, index).filter((other) => answers.conditionSpec(other));
+    const condition = conditions[0] || null;
+    if (!earlier.length && !condition) return null; // nothing above it to depend on
+    const question = condition && typeof condition.question === "object" ? condition.question : null;
+    const spec = question ? answers.conditionSpec(question) : null;
+
+    const which = h("select", { id: `${base}-when`, class: "control" },
+      h("option", { value: "", text: "Always show this question" }),
+      earlier.map((other) => h("option", { value: String(state.content.items.indexOf(other)), text: `${state.content.items.indexOf(other) + 1}. ${shortText(other.label, 60) || "(no wording yet)"}` })));
+    which.value = question && earlier.includes(question) ? String(state.content.items.indexOf(question)) : "";
+    which.addEventListener("change", () => {
+      const chosen = which.value === "" ? null : state.content.items[Number(which.value)];
+      item.enable_when = chosen ? [firstCondition(chosen)] : [];
+      if (!chosen) delete item.enable_behavior;
+      render();
+      announce(chosen ? `${place} is shown only on a condition.` : `${place} is always shown.`);
+    });
+    const parts = [labelled(which, "Earlier question")];
+    if (condition && !(question && earlier.includes(question))) {
+      parts.push(h("p", { class: "field-help", text: "It depends on a question that is not above it any more: choose one above, or “Always show this question”." }));
+    }
+    if (question && spec) {
+      const operator = h("select", { id: `${base}-when-op`, class: "control control-short" },
+        spec.operators.map((op) => h("option", { value: op, text: OPERATOR_WORDS[op] })));
+      operator.value = condition.operator;
+      operator.addEventListener("change", () => {
+        condition.operator = operator.value;
+        if (operator.value === "exists") condition.answer = true;
+        else if (typeof condition.answer === "boolean" && spec.value !== "boolean") condition.answer = firstCondition(question).answer;
+        render();
+      });
+      parts.push(labelled(operator, "Its answer"));
+      if (condition.operator !== "exists") parts.push(conditionValue(condition, question, spec, base));
+    }
+    return register.add(`${path}.enable_when`, h("fieldset", { class: "field te-condition" }, title, ...parts), `${place}, when it is shown`);
+  }
+
+  function firstCondition(question) {
+    const spec = answers.conditionSpec(question);
+    if (!spec || spec.value === null) return { question, operator: "exists", answer: true };
+    const start = { option: () => question.options?.[0]?.value ?? "", number: () => question.min ?? 0, boolean: () => true };
+    return { question, operator: "=", answer: (start[spec.value] ?? (() => ""))() };
+  }
+
+  function conditionValue(condition, question, spec, base) {
+    const id = `${base}-when-value`;
+    if (spec.value === "option") {
+      const select = h("select", { id, class: "control" }, (question.options || []).map((option) => h("option", { value: option.value, text: option.label || "(an answer with no wording yet)" })));
+      select.value = condition.answer;
+      select.addEventListener("change", () => { condition.answer = select.value; changed(); });
+      return labelled(select, "This answer");
+    }
+    if (spec.value === "boolean") {
+      const select = h("select", { id, class: "control control-short" }, h("option", { value: "true", text: "Yes" }), h("option", { value: "false", text: "No" }));
+      select.value = String(condition.answer === true);
+      select.addEventListener("change", () => { condition.answer = select.value === "true"; changed(); });
+      return labelled(select, "This answer");
+    }
+    if (spec.value === "number") {
+      return labelled(numberInput(id, condition.answer, (value) => { condition.answer = value; changed(); }), "This number");
+    }
+    const hint = { date: "As YYYY-MM-DD.", time: "As HH:MM, 24-hour." }[spec.value] ?? null;
+    return labelled(textInput(id, condition.answer, (value) => { condition.answer = value; changed(); }, { maxlength: 500 }), "This answer", { help: hint });
   }
 
   function settings(item, path, base, place) {

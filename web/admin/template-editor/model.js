@@ -155,6 +155,10 @@ function cleanItem(item) {
     if (key === "help" && !String(value).trim()) continue;
     if (key === "unit" && !String(value).trim()) continue;
     if (key === "items" && Array.isArray(value)) out.items = value.map(cleanItem);
+    else if (key === "enable_when" && Array.isArray(value)) {
+      if (!value.length) continue;
+      out.enable_when = value.map(({ question, operator, answer }) => ({ question: typeof question === "object" ? question.id : question, operator, answer }));
+    } else if (key === "enable_behavior" && !item.enable_when?.length) continue;
     else if (key === "options" && Array.isArray(value)) out.options = value.map(({ value: v, label, score }) => (isNumber(score) ? { value: v, label, score } : { value: v, label }));
     else out[key] = value;
   }
@@ -183,7 +187,18 @@ export function editorState(content, { frozenIds, answers }) {
     scoring: scoringForm(copy.scoring, items, answers),
   };
   assignIds(items, frozen, reservedIds(state.scoring));
+  linkConditions(items);
   return state;
+}
+
+// A condition names its question by id in the JSON; in the editor it holds the question itself,
+// so it keeps pointing at it while the question's id still follows its wording.
+function linkConditions(items) {
+  const byId = new Map(items.map((item) => [item.id, item]));
+  for (const item of items) {
+    if (!Array.isArray(item.enable_when)) continue;
+    item.enable_when = item.enable_when.map((condition) => ({ ...condition, question: byId.get(condition?.question) ?? condition?.question }));
+  }
 }
 
 function freezeWritten(items, frozen, previous) {

@@ -5,6 +5,7 @@ import { choiceList } from "./fields.js";
 export default {
   type: "boolean",
   label: "Yes / no",
+  condition: { operators: ["exists", "=", "!="], value: "boolean" }, // what enable_when may ask of its answer
 
   build(item, path, value, context) {
     const options = [{ value: "true", label: "Yes" }, { value: "false", label: "No" }];

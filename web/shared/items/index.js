@@ -10,6 +10,8 @@
 //   check(item, value, path, errors, checkItems) / checkMissing(item, path, errors)
 //   beforeSubmit(item, value) what is sent of the answer
 //   conditionKey(item, value) what an enable_when condition compares (default: the value, text trimmed)
+//   condition                 { operators, value } an enable_when on this answer may use (the
+//                             server's rule, chalicelib/homework/items/); none: it cannot be asked about
 //   blank({ blankItem })      the settings of a new item of this type in the editor
 //   settings(item, kit)       the editor's controls for those settings
 //   container: true           holds other items (cannot sit inside another container)

@@ -5,6 +5,7 @@ import { choiceList, optionLabel, optionsSetting } from "./fields.js";
 export default {
   type: "multi_choice",
   label: "Multiple choice",
+  condition: { operators: ["exists", "=", "!="], value: "option" }, // what enable_when may ask of its answer
 
   build(item, path, value, context) {
     const chosen = Array.isArray(value) ? value : [];

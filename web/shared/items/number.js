@@ -6,6 +6,7 @@ import { fieldShell } from "./fields.js";
 export default {
   type: "number",
   label: "Number",
+  condition: { operators: ["exists", "=", "!=", ">", "<", ">=", "<="], value: "number" }, // what enable_when may ask of its answer
 
   build(item, path, value, context) {
     const { wrapper, baseId, describedBy } = fieldShell(item, path, context, { grouped: false });

@@ -83,6 +83,7 @@ function parseLines(text) {
 export default {
   type: "scale",
   label: "Scale",
+  condition: { operators: ["exists", "=", "!=", ">", "<", ">=", "<="], value: "number" }, // what enable_when may ask of its answer
 
   build(item, path, value, context) {
     const step = item.step || 1;

@@ -5,6 +5,7 @@ import { choiceList, optionsSetting } from "./fields.js";
 export default {
   type: "single_choice",
   label: "Single choice",
+  condition: { operators: ["exists", "=", "!="], value: "option" }, // what enable_when may ask of its answer
 
   build(item, path, value, context) {
     const { wrapper, inputs } = choiceList(item, path, context, "radio", item.options, (option) => option === value);
