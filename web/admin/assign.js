@@ -166,7 +166,7 @@ export function scheduleFields(client, initial = {}, { idPrefix = "assign", mode
   const recallExplanation = h("p", { class: "recall-explanation", "aria-live": "polite" });
   const recallWarning = h("div", { class: "notice notice-warning recall-warning", hidden: true },
     recallExplanation,
-    fieldGroup("override_recall_period", "Send it this often?",
+    fieldGroup("override_recall_period", "More often than its recall period",
       h("div", { class: "choice" }, overrideOn, h("label", { for: overrideOn.id, text: "Send more often anyway" })),
       { id: id("override-recall-group") }),
     reasonField);
@@ -186,9 +186,9 @@ export function scheduleFields(client, initial = {}, { idPrefix = "assign", mode
   };
   const recallLimit = () => `${measure.name} asks about ${periodWords(measure.days)}, so it can be sent at most every ${measure.days} days.`;
   const syncRecall = () => {
-    recallNote.hidden = !measure;
-    if (measure) recallNote.textContent = `${recallLimit()} Answered more often, its answers overlap and its scores are hard to compare.`;
     const warn = tooOften();
+    recallNote.hidden = !measure || warn; // the warning says it instead
+    if (measure) recallNote.textContent = `${recallLimit()} Answered more often, its answers overlap and its scores are hard to compare.`;
     recallWarning.hidden = !warn;
     if (warn) {
       const rule = currentRule();
@@ -285,7 +285,7 @@ export function scheduleFields(client, initial = {}, { idPrefix = "assign", mode
     }
     if (tooOften() && !overrideOn.checked) {
       problems.push({ field: "override_recall_period",
-        message: `${recallLimit()} Choose a schedule at least ${measure.days} days apart, or tick “Send more often anyway” and say why.` });
+        message: `Choose a schedule at least ${measure.days} days apart, or tick “Send more often anyway” and say why.` });
     } else if (tooOften() && !overrideReason.value.trim()) {
       problems.push({ field: "override_reason", message: "Say why it should be sent more often." });
     }
