@@ -12,8 +12,8 @@ const HEIGHT = 190;
 const PANEL_WIDTH = 320;
 const MARGIN = { top: 10, right: 16, bottom: 30, left: 40 };
 const TICK_GAP = 13; // px between value labels, so band edges close together do not overprint
-const STYLES = 4; // .trend-line-0 … -3 in admin.css; a fifth line reuses the first with its own marker
-const MARKERS = ["circle", "square", "diamond", "triangle"];
+const STYLES = 4; // .trend-line-0 … -3 in admin.css
+const MARKERS = ["circle", "square", "diamond", "triangle", "down"]; // one more than STYLES: line n and n+4 still differ
 
 /** Everything below the totals' charts; null when there is nothing to show. */
 export function trendsSection(progress) {
@@ -164,6 +164,7 @@ function marker(i, cx, cy) {
   if (shape === "square") return svg("rect", { ...attrs, x: cx - 3.5, y: cy - 3.5, width: 7, height: 7 });
   if (shape === "diamond") return svg("polygon", { ...attrs, points: `${cx},${cy - 4.5} ${cx + 4.5},${cy} ${cx},${cy + 4.5} ${cx - 4.5},${cy}` });
   if (shape === "triangle") return svg("polygon", { ...attrs, points: `${cx},${cy - 4.5} ${cx + 4.5},${cy + 4} ${cx - 4.5},${cy + 4}` });
+  if (shape === "down") return svg("polygon", { ...attrs, points: `${cx},${cy + 4.5} ${cx + 4.5},${cy - 4} ${cx - 4.5},${cy - 4}` });
   return svg("circle", { ...attrs, cx, cy, r: 3.8 });
 }
 
