@@ -129,6 +129,13 @@ def observations(template: Template, submission: dict[str, Any], patient_uuid: s
             rule = derived.get(derived_id)
             add(f"derived/{derived_id}", [], f"{template.title}: {rule.label if rule else derived_id}", value,
                 score_unit=False)
+    labels = {s.id: s.label for s in subscales.values()}
+    for rule_id, rule in (score.get("cluster_rules") or {}).items():
+        if rule.get("met") is not None:  # e.g. the PCL-5's provisional diagnosis, with its count per cluster
+            add(f"rule/{rule_id}", [], f"{template.title}: {rule.get('label') or rule_id}", None, extra={
+                "valueBoolean": bool(rule["met"]),
+                "component": [{"code": {"text": labels.get(cluster, cluster)}, "valueInteger": count}
+                              for cluster, count in (rule.get("counts") or {}).items()]})
     for k, flag in enumerate(score.get("risk_flags") or []):
         # A risk flag is an observation about one answer: the answer in words, flagged.
         add(f"risk/{k}", [], f"{template.title}: {flag.get('label') or flag.get('item')}", None,

@@ -167,7 +167,7 @@ def test_scores_bands_subscales_and_risk_flags_are_observations():
         assert values == sorted(v for v in score["subscales"].values() if v is not None)
         assert len([o for o in mine if "valueString" in o]) == len(score["risk_flags"])
     pcl = next(s for s in content.submissions if s["template_id"] == "pcl-5")
-    assert len(by_submission[pcl["submission_id"]]) == 1 + len(pcl["score"]["subscales"])
+    assert len(by_submission[pcl["submission_id"]]) == 1 + len(pcl["score"]["subscales"]) + 1  # + the provisional diagnosis
     phq = next(s for s in content.submissions if s["template_id"] == "phq-9")
     assert phq["score"]["risk_flags"]  # item 9 answered above "Not at all" in the sample
     flag = next(o for o in by_submission[phq["submission_id"]] if "valueString" in o)

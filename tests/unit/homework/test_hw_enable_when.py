@@ -315,3 +315,17 @@ def test_each_renderer_offers_the_operators_its_server_type_accepts():
             continue
         assert found, f"web/shared/items/{name}.js declares no condition"
         assert tuple(re.findall(r'"([^"]+)"', found.group(1))) == cls.condition_operators(cls), name  # type: ignore[arg-type]
+
+
+def test_the_provisional_diagnosis_is_an_observation_with_a_count_per_cluster():
+    from fhir.resources.R4B.observation import Observation
+
+    template = get_library_template("pcl-5")
+    result = score(template, pcl5({1: 2, 6: 2, 8: 2, 14: 3, 15: 2, 20: 4}))
+    submission = {"submission_id": "s1", "submitted_at": "2026-11-30T12:00:00Z", "score": result.model_dump(mode="json")}
+    [rule] = [o for o in fhir.observations(template, submission, "p", "r") if "valueBoolean" in o]
+    assert rule["valueBoolean"] is True and rule["code"]["text"].endswith("Provisional PTSD diagnosis (DSM-5 symptom rule)")
+    assert [(c["code"]["text"], c["valueInteger"]) for c in rule["component"]] == [
+        ("Intrusions (cluster B)", 1), ("Avoidance (cluster C)", 1),
+        ("Negative changes in thinking and mood (cluster D)", 2), ("Changes in arousal and reactivity (cluster E)", 2)]
+    Observation.model_validate({**rule, "subject": {"reference": "urn:uuid:p"}, "derivedFrom": [{"reference": "urn:uuid:r"}]})
