@@ -3,7 +3,7 @@ DASS-21 scales with their bands) and the trends of what worksheets record over t
 
 Plain functions over submissions already read (their stored answers and scores) and the
 template each was answered on, so progress makes no extra request for them. Dates are the
-client's own: an entry's date is the worksheet's first date question when answered (the night
+client's own: an entry's date is the worksheet's first answered date question (the night
 a sleep diary is about, the day of an exposure practice), otherwise the day it was sent in the
 client's time zone; weeks start on Monday.
 
@@ -24,8 +24,6 @@ from typing import Any
 
 from chalicelib.homework.derived import RatioPercent
 from chalicelib.homework.items.base import Score, score_of
-from chalicelib.homework.items.date import DateItem
-from chalicelib.homework.items.scale import ScaleItem
 from chalicelib.homework.scoring import Number, _round
 from chalicelib.homework.templates import Template, _subscale_range
 from chalicelib.timezones import load_zone
@@ -43,14 +41,11 @@ class Entry:
 
 
 def local_date(entry: Entry, timezone_name: str) -> date:
-    """The day an entry is about (its first date question), else the day it was sent, locally."""
-    first_date = next((item for item in entry.template.items if isinstance(item, DateItem)), None)
-    answer = entry.answers.get(first_date.id) if first_date else None
-    if isinstance(answer, str):
-        try:
-            return date.fromisoformat(answer)
-        except ValueError:
-            pass  # a stored answer passed validation; an odd one falls back to the sending day
+    """The day an entry is about (its first answered date question), else the day it was sent, locally."""
+    for item in entry.template.items:
+        day = item.calendar_day(entry.answers.get(item.id))
+        if day is not None:
+            return day
     sent = datetime.fromisoformat(entry.submitted_at.replace("Z", "+00:00"))
     return sent.astimezone(load_zone(timezone_name)).date()
 
@@ -146,10 +141,11 @@ def _operands(top: dict[str, Any], entry: Entry) -> dict[str, Score | None]:
 
 def _ratings_per_entry(template_id: str, template: Template,
                        dated: list[tuple[date, Entry]]) -> list[dict[str, Any]]:
-    by_range: dict[tuple[Number, Number], list[ScaleItem]] = defaultdict(list)
+    by_range: dict[tuple[float, float], list[Any]] = defaultdict(list)
     for item in template.items:
-        if isinstance(item, ScaleItem):
-            by_range[(item.min, item.max)].append(item)
+        bounds = item.score_range() if item.rating else None
+        if bounds is not None:
+            by_range[bounds].append(item)
     series = []
     for (low, high), items in by_range.items():
         points: list[dict[str, Any]] = []

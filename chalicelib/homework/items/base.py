@@ -220,6 +220,7 @@ class ItemType(Model):
     condition_ordered: ClassVar[bool] = False
     container: ClassVar[bool] = False  # holds rows of other items, so cannot sit inside a group
     clock: ClassVar[str | None] = None  # what minutes_between measures on it: "time_of_day" | "instant"
+    rating: ClassVar[bool] = False  # a bounded rating asked afresh each entry: progress trends it per entry
 
     @classmethod
     def type_name(cls) -> str:
@@ -265,6 +266,10 @@ class ItemType(Model):
 
     def minutes_between(self, start: Any, end: Any) -> float | None:
         """Minutes from one answer of this item type to another (clock types only)."""
+        return None
+
+    def calendar_day(self, value: Any) -> date | None:
+        """The calendar day an answer names (a date question's), else None: what progress dates an entry by."""
         return None
 
     def zoned(self, value: Any, zone: tzinfo) -> Any:

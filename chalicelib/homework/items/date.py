@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, Literal
 
 from chalicelib.homework.items.base import AnswerChecker, FhirContext, ItemType, Score, parse_date, plain_text
@@ -23,6 +24,9 @@ class DateItem(ItemType):
 
     def score_value(self, value: Any) -> Score | None:
         return None
+
+    def calendar_day(self, value: Any) -> date | None:
+        return parse_date(value)
 
     def readable(self, value: Any) -> str:
         return plain_text(value)

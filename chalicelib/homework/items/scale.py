@@ -33,6 +33,7 @@ class ScaleItem(NumericItem):
     fhir_type = "integer"
     condition_answer = "answerInteger"
     condition_ordered = True
+    rating = True
 
     @model_validator(mode="after")
     def _check_scale(self) -> ScaleItem:
