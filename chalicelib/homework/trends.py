@@ -23,7 +23,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from chalicelib.homework.derived import RatioPercent
-from chalicelib.homework.items.base import Score, score_of
+from chalicelib.homework.items.base import Score, score_of, tidy
 from chalicelib.homework.scoring import Number, _round
 from chalicelib.homework.templates import Template, _subscale_range
 from chalicelib.timezones import load_zone
@@ -164,4 +164,4 @@ def _ratings_per_entry(template_id: str, template: Template,
 
 
 def _tidy(value: float) -> Number:
-    return int(value) if float(value).is_integer() else value
+    return tidy(float(value))  # 20, not 20.0, for a bound computed from whole scores
