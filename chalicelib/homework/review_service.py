@@ -202,7 +202,8 @@ def progress(actor: Clinician, client_id: str) -> dict[str, Any]:
             "series": [], "_template": template})
         measure["series"].append({"submitted_at": item["submitted_at"], "occurrence_id": item["occurrence_id"],
                                   "total": total, "band": item["score"].get("band"),
-                                  "subscales": item["score"].get("subscales", {})})
+                                  "subscales": item["score"].get("subscales", {}),
+                                  "cluster_rules": item["score"].get("cluster_rules", {})})
     for measure in measures.values():
         template = measure.pop("_template")
         series = measure["series"]

@@ -83,3 +83,7 @@ def test_the_pcl5_provisional_diagnosis_is_in_the_stored_score(api, world):
     rule = _stored(api, world, assignment)["score"]["cluster_rules"]["provisional_diagnosis"]
     assert rule["met"] is True
     assert rule["counts"] == {"cluster_b": 1, "cluster_c": 1, "cluster_d": 2, "cluster_e": 2}
+    progress = json.loads(api.http.get(f"/v1/clients/{world.resources['client_id']}/progress",
+                                       headers=world.headers("a1")).body)
+    [pcl5] = [m for m in progress["measures"] if m["template_id"] == "pcl-5"]
+    assert pcl5["series"][-1]["cluster_rules"]["provisional_diagnosis"] == rule  # progress reads it too
