@@ -102,6 +102,14 @@ def _service_worker_ready(page: Page) -> None:
         assert _eventually(page, "() => Boolean(navigator.serviceWorker.controller)"), "the page is not controlled"
 
 
+def _answer_gad7(page: Page) -> None:
+    """"Not at all" seven times, then wait for the draft's save, so no draft write is still on
+    its way when the homework is sent (a draft saved after the send is refused with a 409)."""
+    for number in range(1, 8):
+        page.locator(f"#q-gad7_{number}-0").check()
+    expect(page.locator(".save-status")).to_contain_text("Saved at", timeout=10000)
+
+
 def _wait_for_push(receiver: PushReceiver, push_id: str, timeout: float) -> float:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -153,8 +161,7 @@ def test_a_client_turns_on_reminders_here_and_a_push_becomes_a_notification_that
         # -- the first submission: the receipt offers reminders on this device --------------------
         page.get_by_role("link", name=FIRST_TITLE).first.click()
         expect(page.get_by_role("heading", level=1, name=FIRST_TITLE)).to_be_visible()
-        for number in range(1, 8):
-            page.locator(f"#q-gad7_{number}-0").check()
+        _answer_gad7(page)
         page.get_by_role("button", name="Send to my clinician").click()
         page.get_by_role("button", name="Yes, send it").click()
         offer = page.get_by_role("region", name="Get reminders on this device?")
@@ -221,6 +228,14 @@ def test_a_client_turns_on_reminders_here_and_a_push_becomes_a_notification_that
         assert page.evaluate(NOTIFICATIONS) == [], "the clicked notification is closed"
         snapshot(page, checks, "client-push-opened-390")
 
+        # A payload naming any other origin is not followed: the notification opens the client page.
+        cdp.send("ServiceWorker.deliverPushMessage", {"origin": origin, "registrationId": registration_id,
+                                                      "data": json.dumps({"title": REMINDED_TITLE,
+                                                                          "url": "https://elsewhere.example/client/"})})
+        [foreign] = _eventually(page, NOTIFICATIONS)
+        assert foreign["url"] == f"{origin}/client/"
+        page.evaluate("async () => (await (await navigator.serviceWorker.ready).getNotifications()).forEach((n) => n.close())")
+
         # Still exactly one push for that occurrence, after at least one more sweep.
         remaining = arrived + SWEEP_PERIOD + 5 - time.monotonic()
         if remaining > 0:
@@ -265,8 +280,7 @@ def test_a_refusal_or_a_browser_without_push_gets_a_calm_sentence(stack: dict[st
     page.goto(data["link"])
     _service_worker_ready(page)
     page.get_by_role("link", name=FIRST_TITLE).first.click()
-    for number in range(1, 8):
-        page.locator(f"#q-gad7_{number}-0").check()
+    _answer_gad7(page)
     page.get_by_role("button", name="Send to my clinician").click()
     page.get_by_role("button", name="Yes, send it").click()
     offer = page.get_by_role("region", name="Get reminders on this device?")
