@@ -124,3 +124,18 @@ def test_a_ratio_pools_only_entries_that_have_both_parts():
                       {"total_sleep_time": 100, "time_in_bed": 100}]) == 80
     assert rule.pool([{"total_sleep_time": 0, "time_in_bed": 0}]) is None
     assert rule.pool([]) is None
+
+
+def test_an_unscored_diary_trends_its_ratings_per_day_under_its_own_id():
+    # the mood diary has no scoring block: its three 0-10 ratings still trend, dated by diary_date
+    template = get_library_template("mood-diary").model_copy(update={"id": "my-mood-diary"})
+    entries = [trends.Entry(template, f"m{n}", sent, answers, {}) for n, (sent, answers) in enumerate([
+        ("2026-11-18T01:00:00Z", {"diary_date": "2026-11-17", "mood_rating": 4, "anxiety_rating": 7}),
+        ("2026-11-19T01:00:00Z", {"diary_date": "2026-11-18", "mood_rating": 6, "anxiety_rating": 5,
+                                  "energy_rating": 3}),
+    ])]
+    [series] = trends.worksheet_trends(entries, ZONE)
+    assert (series["id"], series["min"], series["max"]) == ("my-mood-diary.ratings.0-10", 0, 10)
+    assert [(p["date"], p["values"]) for p in series["points"]] == [
+        ("2026-11-17", {"mood_rating": 4, "anxiety_rating": 7, "energy_rating": None}),
+        ("2026-11-18", {"mood_rating": 6, "anxiety_rating": 5, "energy_rating": 3})]
