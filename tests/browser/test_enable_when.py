@@ -3,6 +3,7 @@ shown as soon as one is not, hidden again (and its answer not sent) when that an
 Screenshots at 390 px: before and after the difficulty question appears."""
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 from playwright.sync_api import expect
@@ -34,6 +35,7 @@ def test_the_difficulty_question_follows_a_problem_and_its_hidden_answer_is_not_
 
     page.locator("#q-phq9_3-1").check()  # "Several days"
     expect(difficulty).to_be_visible()
+    expect(page.locator("#announcer")).to_have_text(re.compile(r"^A further question is now shown: If you checked off"))
     expect(difficulty.get_by_role("radio", name="Somewhat difficult")).to_be_visible()
     difficulty.get_by_role("radio", name="Very difficult").check()
     difficulty.scroll_into_view_if_needed()

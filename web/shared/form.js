@@ -3,7 +3,7 @@
 // keyed by item id; a group's answer is a list of rows keyed by the group's own item ids.
 // Everything that depends on an item's type is its renderer's (web/shared/items/).
 
-import { h, clear, uid, focusElement } from "./dom.js";
+import { h, clear, uid, focusElement, announce } from "./dom.js";
 import { isEmpty } from "./items/fields.js";
 import { rendererFor } from "./items/index.js";
 
@@ -26,18 +26,22 @@ export function createTemplateForm(template, { answers = {}, onChange = () => {}
     return { item, widget };
   });
   let hidden = new Set();
-  showEnabled();
+  showEnabled({ quiet: true });
 
   // A question whose conditions (enable_when) do not hold is hidden: it is not validated, and
   // its answer is neither sent nor saved while hidden (it comes back if the question does).
-  function showEnabled() {
+  function showEnabled({ quiet = false } = {}) {
     const values = {};
     for (const { item, widget } of widgets) {
       const value = widget.get();
       if (!isEmpty(value)) values[item.id] = value;
     }
+    const before = hidden;
     hidden = disabledItems(template, values);
     for (const { item, widget } of widgets) widget.element.hidden = hidden.has(item.id);
+    // Said aloud, so someone who cannot see the page knows a question was added below.
+    const shown = widgets.filter(({ item }) => before.has(item.id) && !hidden.has(item.id));
+    if (!quiet && shown.length) announce(`A further question is now shown: ${shown[0].item.label}`);
   }
   element.addEventListener("focusout", (event) => {
     if (!element.contains(event.relatedTarget)) onBlur();
