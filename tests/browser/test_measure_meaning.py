@@ -79,6 +79,12 @@ def test_the_client_reads_the_stem_and_the_clinicians_words_and_an_edit_needs_a_
     checks.step(admin, "admin-edit-measure-more-often")
     form.get_by_role("button", name="Save changes").click()
     expect(admin.locator(".form-status .notice-success")).to_contain_text("Saved.")
+    history = admin.locator(".history-list")
+    expect(history.locator(".recall-override")).to_contain_text(
+        "Set to be sent more often than its 14-day recall period (as little as 1 day apart) by you")
+    expect(history.locator(".recall-override q")).to_have_text(REASON)
+    admin.screenshot(path=str(checks.artifacts / "measure-edit-override-kept.png"), full_page=True)
+    checks.step(admin, "admin-edit-measure-override-kept")
 
     saved = clinician.call("GET", f"/v1/assignments/{assignment['assignment_id']}")
     assert saved["recurrence"]["frequency"] == "daily"

@@ -55,10 +55,20 @@ export function changeEntry(entry, who, names, client) {
       `${(CHANGE_LABELS[name] || name).toLowerCase()} ${beforeText(name, value, client)}`).join("; ")})` }) : null);
 }
 
+/** "Set to be sent more often than its 14-day recall period by you, 3 Dec 14:05: “reason”". */
+function recallOverrideEntry(entry, who, names) {
+  return h("li", { class: "recall-override" },
+    h("span", { text: `Set to be sent more often than its ${entry.recall_period_days}-day recall period (as little as ${entry.shortest_gap_days} day${entry.shortest_gap_days === 1 ? "" : "s"} apart) by ${byWhom(null, entry.by, who, names, entry.by_name)}, ${when(entry.at)}: ` }),
+    h("q", { text: entry.reason || "" }));
+}
+
 function changeHistory(assignment, who, names, client) {
-  const entries = [...(assignment.change_history || [])].reverse();
+  const entries = [...(assignment.change_history || []).map((entry) => ({ entry, at: entry.at, recall: false })),
+    ...(assignment.recall_overrides || []).map((entry) => ({ entry, at: entry.at, recall: true }))]
+    .sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : Number(a.recall) - Number(b.recall)));
   if (!entries.length) return h("p", { class: "muted", text: "No changes since it was assigned." });
-  return h("ul", { class: "history-list" }, entries.map((entry) => changeEntry(entry, who, names, client)));
+  return h("ul", { class: "history-list" }, entries.map(({ entry, recall }) => (recall
+    ? recallOverrideEntry(entry, who, names) : changeEntry(entry, who, names, client))));
 }
 
 /** Returns the element to focus: the plan's heading when `focus` is "plan". */
