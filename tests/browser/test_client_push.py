@@ -30,6 +30,7 @@ from playwright.sync_api import BrowserContext, CDPSession, Page, expect
 
 from tests.browser.conftest import Checks
 from tests.browser.test_client_plan import PHONE, Api, clinician_api, midday_time_zone, snapshot
+from tests.browser.test_client_signin import _notice_link
 from tests.support.push_receiver import Browser, PushReceiver
 
 SWEEP_PERIOD = 60  # the browser suite's stack runs its sweep on the default timer (devstack.stack)
@@ -268,7 +269,7 @@ def test_a_client_turns_on_reminders_here_and_a_push_becomes_a_notification_that
         assert data["client"].call("GET", "/v1/client/me")["reminder_channels"] == []
 
 
-def test_a_refusal_or_a_browser_without_push_gets_a_calm_sentence(stack: dict[str, Any], new_context: Any,
+def test_a_refusal_a_browser_without_push_or_a_shared_device_gets_a_calm_sentence(stack: dict[str, Any], new_context: Any,
                                                                    checks: Checks) -> None:
     data = _set_up(stack)
     origin = stack["web_client"].rsplit("/client/", 1)[0]
@@ -302,3 +303,19 @@ def test_a_refusal_or_a_browser_without_push_gets_a_calm_sentence(stack: dict[st
     expect(device).to_contain_text("This browser can't show reminders from Emotipal.")
     expect(device.get_by_role("switch")).to_have_count(0)
     snapshot(other, checks, "client-push-unsupported-390")
+
+    # A device the client called shared: no offer and no switch; reminders would outlive the session there.
+    email = f"push-{uuid.uuid4().hex[:8]}@client.example.com"
+    profile = data["clinician"].call("GET", f"/v1/clients/{data['client_id']}")
+    data["clinician"].call("PATCH", f"/v1/clients/{data['client_id']}", {"email": email, "reminder_channels": ["email"], "version": profile["version"]})
+    data["clinician"].call("POST", f"/v1/clients/{data['client_id']}/assignments", {
+        "template_id": "mood-diary", "title": "Mood check", "due_time": "23:59"}, expect_status=201)
+    shared = checks.watch(new_context(viewport=PHONE).new_page(), "client-push-shared")
+    shared.goto(_notice_link(stack, email))
+    shared.get_by_label("This is a shared device").check()
+    shared.get_by_role("button", name="Open my homework").click()
+    shared.get_by_role("link", name="Reminders").click()
+    device = shared.get_by_role("region", name="Reminders on this device")
+    expect(device).to_contain_text("You said this is a shared device, so reminders don't appear on it.")
+    expect(device.get_by_role("switch")).to_have_count(0)
+    checks.step(shared, "client-push-shared-390")

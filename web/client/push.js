@@ -16,10 +16,15 @@ export const CHANNEL = "web_push";
 // "Not now" on the offer, remembered on this device so it is not asked after every submission.
 const OFFER_DECLINED_KEY = "emotipal.client.push-offer-declined";
 const READY_TIMEOUT_MS = 10000;
+// session.js keeps the session of a device the client called shared in this tab only, under
+// this key, as an "s." token. Reminders are never offered there: they would show homework
+// titles to the next person, and keep coming after the 12-hour session ends.
+const TOKEN_KEY = "emotipal.client.token";
 
 /** Sentences for what can stop reminders on this device; none of them is an error. */
 export const SAY = {
   unsupported: "This browser can't show reminders from Emotipal. Any other reminders you chose are not affected.",
+  shared: "You said this is a shared device, so reminders don't appear on it. Any other reminders you chose are not affected.",
   denied: "Notifications are turned off for this page in your browser, so reminders can't appear here. "
     + "You can allow them in the browser's site settings and then turn this on again.",
   dismissed: "All right. Nothing has changed; you can turn this on later under Reminders.",
@@ -31,6 +36,11 @@ export const SAY = {
 /** Whether this browser can receive web push at all (a secure page, a service worker, the Push API). */
 export function pushSupported() {
   return window.isSecureContext && "serviceWorker" in navigator && "PushManager" in window && "Notification" in window;
+}
+
+/** Whether the client signed in here saying the device is shared (see TOKEN_KEY). */
+export function onSharedDevice() {
+  return (sessionStorage.getItem(TOKEN_KEY) || "").startsWith("s.");
 }
 
 /** The service worker registration app.js made, or null when there is none (yet). */
@@ -58,6 +68,7 @@ export async function browserSubscription() {
  */
 export async function deviceState(me) {
   if (!pushSupported()) return { supported: false, permission: "default", on: false, others: 0 };
+  if (onSharedDevice()) return { supported: true, shared: true, permission: "default", on: false, others: 0 };
   const [subscription, listed] = await Promise.all([browserSubscription(),
     clientApi("GET", "/v1/client/push-subscriptions")]);
   const endpoints = listed.items.map((item) => item.endpoint);
@@ -78,6 +89,7 @@ export async function deviceState(me) {
  */
 export async function turnOnHere() {
   if (!pushSupported()) return "unsupported";
+  if (onSharedDevice()) return "shared";
   const permission = await Notification.requestPermission();
   if (permission !== "granted") return permission === "denied" ? "denied" : "dismissed";
   let key;
@@ -161,7 +173,8 @@ async function setChannel(wanted, attempt = 0) {
  * "Not now" here. Returns an element (filled once this browser's subscription is known) or null.
  */
 export function pushOffer(_receipt) {
-  if (!pushSupported() || Notification.permission === "denied" || localStorage.getItem(OFFER_DECLINED_KEY)) return null;
+  if (!pushSupported() || onSharedDevice() || Notification.permission === "denied"
+    || localStorage.getItem(OFFER_DECLINED_KEY)) return null;
   const holder = h("div", { class: "push-offer-holder" });
   browserSubscription().then((subscription) => {
     if (!subscription) clear(holder, offerCard());

@@ -148,8 +148,8 @@ function thisDevice(main, me, message = null) {
 }
 
 function showDevice(main, state, body) {
-  if (!state.supported) {
-    clear(body, h("p", { text: SAY.unsupported }));
+  if (!state.supported || state.shared) {
+    clear(body, h("p", { text: state.shared ? SAY.shared : SAY.unsupported }));
     return;
   }
   const toggle = h("input", { type: "checkbox", id: "device-reminders", role: "switch", checked: state.on,
