@@ -61,6 +61,32 @@ export async function dischargeCard(client, who, exportControls, reload) {
   const open = h("button", { type: "button", class: "button button-secondary", text: "Discharge", "aria-expanded": "false",
     "aria-controls": "discharge-confirm" });
   const panel = h("div", { id: "discharge-confirm", class: "discharge-confirm", hidden: true });
+  const opener = h("div", { class: "actions" }, open);
+  const close = () => {
+    clear(panel);
+    panel.hidden = true;
+    opener.hidden = false;
+    open.setAttribute("aria-expanded", "false");
+    focusElement(open);
+  };
+  open.addEventListener("click", () => {
+    // Built when opened, so until then the page's own export controls are the only ones on it.
+    clear(panel, confirmation(client, exportControls, reload, close));
+    panel.hidden = false;
+    opener.hidden = true; // the confirmation takes its place
+    open.setAttribute("aria-expanded", "true");
+    focusElement(panel.querySelector("h3"));
+  });
+  return clear(section,
+    h("h2", { id: "discharge-title", text: "End of treatment" }),
+    h("p", { class: "muted", text: "Discharge the client when treatment ends. You can re-open them later." }),
+    opener,
+    panel);
+}
+
+/** The in-page confirmation: what discharging does, a final export, a note, and the two choices. */
+function confirmation(client, exportControls, reload, close) {
+  const status = h("div", { role: "status", "aria-live": "polite" });
   const note = h("textarea", { id: "discharge-note", class: "control", rows: 3, maxlength: 2000 });
   const confirm = h("button", { type: "submit", class: "button button-danger", text: `Yes, discharge ${client.display_name}` });
   const cancel = h("button", { type: "button", class: "button button-quiet", text: "Not now" });
@@ -76,20 +102,7 @@ export async function dischargeCard(client, who, exportControls, reload) {
     field("note", "Note for the record", note, { optional: true, help: "Why treatment ended, for colleagues. The client does not see it." }),
     status,
     h("div", { class: "actions" }, confirm, cancel));
-  panel.append(form);
-  const opener = h("div", { class: "actions" }, open);
-  open.addEventListener("click", () => {
-    panel.hidden = false;
-    opener.hidden = true; // the confirmation takes its place
-    open.setAttribute("aria-expanded", "true");
-    focusElement(form.querySelector("h3"));
-  });
-  cancel.addEventListener("click", () => {
-    panel.hidden = true;
-    opener.hidden = false;
-    open.setAttribute("aria-expanded", "false");
-    focusElement(open);
-  });
+  cancel.addEventListener("click", close);
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     confirm.disabled = true;
@@ -103,11 +116,7 @@ export async function dischargeCard(client, who, exportControls, reload) {
       fieldErrors(form, status, error);
     }
   });
-  return clear(section,
-    h("h2", { id: "discharge-title", text: "End of treatment" }),
-    h("p", { class: "muted", text: "Discharge the client when treatment ends. You can re-open them later." }),
-    opener,
-    panel);
+  return form;
 }
 
 // -- the caseload's two lists ------------------------------------------------------------------
