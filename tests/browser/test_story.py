@@ -229,7 +229,7 @@ def test_clinician_and_client_story(stack: dict[str, Any], new_context: Any, che
     with admin.expect_download() as download:
         link.click()
     exported = Path(download.value.path()).read_text(encoding="utf-8-sig")
-    assert exported.startswith("submission_id,") and feedback in exported
+    assert exported.startswith("submission:id,") and feedback in exported
     checks.step(admin, "admin-export")
 
     # -- the client reads the feedback -------------------------------------------------------
