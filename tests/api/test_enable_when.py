@@ -87,3 +87,16 @@ def test_the_pcl5_provisional_diagnosis_is_in_the_stored_score(api, world):
                                        headers=world.headers("a1")).body)
     [pcl5] = [m for m in progress["measures"] if m["template_id"] == "pcl-5"]
     assert pcl5["series"][-1]["cluster_rules"]["provisional_diagnosis"] == rule  # progress reads it too
+
+
+def test_a_draft_keeps_no_answer_to_a_hidden_question(api, world):
+    assignment = _assign(api, world, {"template_id": "phq-9"})
+    path = f"/v1/client/assignments/{assignment['assignment_id']}/draft"
+    headers = world.headers(token=world.links["a1"])
+    saved = api.http.put(path, headers=headers, body=json.dumps(
+        {"answers": {"phq9_1": "not_at_all", "difficulty": "very_difficult"}}))
+    assert saved.status_code == 200, saved.body
+    assert json.loads(saved.body)["answers"] == {"phq9_1": "not_at_all"}
+    shown = api.http.put(path, headers=headers, body=json.dumps(
+        {"answers": {"phq9_1": "several_days", "difficulty": "very_difficult"}, "version": json.loads(saved.body)["version"]}))
+    assert json.loads(shown.body)["answers"] == {"phq9_1": "several_days", "difficulty": "very_difficult"}
