@@ -156,6 +156,19 @@ def test_a_scored_worksheet_shows_total_of_its_maximum_with_the_band():
     assert f"Band {score['band']}" in text
 
 
+def test_a_question_the_client_never_saw_is_not_printed():
+    """PHQ-9's difficulty question follows only an answer above "Not at all" (enable_when)."""
+    content = samples.worksheet("phq-9")
+    template = content.templates["c1-A"]
+    difficulty = next(item for item in template.items if item.enable_when)
+    problems = [item.id for item in template.items if item.id.startswith("phq9_")]
+    not_at_all = dict.fromkeys(problems, "not_at_all")
+    hidden = replace(content, submissions=[{**content.submissions[0], "answers": not_at_all}])
+    assert flat(difficulty.label) not in flat(" ".join(page_texts(pdf.render(hidden))))
+    shown = replace(content, submissions=[{**content.submissions[0], "answers": {**not_at_all, problems[0]: "several_days"}}])
+    assert flat(difficulty.label) in flat(" ".join(page_texts(pdf.render(shown))))
+
+
 def test_a_later_worksheet_says_how_the_total_moved_since_the_first():
     whole = samples.history(12)
     phq9 = [s for s in whole.submissions if s["template_id"] == "phq-9"]

@@ -2,13 +2,12 @@
 written out in the client's time zone ("Sun 1 Nov 2026, 19:00 GMT"), yes/no in words."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, UTC
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from chalicelib.homework.items.base import fmt, parse_date, parse_datetime, parse_time
-from chalicelib.homework.templates import (BooleanItem, DateItem, DateTimeItem, NumberItem, ScaleItem,
-                                           SingleChoiceItem, TimeItem)
+from chalicelib.homework.items.base import fmt, parse_date, parse_datetime
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -66,33 +65,30 @@ def local_date(value: str, zone: str) -> date | None:
     return when.astimezone(_zone(zone)).date()
 
 
+@dataclass(frozen=True)
+class _Writer:
+    """Days, clock times and instants for one client: their zone and locale bound in."""
+    zone: str
+    locale: str | None
+
+    def day(self, value: date) -> str:
+        return day(value, self.locale)
+
+    def clock(self, value: time) -> str:
+        return clock(value, self.locale)
+
+    def moment(self, value: Any) -> str:
+        return moment(value, self.zone, self.locale)
+
+
 def answer(item: Any, value: Any, zone: str, locale: str | None = None, *, scored: bool = False) -> str:
-    """One answer in words, as its item reads it; dates, times and yes/no written out; a
-    scored choice with the points it gave, as the clinician adds them up on paper."""
+    """One answer in words, as its item type writes it for a printed record (ItemType.written);
+    an answer to an unknown question as plain text."""
     if value is None or value == "" or value == []:
         return ""
-    if isinstance(item, DateItem) and (parsed := parse_date(value)) is not None:
-        return day(parsed, locale)
-    if isinstance(item, TimeItem) and (clock_time := parse_time(value)) is not None:
-        return clock(clock_time, locale)
-    if isinstance(item, DateTimeItem):
-        return moment(value, zone, locale)
-    if isinstance(item, BooleanItem) and isinstance(value, bool):
-        return "Yes" if value else "No"
     if item is None:
         return _plain(value)
-    text = item.readable(value)
-    if scored and isinstance(item, SingleChoiceItem) and isinstance(value, str):
-        option = item.option(value)
-        if option is not None and option.score is not None:
-            return f"{text} ({fmt(option.score)})"
-    if isinstance(item, NumberItem) and item.unit:
-        return f"{text} {item.unit}"
-    if isinstance(item, ScaleItem):
-        anchor = next((a.label for a in item.anchors if a.value == value), None)
-        return f"{text} of {fmt(item.max)}" + (f" ({anchor})" if anchor else "") if item.min == 0 else \
-            f"{text}" + (f" ({anchor})" if anchor else "")
-    return text
+    return item.written(value, _Writer(zone, locale), scored=scored)
 
 
 def _plain(value: Any) -> str:

@@ -10,6 +10,8 @@ from chalicelib.exports.content import ExportContent
 from chalicelib.exports.pdf import words
 from chalicelib.exports.pdf.document import ACCENT, Document
 from chalicelib.homework.barriers import LABELS as BARRIER_LABELS
+from chalicelib.homework.enable_when import disabled_items
+from chalicelib.homework.items.base import is_empty
 
 _COMPLETION = {"complete": "Sent in full", "partial": "Sent in part"}
 _CONTEXT = {"partial": "when sending part of it", "skipped": "when skipping it", "missed": "after missing it"}
@@ -73,7 +75,10 @@ def section(pdf: Document, content: ExportContent, submission: dict[str, Any], *
     else:
         scoring = template.scoring
         scored = set(scoring.total_items) | {i for sub in scoring.subscales for i in sub.items} if scoring else set()
+        hidden = disabled_items(template.items, answers, is_empty)  # questions the client never saw
         for item in template.items:
+            if item.id in hidden:
+                continue
             value = answers.get(item.id)
             children = item.children()
             if children and isinstance(value, list) and value:

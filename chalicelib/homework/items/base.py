@@ -187,6 +187,17 @@ def plain_text(value: Any) -> str:
 # --------------------------------------------------------------------------- the contract
 
 
+class Writer(Protocol):
+    """How a printed record writes days, clock times and instants for its reader (the
+    client's zone and locale bound in)."""
+
+    def day(self, value: date) -> str: ...
+
+    def clock(self, value: time) -> str: ...
+
+    def moment(self, value: Any) -> str: ...
+
+
 class AnswerChecker(Protocol):
     """Where an item reports what is wrong with an answer (see `answers.validate_answers`)."""
 
@@ -263,6 +274,12 @@ class ItemType(Model):
     @abstractmethod
     def fhir_answers(self, value: Any, context: FhirContext) -> list[dict[str, Any]]:
         """QuestionnaireResponse.item.answer: a list of `value[x]` objects."""
+
+    def written(self, value: Any, writer: Writer, *, scored: bool = False) -> str:
+        """The answer as a reader of a printed record reads it: `readable`, with days, times
+        and instants written out by `writer`, units and scale ends added, and with `scored`
+        the points a scored option gave (as a clinician adds them up on paper)."""
+        return self.readable(value)
 
     def minutes_between(self, start: Any, end: Any) -> float | None:
         """Minutes from one answer of this item type to another (clock types only)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from chalicelib.homework.items.base import AnswerChecker, FhirContext, ItemType, Score, plain_text
+from chalicelib.homework.items.base import AnswerChecker, FhirContext, ItemType, Score, Writer, plain_text
 
 
 class BooleanItem(ItemType):
@@ -28,6 +28,9 @@ class BooleanItem(ItemType):
 
     def score_value(self, value: Any) -> Score | None:
         return int(value) if isinstance(value, bool) else None
+
+    def written(self, value: Any, writer: Writer, *, scored: bool = False) -> str:
+        return ("Yes" if value else "No") if isinstance(value, bool) else self.readable(value)
 
     def readable(self, value: Any) -> str:
         return plain_text(value)

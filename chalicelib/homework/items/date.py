@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Literal
 
-from chalicelib.homework.items.base import AnswerChecker, FhirContext, ItemType, Score, parse_date, plain_text
+from chalicelib.homework.items.base import (AnswerChecker, FhirContext, ItemType, Score, Writer, parse_date,
+                                            plain_text)
 
 
 class DateItem(ItemType):
@@ -27,6 +28,10 @@ class DateItem(ItemType):
 
     def calendar_day(self, value: Any) -> date | None:
         return parse_date(value)
+
+    def written(self, value: Any, writer: Writer, *, scored: bool = False) -> str:
+        parsed = parse_date(value)
+        return writer.day(parsed) if parsed is not None else self.readable(value)
 
     def readable(self, value: Any) -> str:
         return plain_text(value)

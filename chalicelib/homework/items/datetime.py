@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import tzinfo
 from typing import Any, Literal
 
-from chalicelib.homework.items.base import AnswerChecker, FhirContext, ItemType, Score, parse_datetime, plain_text
+from chalicelib.homework.items.base import (AnswerChecker, FhirContext, ItemType, Score, Writer, parse_datetime,
+                                            plain_text)
 
 
 class DateTimeItem(ItemType):
@@ -30,6 +31,9 @@ class DateTimeItem(ItemType):
         if first is None or second is None or (first.tzinfo is None) != (second.tzinfo is None):
             return None
         return (second - first).total_seconds() / 60
+
+    def written(self, value: Any, writer: Writer, *, scored: bool = False) -> str:
+        return writer.moment(value)
 
     def readable(self, value: Any) -> str:
         return plain_text(value)

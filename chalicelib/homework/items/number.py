@@ -12,6 +12,7 @@ from chalicelib.homework.items.base import (
     FhirContext,
     Number,
     Unit,
+    Writer,
     check_range_and_step,
     is_number,
     raise_problems,
@@ -41,6 +42,10 @@ class NumberItem(NumericItem):
         if self.min is None or self.max is None:
             return None
         return (self.min, self.max)
+
+    def written(self, value: Any, writer: Writer, *, scored: bool = False) -> str:
+        text = self.readable(value)
+        return f"{text} {self.unit}" if self.unit else text
 
     def check_answer(self, value: Any, path: str, checker: AnswerChecker) -> None:
         if not is_number(value):

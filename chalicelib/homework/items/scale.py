@@ -12,7 +12,9 @@ from chalicelib.homework.items.base import (
     FhirContext,
     Model,
     Problem,
+    Writer,
     check_range_and_step,
+    fmt,
     is_number,
     raise_problems,
 )
@@ -56,6 +58,13 @@ class ScaleItem(NumericItem):
 
     def score_range(self) -> tuple[float, float] | None:
         return (self.min, self.max)
+
+    def written(self, value: Any, writer: Writer, *, scored: bool = False) -> str:
+        """"6 of 10 (Very)": the scale's end when it counts from 0, and the anchor at that point."""
+        text = self.readable(value)
+        anchor = next((a.label for a in self.anchors if a.value == value), None)
+        out_of = f" of {fmt(self.max)}" if self.min == 0 else ""
+        return f"{text}{out_of}" + (f" ({anchor})" if anchor else "")
 
     def check_answer(self, value: Any, path: str, checker: AnswerChecker) -> None:
         if not is_number(value) or not float(value).is_integer():

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from chalicelib.homework.items._choice import ChoiceItem
-from chalicelib.homework.items.base import AnswerChecker, FhirContext, Score, plain_text
+from chalicelib.homework.items.base import AnswerChecker, FhirContext, Score, Writer, fmt, plain_text
 
 
 class SingleChoiceItem(ChoiceItem):
@@ -31,6 +31,11 @@ class SingleChoiceItem(ChoiceItem):
     def score_value(self, value: Any) -> Score | None:
         option = self.option(value) if isinstance(value, str) else None
         return option.score if option is not None else None
+
+    def written(self, value: Any, writer: Writer, *, scored: bool = False) -> str:
+        text = self.readable(value)
+        option = self.option(value) if scored and isinstance(value, str) else None
+        return f"{text} ({fmt(option.score)})" if option is not None and option.score is not None else text
 
     def readable(self, value: Any) -> str:
         """The option's wording, as the client saw it."""

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from chalicelib.homework.items.base import AnswerChecker, FhirContext, ItemType, Score, parse_time, plain_text
+from chalicelib.homework.items.base import (AnswerChecker, FhirContext, ItemType, Score, Writer, parse_time,
+                                            plain_text)
 
 
 class TimeItem(ItemType):
@@ -32,6 +33,10 @@ class TimeItem(ItemType):
             return None
         seconds = (_seconds(second) - _seconds(first)) % 86_400  # wraps past midnight
         return seconds / 60
+
+    def written(self, value: Any, writer: Writer, *, scored: bool = False) -> str:
+        parsed = parse_time(value)
+        return writer.clock(parsed) if parsed is not None else self.readable(value)
 
     def readable(self, value: Any) -> str:
         return plain_text(value)
