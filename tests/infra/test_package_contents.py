@@ -79,3 +79,32 @@ def test_nothing_in_chalicelib_imports_the_local_stack():
         if any(name.split(".")[0] == "devstack" for name in imports(path))
     ]
     assert offenders == []
+
+
+def test_fonttools_ships_without_its_optional_builds_and_the_package_still_renders_a_pdf(stacks, tmp_path):
+    """fontTools' Cython builds are left out (infra/emotipal_infra/bytecode.py): the PDF
+    export, run from the unpacked zip alone, falls back to their pure-Python sources."""
+    import subprocess
+    import sys
+
+    with zipfile.ZipFile(_deployment_zip(stacks["prod"])) as archive:
+        names = archive.namelist()
+        assert [n for n in names if n.startswith("fontTools/") and n.endswith(".so")] == []
+        assert "fontTools/misc/bezierTools.py" in names
+        archive.extractall(tmp_path / "package")
+    script = f"""
+import sys
+sys.path[:0] = [{str(tmp_path / "package")!r}, {str(REPO_ROOT)!r}]
+import fontTools.misc.bezierTools, chalicelib
+assert fontTools.misc.bezierTools.__file__.endswith(".py"), fontTools.misc.bezierTools.__file__
+assert chalicelib.__file__.startswith({str(tmp_path)!r}), chalicelib.__file__
+from chalicelib.exports import pdf
+from tests.support import export_samples
+for content in (export_samples.worksheet("phq-9"), export_samples.history(6)):
+    document = pdf.render(content)
+    assert document.startswith(b"%PDF") and len(document) > 10_000, len(document)
+print("rendered")
+"""
+    done = subprocess.run([sys.executable, "-s", "-c", script], capture_output=True, text=True, timeout=300,
+                          cwd=tmp_path)
+    assert done.returncode == 0 and done.stdout.strip() == "rendered", done.stderr[-3000:]
