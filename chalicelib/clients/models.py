@@ -25,6 +25,13 @@ else:
 MAX_CHANNELS = len(channels.NAMES)
 
 
+# The languages a client can have: the client page, translated templates, reminders and notices
+# (English is the fallback for anything not translated).
+Language = Literal["en", "es"]
+LANGUAGE_HELP = ("The client's language: 'en' (English) or 'es' (Spanish). Their page, homework (where the "
+                 "template is translated), reminders and notices use it.")
+
+
 class QuietHours(RequestModel):
     """Local hours when no reminder is sent; may wrap midnight (22:00–07:00). Start and
     end must differ."""
@@ -69,6 +76,7 @@ class ClientCreate(RequestModel):
     email: Email | None = None
     phone: PhoneE164 | None = None
     timezone: TimeZoneName
+    language: Language = Field(default="en", description=LANGUAGE_HELP)
     reminder_channels: list[Channel] = Field(default_factory=list, max_length=MAX_CHANNELS)
     reminder_time: LocalTime = "18:00"
     quiet_hours: QuietHours | None = None
@@ -88,6 +96,7 @@ class ClientUpdate(RequestModel):
     email: Email | None = None
     phone: PhoneE164 | None = None
     timezone: TimeZoneName | None = None
+    language: Language | None = Field(default=None, description=LANGUAGE_HELP)
     reminder_channels: list[Channel] | None = Field(default=None, max_length=MAX_CHANNELS)
     reminder_time: LocalTime | None = None
     quiet_hours: QuietHours | None = None
@@ -104,6 +113,7 @@ class ClientPreferencesUpdate(RequestModel):
         "timezone": "America/New_York", "reminder_time": "08:15", "reminder_channels": ["email"]}]})
 
     timezone: TimeZoneName | None = None
+    language: Language | None = Field(default=None, description=LANGUAGE_HELP)
     reminder_channels: list[Channel] | None = Field(default=None, max_length=MAX_CHANNELS)
     reminder_time: LocalTime | None = None
     quiet_hours: QuietHours | None = None
@@ -218,6 +228,7 @@ class ClientView(ResponseModel):
     email: str | None = None
     phone: str | None = None
     timezone: str
+    language: Language = "en"
     reminder_channels: list[Channel]
     reminder_time: str
     quiet_hours: QuietHoursView | None = None
@@ -261,6 +272,7 @@ class ClientList(ResponseModel):
 class ClientSelfView(ResponseModel):
     display_name: str
     timezone: str
+    language: Language = Field(default="en", description="The language of the client page, homework and reminders.")
     reminder_channels: list[Channel]
     reminder_time: str
     quiet_hours: QuietHoursView | None = None

@@ -59,7 +59,7 @@ def view(profile: dict[str, Any], stats: dict[str, Any] | None | Literal[False] 
                                        "reminder_channels", "reminder_time", "quiet_hours", "clinician_id",
                                        "created_at", "updated_at", "version", "discharged_at", "discharged_by",
                                        "discharge_note", "erase_after")},
-        status=profile.get("status") or "active",
+        status=profile.get("status") or "active", language=profile.get("language") or "en",
         delivery=delivery_status(profile),
         access_link=link_status(profile),
         **figures,
@@ -85,7 +85,8 @@ def delivery_status(profile: dict[str, Any]) -> list[DeliveryStatus]:
 def self_view(profile: dict[str, Any]) -> ClientSelfView:
     return ClientSelfView(
         display_name=profile["display_name"], timezone=profile["timezone"],
-        reminder_channels=profile.get("reminder_channels", []), reminder_time=profile["reminder_time"],
+        language=profile.get("language") or "en", reminder_channels=profile.get("reminder_channels", []),
+        reminder_time=profile["reminder_time"],
         quiet_hours=profile.get("quiet_hours"), has_email=bool(profile.get("email")),
         has_phone=bool(profile.get("phone")), unsubscribed=profile.get("unsubscribed") or [],
         version=profile["version"],
@@ -231,7 +232,7 @@ def update(actor: Clinician, client_id: str, body: ClientUpdate) -> dict[str, An
     changes = body.model_dump(mode="json", exclude_unset=True, exclude={"version"})
     if "display_name" in changes and changes["display_name"] is None:
         raise FieldErrors.one("display_name", "cannot be removed")
-    for required in ("timezone", "reminder_time", "reminder_channels", "clinician_id"):
+    for required in ("timezone", "language", "reminder_time", "reminder_channels", "clinician_id"):
         if required in changes and changes[required] is None:
             raise FieldErrors.one(required, "cannot be null")
     if "clinician_id" in changes:
@@ -328,7 +329,7 @@ def get_for_client(principal: ClientPrincipal) -> dict[str, Any]:
 
 def update_preferences(principal: ClientPrincipal, body: ClientPreferencesUpdate) -> dict[str, Any]:
     changes = body.model_dump(mode="json", exclude_unset=True, exclude={"version"})
-    for required in ("timezone", "reminder_time", "reminder_channels"):
+    for required in ("timezone", "language", "reminder_time", "reminder_channels"):
         if required in changes and changes[required] is None:
             raise FieldErrors.one(required, "cannot be null")
     read = lambda: get_for_client(principal)  # noqa: E731

@@ -485,6 +485,8 @@ class SubmissionView(ResponseModel):
     note_for_session: str | None = None
     review: Review | None = None
     alert_id: str | None = None
+    language: str = Field(default="en", description="The language the client answered in ('en' or 'es'); the "
+                                                    "wording shown here stays English.")
 
 
 class SubmissionList(ResponseModel):

@@ -25,7 +25,7 @@ def submission_view(item: dict[str, Any]) -> SubmissionView:
                                      "template_version", "title", "occurrence_id", "submitted_at", "answers",
                                      "score", "completion", "rating", "obstacles", "note_for_session",
                                      "alert_id")},
-        review=Review(**item["review"]) if item.get("review") else None)
+        review=Review(**item["review"]) if item.get("review") else None, language=item.get("language") or "en")
 
 
 def list_for_assignment(actor: Clinician, assignment_id: str, *, limit: int, next_token: str | None):

@@ -12,7 +12,7 @@ from chalicelib.errors import Conflict, FieldErrors, NotFound
 from chalicelib.fields import iso, new_id, utc_now
 from chalicelib.homework import adherence_ledger
 from chalicelib.homework import barriers as barrier_rules
-from chalicelib.homework import draft_risk
+from chalicelib.homework import draft_risk, localized
 from chalicelib.homework import measure_outcomes, plan_service
 from chalicelib.homework import schedule as rules
 from chalicelib.homework.answers import normalise_answers, validate_answers
@@ -57,6 +57,29 @@ def _load(principal: ClientPrincipal, ulid: str, *extra: keys.Key) -> dict[str, 
     return found
 
 
+def _with_translations(template: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A template snapshot with the library's translations when it was taken before the library
+    template had them (same id and version: the same questions, so the same words apply)."""
+    if not template or template.get("translations"):
+        return template
+    from chalicelib.homework.library import get_library_template
+
+    library = get_library_template(template.get("id") or "")
+    if library is None or library.version != template.get("version") or not library.translations:
+        return template
+    return {**template, "translations": {k: v.model_dump(mode="json", exclude_none=True)
+                                         for k, v in library.translations.items()}}
+
+
+def _library_words(assignment: dict[str, Any]) -> dict[str, Any] | None:
+    """The library template an assignment came from, as JSON, for its title and stem in the
+    client's language in the list (which does not read each form)."""
+    from chalicelib.homework.library import get_library_template
+
+    library = get_library_template(assignment.get("template_id") or "")
+    return library.model_dump(mode="json", include={"title", "instructions", "translations"}) if library else None
+
+
 def _draft_view(draft: dict[str, Any]) -> DraftView:
     return DraftView(occurrence_id=draft.get("occurrence_id"), answers=draft.get("answers", {}),
                      version=draft["version"], saved_at=draft["saved_at"])
@@ -77,6 +100,7 @@ def list_assignments(principal: ClientPrincipal) -> ClientAssignmentList:
     items = store.list_assignments_with_drafts(principal.client_id)
     drafts = keys.drafts_by_assignment_sk(items)
     now = utc_now()
+    language = localized.language_of(profile)
     summaries = []
     for item in items:
         if keys.is_draft(item) or item["status"] == "cancelled":
@@ -86,9 +110,12 @@ def list_assignments(principal: ClientPrincipal) -> ClientAssignmentList:
         draft = drafts.get(item["sk"])
         current = rules.current_occurrence(schedule, done, now)
         upcoming = rules.next_due(schedule, done, now)
+        words = _library_words(item) if language != localized.DEFAULT_LANGUAGE else None
+        shown = client_instructions(item)
+        shown["template_instructions"] = localized.stem(words, shown["template_instructions"], language)
         summaries.append(ClientAssignmentSummary(
-            assignment_id=item["assignment_id"], title=item["title"], kind=item["kind"],
-            **client_instructions(item), status=item["status"],
+            assignment_id=item["assignment_id"], title=localized.title(words, item["title"], language),
+            kind=item["kind"], **shown, status=item["status"],
             current=occurrence_view(current, rules.state_of(schedule, current, done, draft.get(
                 "occurrence_id") if draft else None, now), done) if current else None,
             next_due_at=iso(upcoming.due_at) if upcoming else None, has_draft=draft is not None,
@@ -109,12 +136,16 @@ def get_assignment(principal: ClientPrincipal, assignment_id: str) -> ClientAssi
     now = utc_now()
     current = rules.current_occurrence(schedule, done, now)
     upcoming = rules.next_due(schedule, done, now)
-    snapshot = found[keys.assignment_template(client_id, ulid).sk]["template"]
+    snapshot = _with_translations(found[keys.assignment_template(client_id, ulid).sk]["template"])
+    assert snapshot is not None
+    language = localized.language_of(found[keys.client_profile(client_id).sk])
     plan = plan_service.plan_for_client_view(found, principal, ulid, store.strip(assignment))
+    shown = client_instructions(assignment, snapshot.get("instructions") or "")
+    shown["template_instructions"] = localized.stem(snapshot, shown["template_instructions"], language)
     return ClientAssignmentDetail(
-        assignment_id=assignment_id, title=assignment["title"],
-        **client_instructions(assignment, snapshot.get("instructions") or ""), status=assignment["status"],
-        template=snapshot,
+        assignment_id=assignment_id, title=localized.title(snapshot, assignment["title"], language),
+        **shown, status=assignment["status"],
+        template=localized.localize(snapshot, language),
         current=occurrence_view(current, rules.state_of(schedule, current, done, draft.get(
             "occurrence_id") if draft else None, now), done) if current else None,
         next_due_at=iso(upcoming.due_at) if upcoming else None, draft=_draft_view(draft) if draft else None,
@@ -272,7 +303,9 @@ def _submit_once(principal, ulid, body: SubmissionCreate, found, idempotency_key
     client_id = principal.client_id
     profile = found[keys.client_profile(client_id).sk]
     assignment = found[keys.assignment(client_id, ulid).sk]
-    template = Template.model_validate(found[keys.assignment_template(client_id, ulid).sk]["template"])
+    snapshot = _with_translations(found[keys.assignment_template(client_id, ulid).sk]["template"])
+    template = Template.model_validate(snapshot)
+    language = localized.language_of(profile)
     now = utc_now()
     schedule = rules.Schedule.of(assignment, profile["timezone"])
     done = assignment.get("occurrences", {})
@@ -299,13 +332,13 @@ def _submit_once(principal, ulid, body: SubmissionCreate, found, idempotency_key
         "due_at": iso(occurrence.due_at), "submitted_at": iso(now), "answers": answers,
         "score": result.model_dump(mode="json") if result else None, "completion": body.completion,
         "rating": body.rating, "obstacles": body.obstacles, "note_for_session": body.note_for_session,
-        "alert_id": alert_id or draft_alert, "version": 1,
+        "alert_id": alert_id or draft_alert, "version": 1, "language": language,
     })
     receipt = SubmissionReceipt(
         submission_id=submission_id, assignment_id=assignment_id, occurrence_id=occurrence.occurrence_id,
         submitted_at=iso(now),
-        crisis_resources=[CrisisResources(message=m) for m in
-                          dict.fromkeys(f.message for f in risk_flags)])
+        crisis_resources=[CrisisResources(message=m) for m in dict.fromkeys(
+            localized.risk_message(snapshot, f.item, f.message, language) for f in risk_flags)])
     updated = {**assignment, "occurrences": {**done, occurrence.occurrence_id: {
         "state": "submitted", "submission_id": submission_id, "at": iso(now)}}, "updated_at": iso(now)}
     if reported:
@@ -503,13 +536,15 @@ def get_submission(principal: ClientPrincipal, submission_id: str) -> ClientSubm
         raise NotFound("No such submission.")
     assignment = found.get(wanted["assignment"].sk) or {}
     snapshot = found.get(wanted["template"].sk)
+    template = _with_translations(snapshot["template"]) if snapshot else None
+    language = localized.language_of(profile)
     reported = (assignment.get("barriers") or {}).get(item["occurrence_id"])
     return ClientSubmissionDetail(
         **{k: item.get(k) for k in ("submission_id", "assignment_id", "title", "kind", "occurrence_id", "due_at",
                                      "submitted_at", "completion", "answers", "rating", "obstacles",
                                      "note_for_session")},
-        template=snapshot["template"] if snapshot else None,
-        score_band=(item.get("score") or {}).get("band"),
+        template=localized.localize(template, language) if template else None,
+        score_band=localized.band_label(template, (item.get("score") or {}).get("band"), language),
         barriers=ClientBarriers(**{k: reported.get(k) for k in ("barriers", "other", "context")})
         if reported else None,
         feedback=_client_feedback(item.get("review")))

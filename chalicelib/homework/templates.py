@@ -187,6 +187,44 @@ class Scoring(_Model):
                                   description="Where each published number or rule comes from.")
 
 
+# --------------------------------------------------------------------------- translations
+
+# The languages a template can be translated into (English is the template's own text).
+TranslationLanguage = Literal["es"]
+
+
+class ItemTranslation(_Model):
+    """One item's words in another language. Option values and scores never change: only
+    the labels shown for them (so answers and scores are the same in every language)."""
+
+    label: Label | None = None
+    help: HelpText | None = None
+    options: dict[OptionValue, ShortLabel] = Field(default_factory=dict, max_length=MAX_OPTIONS,
+                                                   description="Option value -> its label in this language.")
+    anchors: dict[Annotated[str, Field(pattern=r"^-?[0-9]{1,4}$")], Annotated[str, Field(min_length=1, max_length=100)]] = \
+        Field(default_factory=dict, max_length=21, description="Scale anchor value -> its label in this language.")
+    unit: Unit | None = None
+
+
+class ScoringTranslation(_Model):
+    risk: dict[ItemId, Annotated[str, Field(min_length=1, max_length=2_000)]] = Field(
+        default_factory=dict, max_length=50, description="Item id of a risk rule -> the message shown to the client.")
+    bands: dict[Annotated[str, Field(min_length=1, max_length=100)], Annotated[str, Field(min_length=1, max_length=100)]] = \
+        Field(default_factory=dict, max_length=40, description="Band label (total or subscale) -> its label here.")
+
+
+class Translation(_Model):
+    """A template's words in one language; anything left out is shown in English."""
+
+    title: Title | None = None
+    description: Annotated[str, Field(max_length=2_000)] | None = None
+    instructions: Annotated[str, Field(max_length=5_000)] | None = None
+    items: dict[ItemId, ItemTranslation] = Field(default_factory=dict, max_length=MAX_ITEMS * 2)
+    scoring: ScoringTranslation | None = None
+    source: Annotated[str, Field(max_length=1_000)] | None = Field(
+        default=None, description="Where this translation comes from (e.g. the publisher's official version).")
+
+
 # --------------------------------------------------------------------------- template
 
 
@@ -201,6 +239,9 @@ class TemplateContent(_Model):
     codes: Codes = Field(default_factory=list)
     items: list[Item] = Field(min_length=1, max_length=MAX_ITEMS)
     scoring: Scoring | None = None
+    translations: dict[TranslationLanguage, Translation] = Field(
+        default_factory=dict, description="The template's words in other languages, e.g. {\"es\": {...}}; "
+                                          "every key must name an item, option, anchor, risk rule or band that exists.")
 
     @model_validator(mode="after")
     def _check_template(self) -> TemplateContent:
@@ -261,7 +302,43 @@ class _TemplateChecker:
         self._check_conditions()
         if self.template.scoring is not None:
             self._check_scoring(self.template.scoring)
+        for language, translation in self.template.translations.items():
+            self._check_translation(translation, ("translations", language))
         return self.found
+
+    # -- translations: every key names something that exists
+
+    def _check_translation(self, translation: Translation, where: tuple[Any, ...]) -> None:
+        index = self.template.item_index()
+        for item_id, words in translation.items.items():
+            loc = where + ("items", item_id)
+            found = index.get(item_id)
+            if found is None:
+                self.add(loc, "unknown_item", f"no item has id '{item_id}'")
+                continue
+            item = found[0]
+            values = {o.value for o in getattr(item, "options", None) or []}
+            for value in words.options:
+                if value not in values:
+                    self.add(loc + ("options", value), "unknown_option", f"'{item_id}' has no option '{value}'")
+            anchors = {str(a.value) for a in getattr(item, "anchors", None) or []}
+            for value in words.anchors:
+                if value not in anchors:
+                    self.add(loc + ("anchors", value), "unknown_anchor", f"'{item_id}' has no anchor at {value}")
+            if words.unit is not None and getattr(item, "unit", None) is None:
+                self.add(loc + ("unit",), "unknown_unit", f"'{item_id}' has no unit to translate")
+        scoring = self.template.scoring
+        if translation.scoring is None:
+            return
+        risk_items = {rule.item for rule in scoring.risk} if scoring else set()
+        for item_id in translation.scoring.risk:
+            if item_id not in risk_items:
+                self.add(where + ("scoring", "risk", item_id), "unknown_risk", f"no risk rule is on '{item_id}'")
+        labels = {band.label for band in scoring.bands} | {
+            band.label for sub in scoring.subscales for band in sub.bands} if scoring else set()
+        for label in translation.scoring.bands:
+            if label not in labels:
+                self.add(where + ("scoring", "bands", label), "unknown_band", f"no band is labelled '{label}'")
 
     def _check_ids(self) -> None:
         seen: set[str] = set()
