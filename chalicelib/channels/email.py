@@ -44,7 +44,8 @@ def send_reminder(profile, *, title: str, homework_url: str, unsubscribe_url: st
     from chalicelib.notifications import messages
 
     return send(messages.reminder_email(to=profile["email"], title=title, homework_url=homework_url,
-                                        unsubscribe_url=unsubscribe_url, follow_up=number > 0))
+                                        unsubscribe_url=unsubscribe_url, follow_up=number > 0,
+                                        language=profile.get("language") or "en"))
 
 
 def send_link(to: str, *, practice: str, link_url: str, expires: str):

@@ -50,7 +50,7 @@ def send_reminder(profile, *, title: str, homework_url: str, now, **_: Any):
     devices = [d for d in store.list_devices(profile["client_id"]) if d.get("endpoint_arn")]  # not web push
     if not devices:
         return Outcome("failed", "no_device")
-    message = messages.reminder_push(title=title, homework_url=homework_url)
+    message = messages.reminder_push(title=title, homework_url=homework_url, language=profile.get("language") or "en")
     results = []
     for device in devices:
         outcome = send(device["endpoint_arn"], message)

@@ -99,3 +99,20 @@ def stem(template: dict[str, Any] | None, instructions: str, language: str) -> s
             (template or {}).get("instructions") or "").strip():
         return instructions
     return str(words["instructions"])
+
+
+def library_words(template_id: str | None) -> dict[str, Any] | None:
+    """A library template's title, instructions and translations (as JSON), for the places that
+    show a homework's title without reading its form: the client's list, reminders, notices."""
+    from chalicelib.homework.library import get_library_template
+
+    library = get_library_template(template_id or "")
+    return library.model_dump(mode="json", include={"title", "instructions", "translations"}) if library else None
+
+
+def homework_title(profile: dict[str, Any] | None, template_id: str | None, assignment_title: str) -> str:
+    """A homework's title for the client, in their language where it is a library template's own."""
+    language = language_of(profile)
+    if language == DEFAULT_LANGUAGE:
+        return assignment_title
+    return title(library_words(template_id), assignment_title, language)

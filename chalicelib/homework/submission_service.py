@@ -71,15 +71,6 @@ def _with_translations(template: dict[str, Any] | None) -> dict[str, Any] | None
                                          for k, v in library.translations.items()}}
 
 
-def _library_words(assignment: dict[str, Any]) -> dict[str, Any] | None:
-    """The library template an assignment came from, as JSON, for its title and stem in the
-    client's language in the list (which does not read each form)."""
-    from chalicelib.homework.library import get_library_template
-
-    library = get_library_template(assignment.get("template_id") or "")
-    return library.model_dump(mode="json", include={"title", "instructions", "translations"}) if library else None
-
-
 def _draft_view(draft: dict[str, Any]) -> DraftView:
     return DraftView(occurrence_id=draft.get("occurrence_id"), answers=draft.get("answers", {}),
                      version=draft["version"], saved_at=draft["saved_at"])
@@ -110,7 +101,7 @@ def list_assignments(principal: ClientPrincipal) -> ClientAssignmentList:
         draft = drafts.get(item["sk"])
         current = rules.current_occurrence(schedule, done, now)
         upcoming = rules.next_due(schedule, done, now)
-        words = _library_words(item) if language != localized.DEFAULT_LANGUAGE else None
+        words = localized.library_words(item.get("template_id")) if language != localized.DEFAULT_LANGUAGE else None
         shown = client_instructions(item)
         shown["template_instructions"] = localized.stem(words, shown["template_instructions"], language)
         summaries.append(ClientAssignmentSummary(

@@ -28,12 +28,18 @@ UNEXPECTED = "unexpected_error"
 
 def new_homework(profile: dict[str, Any], assignment: dict[str, Any], now: datetime | None = None) -> dict[str, str]:
     """The client has new homework: its title and a link. Returns {channel: state}."""
-    return _notify("new_homework", profile, assignment.get("title") or "", now)
+    from chalicelib.homework.localized import homework_title
+
+    return _notify("new_homework", profile,
+                   homework_title(profile, assignment.get("template_id"), assignment.get("title") or ""), now)
 
 
 def feedback(profile: dict[str, Any], submission: dict[str, Any], now: datetime | None = None) -> dict[str, str]:
     """The clinician replied to a submission: the homework's title and a link. Returns {channel: state}."""
-    return _notify("feedback", profile, submission.get("title") or "", now)
+    from chalicelib.homework.localized import homework_title
+
+    return _notify("feedback", profile,
+                   homework_title(profile, submission.get("template_id"), submission.get("title") or ""), now)
 
 
 def channels_for(profile: dict[str, Any], now: datetime) -> tuple[tuple[str, ...], str | None]:
@@ -113,7 +119,7 @@ def _by_email(kind: Kind, profile: dict[str, Any], title: str) -> Outcome:
 
     homework_url, unsubscribe = _links(profile, "email")
     return email.send(messages.notice_email(kind, to=profile["email"], title=title, homework_url=homework_url,
-                                            unsubscribe_url=unsubscribe))
+                                            unsubscribe_url=unsubscribe, language=profile.get("language") or "en"))
 
 
 def _by_sms(kind: Kind, profile: dict[str, Any], title: str) -> Outcome:
@@ -122,7 +128,8 @@ def _by_sms(kind: Kind, profile: dict[str, Any], title: str) -> Outcome:
 
     homework_url, unsubscribe = _links(profile, "sms")
     return sms.send(profile["phone"], messages.notice_sms(kind, title=title, homework_url=homework_url,
-                                                          unsubscribe_url=unsubscribe))
+                                                          unsubscribe_url=unsubscribe,
+                                                          language=profile.get("language") or "en"))
 
 
 _SENDERS: dict[str, Callable[[Kind, dict[str, Any], str], Outcome]] = {"email": _by_email, "sms": _by_sms}

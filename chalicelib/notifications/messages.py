@@ -34,9 +34,19 @@ def _environment() -> Any:
     )
 
 
-def _render(name: str, **values: Any) -> tuple[str, str]:
+# The client's language picks the words (`<name>.es.html.j2` beside `<name>.html.j2`); a
+# message with no version in that language goes in English. Clinicians' messages are English.
+LANGUAGES = ("en", "es")
+
+
+def _language(language: str | None) -> str:
+    return language if language in LANGUAGES else "en"
+
+
+def _render(name: str, language: str = "en", **values: Any) -> tuple[str, str]:
     env = _environment()
-    return env.get_template(f"{name}.html.j2").render(**values), env.get_template(f"{name}.txt.j2").render(**values)
+    base = name if language == "en" or not (TEMPLATES / f"{name}.{language}.html.j2").exists() else f"{name}.{language}"
+    return env.get_template(f"{base}.html.j2").render(**values), env.get_template(f"{base}.txt.j2").render(**values)
 
 
 def _one_click_headers(unsubscribe_url: str) -> dict[str, str]:
@@ -46,14 +56,20 @@ def _one_click_headers(unsubscribe_url: str) -> dict[str, str]:
 
 REMINDER_SUBJECT = "Reminder: your homework is waiting"
 FOLLOW_UP_SUBJECT = "Still to do: your homework"
-REMINDER_SUBJECTS = (REMINDER_SUBJECT, FOLLOW_UP_SUBJECT)  # how a test tells reminders from other emails
+# (first reminder, follow-up) per language
+SUBJECTS_BY_LANGUAGE = {"en": (REMINDER_SUBJECT, FOLLOW_UP_SUBJECT),
+                        "es": ("Recordatorio: su tarea le está esperando", "Pendiente: su tarea")}
+# how a test tells reminders from other emails, in every language
+REMINDER_SUBJECTS = tuple(subject for pair in SUBJECTS_BY_LANGUAGE.values() for subject in pair)
 
 
-def reminder_email(*, to: str, title: str, homework_url: str, unsubscribe_url: str, follow_up: bool) -> Email:
+def reminder_email(*, to: str, title: str, homework_url: str, unsubscribe_url: str, follow_up: bool,
+                   language: str = "en") -> Email:
     """The first reminder says the homework is waiting; a follow-up also invites the client
     to say what got in the way (the homework page asks, with the short list of barriers)."""
-    subject = REMINDER_SUBJECT if not follow_up else FOLLOW_UP_SUBJECT
-    html, text = _render("reminder", subject=subject, title=title, homework_url=homework_url,
+    language = _language(language)
+    subject = SUBJECTS_BY_LANGUAGE[language][1 if follow_up else 0]
+    html, text = _render("reminder", language, subject=subject, title=title, homework_url=homework_url,
                          unsubscribe_url=unsubscribe_url, follow_up=follow_up)
     return Email(to=to, subject=subject, html=html, text=text, headers=_one_click_headers(unsubscribe_url))
 
@@ -62,7 +78,14 @@ def _short(title: str) -> str:
     return title if len(title) <= SMS_TITLE_LIMIT else title[:SMS_TITLE_LIMIT - 1] + "…"
 
 
-def reminder_sms(*, title: str, homework_url: str, unsubscribe_url: str, follow_up: bool = False) -> str:
+def reminder_sms(*, title: str, homework_url: str, unsubscribe_url: str, follow_up: bool = False,
+                 language: str = "en") -> str:
+    if _language(language) == "es":
+        if follow_up:
+            return (f"Emotipal: \"{_short(title)}\" sigue pendiente. Si algo se lo impidió, díganos qué: "
+                    f"{homework_url} No recibir SMS: {unsubscribe_url}")
+        return (f"Emotipal: \"{_short(title)}\" le está esperando. Ábrala: {homework_url} "
+                f"No recibir SMS: {unsubscribe_url}")
     if follow_up:
         return (f"Emotipal: \"{_short(title)}\" is still waiting. If something got in the way, tell us what: "
                 f"{homework_url} Stop texts: {unsubscribe_url}")
@@ -74,25 +97,34 @@ def reminder_sms(*, title: str, homework_url: str, unsubscribe_url: str, follow_
 
 NOTICE_SUBJECTS = {"new_homework": "You have new homework in Emotipal",
                    "feedback": "Your clinician has replied to your homework"}
+NOTICE_SUBJECTS_BY_LANGUAGE = {"en": NOTICE_SUBJECTS,
+                               "es": {"new_homework": "Tiene una tarea nueva en Emotipal",
+                                      "feedback": "Su clínico ha respondido a su tarea"}}
 
 
-def notice_email(kind: str, *, to: str, title: str, homework_url: str, unsubscribe_url: str) -> Email:
+def notice_email(kind: str, *, to: str, title: str, homework_url: str, unsubscribe_url: str,
+                 language: str = "en") -> Email:
     """New homework, or feedback on what the client sent: the title and a link, nothing else."""
-    subject = NOTICE_SUBJECTS[kind]
-    html, text = _render(kind, subject=subject, title=title, homework_url=homework_url,
+    language = _language(language)
+    subject = NOTICE_SUBJECTS_BY_LANGUAGE[language][kind]
+    html, text = _render(kind, language, subject=subject, title=title, homework_url=homework_url,
                          unsubscribe_url=unsubscribe_url)
     return Email(to=to, subject=subject, html=html, text=text, headers=_one_click_headers(unsubscribe_url))
 
 
-def notice_sms(kind: str, *, title: str, homework_url: str, unsubscribe_url: str) -> str:
+def notice_sms(kind: str, *, title: str, homework_url: str, unsubscribe_url: str, language: str = "en") -> str:
+    if _language(language) == "es":
+        what = {"new_homework": f"tiene una tarea nueva: \"{_short(title)}\"",
+                "feedback": f"su clínico respondió a \"{_short(title)}\""}[kind]
+        return f"Emotipal: {what}. Ábrala: {homework_url} No recibir SMS: {unsubscribe_url}"
     what = {"new_homework": f"new homework for you: \"{_short(title)}\"",
             "feedback": f"your clinician replied to \"{_short(title)}\""}[kind]
     return f"Emotipal: {what}. Open it: {homework_url} Stop texts: {unsubscribe_url}"
 
 
-def reminder_push(*, title: str, homework_url: str) -> str:
+def reminder_push(*, title: str, homework_url: str, language: str = "en") -> str:
     """An SNS message structure for every platform (JSON with a per-platform payload)."""
-    body = f"\"{title}\" is waiting for you."
+    body = f"\"{title}\" le está esperando." if _language(language) == "es" else f"\"{title}\" is waiting for you."
     payload = {"title": "Emotipal", "body": body, "url": homework_url}
     return json.dumps({
         "default": body,

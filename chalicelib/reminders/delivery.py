@@ -61,8 +61,15 @@ def remind(profile: dict[str, Any], assignment: dict[str, Any], occurrence_id: s
 def _send_reminder(channel: str, profile: dict[str, Any], assignment: dict[str, Any], number: int,
                    now: datetime) -> Outcome:
     return channels.get(channel).send_reminder(
-        profile, title=assignment["title"], homework_url=signin_url(profile, now),
+        profile, title=_title(profile, assignment), homework_url=signin_url(profile, now),
         unsubscribe_url=unsubscribe_url(profile["client_id"], channel), number=number, now=now)
+
+
+def _title(profile: dict[str, Any], assignment: dict[str, Any]) -> str:
+    """The homework's title in the client's language (a library template's own title, translated)."""
+    from chalicelib.homework import localized
+
+    return localized.homework_title(profile, assignment.get("template_id"), str(assignment["title"]))
 
 
 def _note_delivery(profile: dict[str, Any], channel: str, state: str, key: keys.Key, now: datetime) -> None:
