@@ -1,6 +1,7 @@
 // The client's page: their homework, history and reminder settings.
 
-import { h, clear, focusElement, formatDateTime, notice } from "../shared/dom.js";
+import { h, clear, focusElement, notice } from "../shared/dom.js";
+import { t, formatDateTime, translatePage, useLanguage } from "./i18n/index.js";
 import { ApiError, describeError } from "../shared/api.js";
 import { readLink, clientApi, exchangeSignIn, isPersonalDevice, signOutHere, askForNewLink } from "./session.js";
 import { showHomework, leaveHomework } from "./homework.js";
@@ -13,6 +14,7 @@ const main = document.getElementById("main");
 const nav = document.getElementById("nav");
 
 function start() {
+  translatePage();
   window.addEventListener("emotipal:signed-out", () => showLinkNeeded());
   document.getElementById("sign-out").addEventListener("click", async () => {
     await signOutHere();
@@ -31,7 +33,15 @@ function start() {
   showSignedIn();
 }
 
-function showSignedIn() {
+async function showSignedIn() {
+  // The client's own language first, so the first view is already in it. Offline, the page
+  // opens in the language it last used on this device.
+  try {
+    const me = await clientApi("GET", "/v1/client/me");
+    if (me.language) useLanguage(me.language);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) return; // the signed-out view is shown
+  }
   nav.hidden = false;
   document.getElementById("sign-out").hidden = false;
   window.addEventListener("hashchange", route);
@@ -47,7 +57,7 @@ function showSignedIn() {
 }
 
 async function openWithSignIn(signin, sharedDevice) {
-  clear(main, h("p", { class: "loading", text: "Opening your homework" }));
+  clear(main, h("p", { class: "loading", text: t("app.opening") }));
   try {
     await exchangeSignIn(signin, { sharedDevice });
   } catch (error) {
@@ -55,7 +65,7 @@ async function openWithSignIn(signin, sharedDevice) {
       showLinkNeeded({ expired: true });
       return;
     }
-    clear(main, h("h1", { text: "Something went wrong" }), notice("error", h("p", { text: describeError(error) })));
+    clear(main, h("h1", { text: t("common.wrong") }), notice("error", h("p", { text: describeError(error) })));
     return;
   }
   showSignedIn();
@@ -64,29 +74,27 @@ async function openWithSignIn(signin, sharedDevice) {
 // The first time a sign-in link opens on a device, the client says whether it is their own.
 function showDeviceChoice(signin) {
   const shared = h("input", { type: "checkbox", id: "shared-device" });
-  const button = h("button", { type: "submit", class: "button", text: "Open my homework" });
+  const button = h("button", { type: "submit", class: "button", text: t("app.openButton") });
   const form = h("form", { class: "card" },
     h("div", { class: "field" },
       h("div", { class: "choice" }, shared,
-        h("label", { for: "shared-device", text: "This is a shared device" })),
-      h("p", { class: "field-help", text: "Tick this on a computer or phone that others use: you will be signed out when you close the page, and after 12 hours at most. Otherwise this device remembers you until you sign out." })),
+        h("label", { for: "shared-device", text: t("app.sharedDevice") })),
+      h("p", { class: "field-help", text: t("app.sharedHelp") })),
     button);
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     button.disabled = true;
     openWithSignIn(signin, shared.checked);
   });
-  clear(main, h("h1", { text: "Your homework" }), form);
+  clear(main, h("h1", { text: t("app.yourHomework") }), form);
   focusElement(main.querySelector("h1"));
 }
 
 function showLinkNeeded({ expired = false, signedOut = false } = {}) {
   nav.hidden = true;
   document.getElementById("sign-out").hidden = true;
-  const heading = signedOut ? "You are signed out on this device"
-    : expired ? "This link has already been used or has expired" : "Please open your link again";
-  const intro = signedOut ? "To come back, open the latest link or reminder your clinician's practice sent you."
-    : "Links in reminders work once and for 72 hours; your personal link may have expired or been replaced by a newer one.";
+  const heading = signedOut ? t("app.signedOut") : expired ? t("app.expired") : t("app.openAgain");
+  const intro = signedOut ? t("app.signedOutIntro") : t("app.linkIntro");
   clear(main, h("h1", { text: heading }), h("p", { text: intro }), lostLinkForm());
   focusElement(main.querySelector("h1"));
 }
@@ -96,19 +104,19 @@ function lostLinkForm() {
   const contact = h("input", { type: "text", id: "lost-link-contact", class: "control", autocomplete: "email",
     "aria-describedby": "lost-link-help" });
   const status = h("div", { class: "form-status" });
-  const button = h("button", { type: "submit", class: "button", text: "Send me a new link" });
+  const button = h("button", { type: "submit", class: "button", text: t("app.lostButton") });
   const form = h("form", { class: "card", "aria-labelledby": "lost-link-title", novalidate: true },
-    h("h2", { id: "lost-link-title", text: "Lost your link?" }),
+    h("h2", { id: "lost-link-title", text: t("app.lostTitle") }),
     h("div", { class: "field" },
-      h("label", { for: "lost-link-contact", text: "Your email address or mobile number" }),
-      h("p", { id: "lost-link-help", class: "field-help", text: "The one your clinician has for you. A mobile number starts with your country code, for example +44 7911 123456." }),
+      h("label", { for: "lost-link-contact", text: t("app.lostLabel") }),
+      h("p", { id: "lost-link-help", class: "field-help", text: t("app.lostHelp") }),
       contact),
     button, status);
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const value = contact.value.trim();
     if (!value) {
-      clear(status, notice("error", h("p", { text: "Enter your email address or mobile number." })));
+      clear(status, notice("error", h("p", { text: t("app.lostEmpty") })));
       contact.focus();
       return;
     }
@@ -143,8 +151,8 @@ async function route() {
   try {
     await view();
   } catch (error) {
-    clear(main, h("h1", { text: "Something went wrong" }), notice("error", h("p", { text: describeError(error) })),
-      h("p", {}, h("a", { href: "#/", text: "Back to your homework" })));
+    clear(main, h("h1", { text: t("common.wrong") }), notice("error", h("p", { text: describeError(error) })),
+      h("p", {}, h("a", { href: "#/", text: t("common.backHome") })));
   }
   // Move focus to the new heading so screen readers hear the page change (not on first load).
   if (!firstRoute) focusElement(main.querySelector("h1"));
@@ -159,47 +167,41 @@ function markCurrent(section) {
   }
 }
 
-const STATE_TEXT = {
-  open: "Ready to do",
-  draft: "Started: your answers are saved",
-  upcoming: "Not open yet",
-  submitted: "Done",
-  skipped: "Skipped",
-  missed: "Missed",
-};
+const STATES = ["open", "draft", "upcoming", "submitted", "skipped", "missed"];
 
 async function showHome() {
-  clear(main, h("h1", { text: "Your homework" }), h("p", { class: "loading", text: "Loading your homework" }));
+  clear(main, h("h1", { text: t("app.yourHomework") }), h("p", { class: "loading", text: t("app.loadingHomework") }));
   const [list, me] = await Promise.all([clientApi("GET", "/v1/client/assignments"), clientApi("GET", "/v1/client/me")]);
+  if (me.language) useLanguage(me.language);
   const items = list.items.filter((item) => item.status === "active");
   const cards = items.map((item) => {
     const occurrence = item.current;
     const state = occurrence ? (item.has_draft ? "draft" : occurrence.state) : null;
     const askAboutMissed = Boolean(item.ask_barriers_for);
     const meta = [];
-    if (occurrence) meta.push(`Due ${formatDateTime(occurrence.due_at)}`);
-    else if (item.next_due_at) meta.push(`Next one is due ${formatDateTime(item.next_due_at)}`);
+    if (occurrence) meta.push(t("app.due", { when: formatDateTime(occurrence.due_at) }));
+    else if (item.next_due_at) meta.push(t("app.nextDue", { when: formatDateTime(item.next_due_at) }));
     return h("li", { class: "card homework-card" },
       // Always a link: the plan and the question about a missed time live on the homework's page.
       h("h2", {}, h("a", { href: `#/homework/${encodeURIComponent(item.assignment_id)}`, text: item.title })),
       h("p", { class: "homework-meta", text: meta.join(" · ") }),
-      state ? h("p", { class: `state state-${state}`, text: STATE_TEXT[state] || state }) : h("p", { class: "muted", text: "Nothing to do for this one right now. You can still look at your plan." }),
-      askAboutMissed ? h("p", { class: "missed-hint", text: "Last time didn't happen. That's OK. You can tell us what got in the way when you open it." }) : null,
+      state ? h("p", { class: `state state-${state}`, text: STATES.includes(state) ? t(`app.state.${state}`) : state }) : h("p", { class: "muted", text: t("app.nothingNow") }),
+      askAboutMissed ? h("p", { class: "missed-hint", text: t("app.missedHint") }) : null,
       occurrence ? h("a", {
         class: "button", href: `#/homework/${encodeURIComponent(item.assignment_id)}`,
-        "aria-label": `${state === "draft" ? "Continue" : "Start"}: ${item.title}`,
-        text: state === "draft" ? "Continue" : "Start",
+        "aria-label": t("app.actionLabel", { action: state === "draft" ? t("app.continue") : t("app.start"), title: item.title }),
+        text: state === "draft" ? t("app.continue") : t("app.start"),
       }) : null);
   });
   clear(main,
-    h("h1", { text: me.display_name ? `Hello, ${me.display_name.split(" ")[0]}` : "Your homework" }),
-    h("p", { class: "muted", text: "Here is what your clinician has asked you to try. Take your time: your answers save as you go." }),
-    cards.length ? h("ul", { class: "homework-list", "aria-label": "Your homework" }, cards)
-      : notice("info", h("p", { text: "You have nothing to do right now. Thank you for checking in." })),
+    h("h1", { text: me.display_name ? t("app.hello", { name: me.display_name.split(" ")[0] }) : t("app.yourHomework") }),
+    h("p", { class: "muted", text: t("app.intro") }),
+    cards.length ? h("ul", { class: "homework-list", "aria-label": t("app.yourHomework") }, cards)
+      : notice("info", h("p", { text: t("app.nothingToDo") })),
     h("section", { class: "card notes-teaser", "aria-labelledby": "notes-teaser-title" },
-      h("h2", { id: "notes-teaser-title", text: "Things I want to talk about" }),
-      h("p", { text: "Something on your mind for next session? Jot it down now so it isn't lost." }),
-      h("a", { class: "button button-secondary", href: "#/notes", text: "Add a note for next session" })));
+      h("h2", { id: "notes-teaser-title", text: t("app.notesTitle") }),
+      h("p", { text: t("app.notesText") }),
+      h("a", { class: "button button-secondary", href: "#/notes", text: t("app.notesButton") })));
 }
 
 // The service worker keeps the page itself for offline use (never answers or API replies).

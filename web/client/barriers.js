@@ -2,24 +2,18 @@
 // (when skipping, when sending part of it, and once about a missed time).
 
 import { h, clear, notice, announce, focusElement } from "../shared/dom.js";
+import { t } from "./i18n/index.js";
 import { ApiError, describeError } from "../shared/api.js";
 import { clientApi, showFieldErrors, clearFieldErrors } from "./session.js";
 
-export const BARRIERS = [
-  { code: "forgot", label: "I forgot" },
-  { code: "no_time", label: "I didn't have time" },
-  { code: "did_not_understand", label: "I didn't understand it" },
-  { code: "too_hard", label: "It felt too hard" },
-  { code: "did_not_see_point", label: "I didn't see the point" },
-  { code: "felt_worse", label: "I felt worse doing it" },
-  { code: "other", label: "Something else" },
-];
+export const BARRIER_CODES = ["forgot", "no_time", "did_not_understand", "too_hard", "did_not_see_point", "felt_worse", "other"];
 
-const LABELS = Object.fromEntries(BARRIERS.map((barrier) => [barrier.code, barrier.label]));
+// Read when shown, so they follow the page's language.
+const barriers = () => BARRIER_CODES.map((code) => ({ code, label: t(`barrier.${code}`) }));
 
 /** The ticked barriers as words, for re-reading ("I forgot; something else: …"). */
 export function describeBarriers(codes, other) {
-  return (codes || []).map((code) => (code === "other" && other ? `Something else: ${other}` : LABELS[code] || code)).join(" · ");
+  return (codes || []).map((code) => (code === "other" && other ? t("barrier.otherText", { other }) : BARRIER_CODES.includes(code) ? t(`barrier.${code}`) : code)).join(" · ");
 }
 
 /**
@@ -32,9 +26,10 @@ export function barrierChoices({ idPrefix, legend, help, optional = true }) {
     "aria-describedby": `${idPrefix}-other-text-error`,
   });
   const otherField = h("div", { class: "field barrier-other", dataset: { path: "other" }, hidden: true },
-    h("label", { class: "field-label", for: otherText.id, text: "What else got in the way?" }),
+    h("label", { class: "field-label", for: otherText.id, text: t("barrier.whatElse") }),
     h("p", { class: "field-error", id: `${idPrefix}-other-text-error`, hidden: true }),
     otherText);
+  const BARRIERS = barriers();
   const inputs = BARRIERS.map((barrier) => h("input", {
     type: "checkbox", id: `${idPrefix}-${barrier.code}`, name: `${idPrefix}-barriers`, value: barrier.code,
   }));
@@ -44,7 +39,7 @@ export function barrierChoices({ idPrefix, legend, help, optional = true }) {
     if (other.checked) otherText.focus();
   });
   const element = h("fieldset", { class: "field barrier-choices", dataset: { path: "barriers" }, "aria-describedby": help ? `${idPrefix}-help` : null },
-    h("legend", { class: "field-label" }, legend, optional ? [" ", h("span", { class: "required-tag", text: "(optional)" })] : null),
+    h("legend", { class: "field-label" }, legend, optional ? [" ", h("span", { class: "required-tag", text: t("common.optional") })] : null),
     help ? h("p", { class: "field-help", id: `${idPrefix}-help`, text: help }) : null,
     h("p", { class: "field-error", hidden: true }),
     h("div", { class: "choices barrier-list" }, BARRIERS.map((barrier, index) => h("div", { class: "choice" }, inputs[index],
@@ -72,18 +67,18 @@ export function barrierChoices({ idPrefix, legend, help, optional = true }) {
 export function missedCard(assignmentId, occurrenceId) {
   const choices = barrierChoices({
     idPrefix: "missed",
-    legend: "Tick anything that fits",
+    legend: t("barrier.tickAny"),
     optional: false,
-    help: "Knowing why helps your clinician make the next one easier.",
+    help: t("barrier.knowingWhy"),
   });
   const status = h("div", { class: "missed-status", role: "status", "aria-live": "polite" });
-  const sendButton = h("button", { type: "submit", class: "button", text: "Tell my clinician" });
-  const notNow = h("button", { type: "button", class: "button button-quiet", text: "Not now" });
+  const sendButton = h("button", { type: "submit", class: "button", text: t("barrier.tell") });
+  const notNow = h("button", { type: "button", class: "button button-quiet", text: t("common.notNow") });
   const form = h("form", { class: "missed-form", novalidate: true }, choices.element,
     h("div", { class: "actions" }, sendButton, notNow), status);
   const card = h("section", { class: "card missed-card", "aria-labelledby": "missed-title" },
-    h("h2", { id: "missed-title", text: "Last time didn't happen. What got in the way?" }),
-    h("p", { class: "muted", text: "That's OK. It happens to everyone now and then." }),
+    h("h2", { id: "missed-title", text: t("barrier.missedTitle") }),
+    h("p", { class: "muted", text: t("barrier.happens") }),
     form);
 
   async function send(barriers, other, dismissing) {
@@ -98,20 +93,20 @@ export function missedCard(assignmentId, occurrenceId) {
       if (dismissing) {
         const next = card.nextElementSibling;
         card.remove();
-        announce("OK. We won't ask about that time again.");
+        announce(t("barrier.wontAsk"));
         focusElement(next?.querySelector("h2") || document.querySelector("main h1"));
         return;
       }
       clear(card,
-        h("h2", { id: "missed-title", text: "Thank you for telling us" }),
-        h("p", { text: "Your clinician will see this and can change the homework with you." }));
+        h("h2", { id: "missed-title", text: t("barrier.thanks") }),
+        h("p", { text: t("barrier.willSee") }));
       focusElement(card.querySelector("h2"));
     } catch (error) {
       sendButton.disabled = false;
       notNow.disabled = false;
       if (error instanceof ApiError && error.status === 409) {
-        clear(card, h("h2", { id: "missed-title", text: "Already answered" }),
-          h("p", { text: "You have already told us about that time. Thank you." }));
+        clear(card, h("h2", { id: "missed-title", text: t("barrier.already") }),
+          h("p", { text: t("barrier.alreadyText") }));
         return;
       }
       const unplaced = error instanceof ApiError ? showFieldErrors(form, error.errors) : [];
@@ -125,7 +120,7 @@ export function missedCard(assignmentId, occurrenceId) {
     event.preventDefault();
     const { barriers, other } = choices.values();
     if (!barriers.length) {
-      showFieldErrors(form, [{ field: "barriers", message: "Tick at least one, or choose “Not now”." }]);
+      showFieldErrors(form, [{ field: "barriers", message: t("barrier.tickOne") }]);
       return;
     }
     send(barriers, other, false);

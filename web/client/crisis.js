@@ -14,6 +14,7 @@
 // to read in a crisis, and the first risk answer is where the client is when it appears.
 
 import { h } from "../shared/dom.js";
+import { t } from "./i18n/index.js";
 import { riskMessages } from "../shared/form.js";
 import { clientApi } from "./session.js";
 
@@ -58,23 +59,23 @@ function dialable(number) {
 function resourceItem(resource) {
   const actions = [];
   if (resource.phone) {
-    actions.push(h("a", { class: "button crisis-call", href: `tel:${dialable(resource.phone)}`, "aria-label": `Call ${resource.phone} (${resource.name})` },
-      "Call ", h("span", { class: "crisis-number", text: resource.phone })));
+    actions.push(h("a", { class: "button crisis-call", href: `tel:${dialable(resource.phone)}`, "aria-label": t("crisis.callLabel", { number: resource.phone, name: resource.name }) },
+      t("crisis.call"), h("span", { class: "crisis-number", text: resource.phone })));
   }
   if (resource.sms?.number) {
     const body = resource.sms.body ? `?&body=${encodeURIComponent(resource.sms.body)}` : "";
-    const words = resource.sms.body ? `Text ${resource.sms.body} to ` : "Text ";
+    const words = resource.sms.body ? t("crisis.textBody", { body: resource.sms.body }) : t("crisis.text");
     actions.push(h("a", { class: "button button-secondary crisis-text", href: `sms:${dialable(resource.sms.number)}${body}`,
-      "aria-label": `${words}${resource.sms.number} (${resource.name})` },
+      "aria-label": t("crisis.textLabel", { words, number: resource.sms.number, name: resource.name }) },
     words, h("span", { class: "crisis-number", text: resource.sms.number })));
   }
   if (resource.url) {
     let site = resource.url;
     try { site = new URL(resource.url).hostname.replace(/^www\./, ""); } catch { /* shown as given */ }
     actions.push(h("a", { class: "crisis-site", href: resource.url, target: "_blank", rel: "noopener noreferrer",
-      "aria-label": `${site} (${resource.name} website, opens in a new tab)` }, site));
+      "aria-label": t("crisis.siteLabel", { site, name: resource.name }) }, site));
   }
-  const about = [resource.purpose, resource.hours ? `Open ${resource.hours === "24/7" ? "24 hours a day, every day" : resource.hours}.` : null]
+  const about = [resource.purpose, resource.hours ? t("crisis.open", { hours: resource.hours === "24/7" ? t("crisis.always") : resource.hours }) : null]
     .filter(Boolean).join(" ");
   return h("li", { class: "crisis-resource" },
     h("p", { class: "crisis-name", text: resource.name }),
@@ -87,12 +88,12 @@ function resourcesPart(found) {
   if (!found) return [];
   const parts = [];
   if (found.resources?.length) {
-    parts.push(h("h3", { class: "crisis-subtitle", text: "Who you can contact now" }),
+    parts.push(h("h3", { class: "crisis-subtitle", text: t("crisis.whoNow") }),
       h("ul", { class: "crisis-resources" }, found.resources.map(resourceItem)));
   }
   if (found.safety_plan) {
     parts.push(h("p", { class: "crisis-plan" },
-      h("a", { class: "button button-secondary", href: `#/history/${encodeURIComponent(found.safety_plan.submission_id)}`, text: "Open my safety plan" })));
+      h("a", { class: "button button-secondary", href: `#/history/${encodeURIComponent(found.safety_plan.submission_id)}`, text: t("crisis.plan") })));
   }
   return parts;
 }
@@ -101,7 +102,7 @@ function resourcesPart(found) {
 function buildPanel(tag, messages, titleId) {
   const slot = h("div", { class: "crisis-help" });
   const panel = h(tag, { class: "crisis", role: "alert", "aria-labelledby": titleId },
-    h("h2", { id: titleId, text: "If you need help now" }),
+    h("h2", { id: titleId, text: t("crisis.title") }),
     messages.map((message) => h("p", { class: "crisis-message", text: message })),
     slot);
   const entry = loaded;
@@ -160,7 +161,7 @@ export function markRiskItems(formElement, riskItems) {
     const field = fieldOf(formElement, itemId);
     if (!field || field.querySelector(".risk-notice")) continue;
     const notice = h("p", { class: "field-help risk-notice", id: `risk-notice-${itemId}`,
-      text: "Your clinician will see this answer, but not straight away." });
+      text: t("crisis.riskNotice") });
     const heading = field.querySelector(":scope > legend, :scope > label");
     if (heading) heading.after(notice);
     else field.prepend(notice);

@@ -3,7 +3,8 @@
 // On the client's own device, unsent answers and a submission waiting for the network live in
 // local storage so they survive a reload or a closed tab (a shared device: this tab only).
 
-import { h, clear, formatDateTime, notice, announce, debounce, sleep } from "../shared/dom.js";
+import { h, clear, notice, announce, debounce, sleep } from "../shared/dom.js";
+import { t, formatDateTime } from "./i18n/index.js";
 import { ApiError, NetworkError, describeError } from "../shared/api.js";
 import { isEmpty } from "../shared/form.js";
 import { clientApi, isPersonalDevice } from "./session.js";
@@ -15,9 +16,6 @@ const pendingKey = (assignmentId) => `emotipal.client.pending.${assignmentId}`;
 const homeworkKey = (assignmentId) => `emotipal.client.homework.${assignmentId}`;
 const SUBMIT_PREFIX = "emotipal.client.submit.";
 const submitKey = (assignmentId, occurrenceId) => `${SUBMIT_PREFIX}${assignmentId}.${occurrenceId || "current"}`;
-const OFFLINE_DRAFT_TEXT = "Not saved yet: we will try again when you are connected. Your answers are kept on this page.";
-const OFFLINE_TEXT = "You are offline. Your answers are kept on this device and will be sent to your clinician "
-  + "when it is back online. They will only be sent once.";
 
 // The draft savers of homework views on screen (one at most), stopped when a send replaces them.
 const savers = new Set();
@@ -119,7 +117,7 @@ async function sendWithRetries({ assignment_id: assignmentId, body, idempotency_
       if (!navigator.onLine) {
         // Offline: wait for the connection however long it takes (the page may also close;
         // resumeQueuedSubmissions sends it when the page next opens online).
-        if (statusElement) clear(statusElement, notice("warning", h("p", { text: OFFLINE_TEXT })));
+        if (statusElement) clear(statusElement, notice("warning", h("p", { text: t("drafts.offline") })));
         sending.waiting = true;
         showQueue();
         await waitUntilOnline();
@@ -131,7 +129,7 @@ async function sendWithRetries({ assignment_id: assignmentId, body, idempotency_
       const delay = RETRY_DELAYS_MS[attempt];
       if (statusElement) {
         clear(statusElement, notice("warning", h("p", {
-          text: `Sending is taking longer than usual. Trying again in ${Math.round(delay / 1000)} seconds…` })));
+          text: t("drafts.slow", { seconds: Math.round(delay / 1000) }) })));
       }
       await sleep(delay);
     }
@@ -184,7 +182,7 @@ export function resumeQueuedSubmissions() {
 
 function titleOf(assignmentId) {
   const title = readJson(homeworkKey(assignmentId))?.detail?.title;
-  return title ? `“${title}”` : "Your homework";
+  return title ? t("drafts.quoted", { title }) : t("drafts.yourHomework");
 }
 
 /** The strip above the page that says what is waiting to be sent (index.html #queue-status). */
@@ -200,9 +198,7 @@ function showQueue() {
   const titles = waiting.map(({ outgoing }) => titleOf(outgoing.assignment_id)).join(", ");
   strip.dataset.state = "waiting";
   strip.hidden = false;
-  const [verb, pronoun] = waiting.length > 1 ? ["are", "They"] : ["is", "It"];
-  clear(strip, notice("warning", h("p", { text: `${titles} ${verb} waiting to be sent. ${pronoun} will go to your `
-    + "clinician as soon as this device is back online, once only. You can close this page." })));
+  clear(strip, notice("warning", h("p", { text: t(waiting.length > 1 ? "drafts.waitingMany" : "drafts.waitingOne", { titles }) })));
 }
 
 function showRefused(title, error) {
@@ -210,17 +206,17 @@ function showRefused(title, error) {
   if (!strip) return;
   strip.dataset.state = "refused";
   strip.hidden = false;
-  clear(strip, notice("error", h("p", { text: `${title} could not be sent: ${describeError(error)}` })));
+  clear(strip, notice("error", h("p", { text: t("drafts.refused", { title, reason: describeError(error) }) })));
 }
 
 function showSent(title, receipt) {
   const strip = document.getElementById("queue-status");
-  const sentence = `${title} reached your clinician on ${formatDateTime(receipt.submitted_at)}.`;
+  const sentence = t("drafts.reached", { title, when: formatDateTime(receipt.submitted_at) });
   announce(sentence);
   if (!strip) return;
   strip.dataset.state = "sent";
   strip.hidden = false;
-  clear(strip, notice("success", h("p", { text: `Sent: ${sentence}` })));
+  clear(strip, notice("success", h("p", { text: t("drafts.sent", { sentence }) })));
 }
 
 export function readPending(assignmentId, occurrenceId) {
@@ -279,7 +275,7 @@ export class DraftSaver {
     this.dirty = true;
     store().setItem(pendingKey(this.assignmentId), JSON.stringify({ occurrence_id: this.occurrenceId, answers }));
     // Offline the status keeps one sentence: text that changes length moves the Send button.
-    this.status.textContent = navigator.onLine ? "Unsaved changes" : OFFLINE_DRAFT_TEXT;
+    this.status.textContent = navigator.onLine ? t("drafts.unsaved") : t("drafts.offlineDraft");
     if (!this.paused) this.debounced();
   }
 
@@ -293,7 +289,7 @@ export class DraftSaver {
     // A submission of this occurrence is waiting to go: it replaces the draft, which stays local.
     if (store().getItem(submitKey(this.assignmentId, this.occurrenceId))) return this.saving;
     if (!navigator.onLine) { // kept on this device; the `online` event saves it
-      this.status.textContent = OFFLINE_DRAFT_TEXT;
+      this.status.textContent = t("drafts.offlineDraft");
       return this.saving;
     }
     if (this.saving) {
@@ -307,7 +303,7 @@ export class DraftSaver {
   async save(keepalive) {
     const answers = this.latest;
     this.dirty = false;
-    this.status.textContent = "Saving…";
+    this.status.textContent = t("drafts.saving");
     const path = `/v1/client/assignments/${encodeURIComponent(this.assignmentId)}/draft`;
     const body = () => ({ answers: pruneEmptyRows(answers), occurrence_id: this.occurrenceId, version: this.version ?? undefined });
     try {
@@ -318,19 +314,19 @@ export class DraftSaver {
         if (!(error instanceof ApiError && error.status === 409 && error.problem.current)) throw error;
         this.version = error.problem.current.version;
         saved = await clientApi("PUT", path, { body: body(), keepalive });
-        announce("These answers were also changed somewhere else. We kept what is on this screen.");
+        announce(t("drafts.conflict"));
       }
       this.version = saved.version;
       if (!this.dirty) clearPending(this.assignmentId);
-      if (!this.stopped) this.status.textContent = `Saved at ${formatDateTime(saved.saved_at)}`;
+      if (!this.stopped) this.status.textContent = t("drafts.savedAt", { when: formatDateTime(saved.saved_at) });
     } catch (error) {
       this.dirty = true; // try again on the next change, blur or reconnect
       if (this.stopped) return;
       if (error instanceof ApiError && (error.status === 400 || error.status === 422)) {
-        this.status.textContent = "Some answers could not be saved yet; check them before sending.";
+        this.status.textContent = t("drafts.checkAnswers");
         this.dirty = false;
       } else {
-        this.status.textContent = OFFLINE_DRAFT_TEXT;
+        this.status.textContent = t("drafts.offlineDraft");
       }
     }
   }

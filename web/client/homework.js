@@ -1,7 +1,8 @@
 // One piece of homework: the form, the crisis panel beside a risk answer, and sending it
 // once, after one confirmation. Drafts and the sending itself live in drafts.js.
 
-import { h, clear, focusElement, formatDateTime, notice } from "../shared/dom.js";
+import { h, clear, focusElement, notice } from "../shared/dom.js";
+import { t, formatDateTime } from "./i18n/index.js";
 import { ApiError, describeError } from "../shared/api.js";
 import { createTemplateForm, errorsFromProblem } from "../shared/form.js";
 import { clientApi, showFieldErrors, clearFieldErrors } from "./session.js";
@@ -36,12 +37,12 @@ function instructionsOf(detail) {
 
 function fromClinician(own) {
   return own ? h("section", { class: "card instructions from-clinician", "aria-labelledby": "from-clinician-title" },
-    h("h2", { id: "from-clinician-title", text: "From your clinician" }),
+    h("h2", { id: "from-clinician-title", text: t("hw.fromClinician") }),
     h("p", { text: own })) : null;
 }
 
 export async function showHomework(main, assignmentId) {
-  clear(main, h("h1", { text: "Your homework" }), h("p", { class: "loading", text: "Loading" }));
+  clear(main, h("h1", { text: t("app.yourHomework") }), h("p", { class: "loading", text: t("common.loading") }));
   const { detail, plan } = await loadHomework(assignmentId); // offline: the copy kept on this device
   const occurrence = detail.current;
   const missed = detail.ask_barriers_for ? missedCard(detail.assignment_id, detail.ask_barriers_for) : null;
@@ -49,9 +50,9 @@ export async function showHomework(main, assignmentId) {
   const { stem, own } = instructionsOf(detail);
   if (!occurrence) {
     clear(main,
-      h("p", {}, h("a", { href: "#/", text: "← All homework" })),
+      h("p", {}, h("a", { href: "#/", text: t("hw.allHomework") })),
       h("h1", { text: detail.title }),
-      notice("info", h("p", { text: detail.next_due_at ? `Nothing to do for this one right now. The next one is due ${formatDateTime(detail.next_due_at)}.` : "Nothing to do for this one right now." })),
+      notice("info", h("p", { text: detail.next_due_at ? t("hw.nothingNext", { when: formatDateTime(detail.next_due_at) }) : t("hw.nothingNow") })),
       missed,
       fromClinician(own),
       planCard);
@@ -73,10 +74,10 @@ export async function showHomework(main, assignmentId) {
   });
   saver.form = form;
   if (local) saver.changed(local.answers); // unsaved edits from before a reload go up now
-  if (serverDraft) saveStatus.textContent = `Your answers from ${formatDateTime(serverDraft.saved_at)} are back.`;
+  if (serverDraft) saveStatus.textContent = t("hw.draftBack", { when: formatDateTime(serverDraft.saved_at) });
 
   const closing = closingQuestions();
-  const submitButton = h("button", { type: "submit", class: "button", text: "Send to my clinician" });
+  const submitButton = h("button", { type: "submit", class: "button", text: t("hw.send") });
   const submitStatus = h("div", { class: "submit-status", role: "status", "aria-live": "polite" });
   // The stem belongs to the questions: right above them, and what the form is described by.
   const formElement = h("form", { class: "homework-form", novalidate: true, "aria-labelledby": "homework-title",
@@ -96,13 +97,13 @@ export async function showHomework(main, assignmentId) {
   });
 
   clear(main,
-    h("p", {}, h("a", { href: "#/", text: "← All homework" })),
+    h("p", {}, h("a", { href: "#/", text: t("hw.allHomework") })),
     h("h1", { id: "homework-title", text: detail.title }),
-    h("p", { class: "muted", text: `Due ${formatDateTime(occurrence.due_at)}` }),
+    h("p", { class: "muted", text: t("hw.due", { when: formatDateTime(occurrence.due_at) }) }),
     missed,
     fromClinician(own),
     planCard,
-    planCard ? h("h2", { class: "worksheet-title", text: "The homework" }) : null,
+    planCard ? h("h2", { class: "worksheet-title", text: t("hw.theHomework") }) : null,
     formElement,
     skipSection({ main, detail, saver }));
   crisis.update(startingAnswers);
@@ -113,41 +114,41 @@ export async function showHomework(main, assignmentId) {
 /** The kind questions at the end: how it went and what got in the way. */
 function closingQuestions() {
   const completionInputs = [
-    { value: "complete", label: "Yes, I did all of it" },
-    { value: "partial", label: "I did part of it, and that's fine too" },
+    { value: "complete", label: t("hw.complete") },
+    { value: "partial", label: t("hw.partial") },
   ].map((option, index) => ({ option, input: h("input", { type: "radio", name: "completion", id: `completion-${index}`, value: option.value, checked: index === 0 }) }));
-  const ratingLabels = ["Not helpful", "A little", "Somewhat", "Quite helpful", "Very helpful"];
+  const ratingLabels = [1, 2, 3, 4, 5].map((number) => t(`hw.rating${number}`));
   const ratingInputs = ratingLabels.map((label, index) => h("input", { type: "radio", name: "rating", id: `rating-${index + 1}`, value: String(index + 1) }));
   const obstacles = h("textarea", { id: "obstacles", name: "obstacles", maxlength: 2000, rows: 3, "aria-describedby": "obstacles-help", class: "control" });
   const note = h("textarea", { id: "note-for-session", name: "note_for_session", maxlength: 2000, rows: 2, "aria-describedby": "note-help", class: "control" });
   // Only when part of it was done: what got in the way, as a short list to tick.
-  const partialBarriers = barrierChoices({ idPrefix: "partial", legend: "What got in the way of the rest?" });
+  const partialBarriers = barrierChoices({ idPrefix: "partial", legend: t("hw.restBarriers") });
   const partialSlot = h("div", { class: "partial-barriers", hidden: true }, partialBarriers.element);
   const completionOf = () => completionInputs.find(({ input }) => input.checked)?.option.value || "complete";
-  const obstaclesLabel = h("span", { text: "Did anything get in the way? " });
+  const obstaclesLabel = h("span", { text: t("hw.obstaclesQ") });
   for (const { input } of completionInputs) {
     input.addEventListener("change", () => {
       const partial = completionOf() === "partial";
       partialSlot.hidden = !partial;
       // With the list to tick just above, the free text asks for anything the list missed.
-      obstaclesLabel.textContent = partial ? "Anything else about it? " : "Did anything get in the way? ";
+      obstaclesLabel.textContent = partial ? t("hw.obstaclesElse") : t("hw.obstaclesQ");
     });
   }
   const element = h("section", { class: "closing", "aria-labelledby": "closing-title" },
-    h("h2", { id: "closing-title", text: "Before you send" }),
-    h("fieldset", { class: "field", dataset: { path: "completion" } }, h("legend", { class: "field-label", text: "Did you get through all of it?" }),
+    h("h2", { id: "closing-title", text: t("hw.beforeSend") }),
+    h("fieldset", { class: "field", dataset: { path: "completion" } }, h("legend", { class: "field-label", text: t("hw.allOfIt") }),
       h("p", { class: "field-error", hidden: true }),
       h("div", { class: "choices" }, completionInputs.map(({ option, input }) => h("div", { class: "choice" }, input, h("label", { for: input.id, text: option.label }))))),
     partialSlot,
-    h("fieldset", { class: "field", dataset: { path: "rating" } }, h("legend", { class: "field-label" }, "How helpful did this feel? ", h("span", { class: "required-tag", text: "(optional)" })),
+    h("fieldset", { class: "field", dataset: { path: "rating" } }, h("legend", { class: "field-label" }, t("hw.helpfulQ"), h("span", { class: "required-tag", text: t("common.optional") })),
       h("p", { class: "field-error", hidden: true }),
       h("div", { class: "rating-scale" }, ratingInputs.map((input, index) => h("div", { class: "choice" }, input,
         h("label", { for: input.id }, h("span", { class: "scale-number", text: String(index + 1) }), h("span", { class: "scale-anchor", text: ratingLabels[index] })))))),
-    h("div", { class: "field", dataset: { path: "obstacles" } }, h("label", { class: "field-label", for: "obstacles" }, obstaclesLabel, h("span", { class: "required-tag", text: "(optional)" })),
-      h("p", { class: "field-help", id: "obstacles-help", text: "Time, energy, or it just didn't feel right: all of these are normal. Anything you share helps your clinician make the next one fit you better." }),
+    h("div", { class: "field", dataset: { path: "obstacles" } }, h("label", { class: "field-label", for: "obstacles" }, obstaclesLabel, h("span", { class: "required-tag", text: t("common.optional") })),
+      h("p", { class: "field-help", id: "obstacles-help", text: t("hw.obstaclesHelp") }),
       h("p", { class: "field-error", hidden: true }), obstacles),
-    h("div", { class: "field", dataset: { path: "note_for_session" } }, h("label", { class: "field-label", for: "note-for-session" }, "Anything you'd like to talk about next session? ", h("span", { class: "required-tag", text: "(optional)" })),
-      h("p", { class: "field-help", id: "note-help", text: "Only your clinician sees this." }),
+    h("div", { class: "field", dataset: { path: "note_for_session" } }, h("label", { class: "field-label", for: "note-for-session" }, t("hw.nextSessionQ"), h("span", { class: "required-tag", text: t("common.optional") })),
+      h("p", { class: "field-help", id: "note-help", text: t("hw.onlyClinician") }),
       h("p", { class: "field-error", hidden: true }), note));
   return {
     element,
@@ -171,15 +172,15 @@ function closingQuestions() {
 
 /** "Can't do it this time?": skip this occurrence, saying what got in the way. */
 function skipSection({ main, detail, saver }) {
-  const choices = barrierChoices({ idPrefix: "skip", legend: "What got in the way?", optional: false, help: "Tick any that fit, or write a few words below. This is only so your clinician can help." });
+  const choices = barrierChoices({ idPrefix: "skip", legend: t("hw.skipWhat"), optional: false, help: t("hw.skipHelp") });
   const reason = h("textarea", { id: "skip-reason", class: "control", rows: 2, maxlength: 1000, "aria-describedby": "skip-reason-error" });
-  const button = h("button", { type: "submit", class: "button button-secondary", text: "Skip this time" });
+  const button = h("button", { type: "submit", class: "button button-secondary", text: t("hw.skip") });
   const status = h("div", { role: "status", "aria-live": "polite" });
-  const form = h("form", { class: "skip-form", novalidate: true, "aria-label": "Skip this time" },
-    h("p", { text: "That's OK. Some days it doesn't happen. You can skip this one and try the next." }),
+  const form = h("form", { class: "skip-form", novalidate: true, "aria-label": t("hw.skip") },
+    h("p", { text: t("hw.skipIntro") }),
     choices.element,
     h("div", { class: "field", dataset: { path: "reason" } },
-      h("label", { class: "field-label", for: "skip-reason" }, "Anything else you'd like your clinician to know? ", h("span", { class: "required-tag", text: "(optional)" })),
+      h("label", { class: "field-label", for: "skip-reason" }, t("hw.skipElse"), h("span", { class: "required-tag", text: t("common.optional") })),
       h("p", { class: "field-error", id: "skip-reason-error", hidden: true }),
       reason),
     h("div", { class: "actions" }, button),
@@ -193,7 +194,7 @@ function skipSection({ main, detail, saver }) {
     if (barriers.length) Object.assign(body, { barriers, other });
     if (reason.value.trim()) body.reason = reason.value.trim();
     if (!barriers.length && !body.reason) {
-      showFieldErrors(form, [{ field: "barriers", message: "Tick what got in the way, or write a few words below." }]);
+      showFieldErrors(form, [{ field: "barriers", message: t("hw.skipEmpty") }]);
       return;
     }
     button.disabled = true;
@@ -202,9 +203,9 @@ function skipSection({ main, detail, saver }) {
       saver.stop();
       clearPending(detail.assignment_id);
       clear(main,
-        h("h1", { text: "Skipped for this time" }),
-        notice("info", h("p", { text: "Thank you for letting us know. Your clinician will see what got in the way, so the next one can fit you better." })),
-        h("div", { class: "actions" }, h("a", { class: "button", href: "#/", text: "Back to your homework" })));
+        h("h1", { text: t("hw.skipped") }),
+        notice("info", h("p", { text: t("hw.skippedText") })),
+        h("div", { class: "actions" }, h("a", { class: "button", href: "#/", text: t("common.backHome") })));
       focusElement(main.querySelector("h1"));
     } catch (error) {
       button.disabled = false;
@@ -216,7 +217,7 @@ function skipSection({ main, detail, saver }) {
     }
   });
   return h("details", { class: "card skip" },
-    h("summary", { text: "Can't do it this time?" }),
+    h("summary", { text: t("hw.cantDo") }),
     form);
 }
 
@@ -234,7 +235,7 @@ async function submitHomework({ main, detail, template, form, closing, saver, su
   if (!(await confirmSend(submitButton, submitStatus))) return;
   const body = { answers, occurrence_id: detail.current.occurrence_id, ...extras };
   submitButton.disabled = true;
-  submitButton.textContent = "Sending…";
+  submitButton.textContent = t("hw.sending");
   // A draft save still under way (e.g. from leaving the last question) must land before the
   // submission clears the draft, or it arrives after and is refused as a conflict (409).
   await saver.flush();
@@ -245,7 +246,7 @@ async function submitHomework({ main, detail, template, form, closing, saver, su
     showReceipt(main, detail, template, receipt, answers);
   } catch (error) {
     submitButton.disabled = false;
-    submitButton.textContent = "Send to my clinician";
+    submitButton.textContent = t("hw.send");
     saver.resume();
     if (error instanceof ApiError && (error.status === 400 || error.status === 422) && error.errors.length) {
       clear(submitStatus);
@@ -259,8 +260,8 @@ async function submitHomework({ main, detail, template, form, closing, saver, su
       clear(submitStatus, notice("error", h("p", { text: describeError(error) })));
     } else {
       clear(submitStatus, notice("warning",
-        h("p", { text: "We couldn't send this yet. Your answers are safe on this page and saved as a draft." }),
-        h("p", { text: "Press “Send to my clinician” again when you are back online. It will only ever be sent once." })));
+        h("p", { text: t("hw.notSent") }),
+        h("p", { text: t("hw.sendAgain") })));
     }
   }
 }
@@ -271,11 +272,11 @@ async function submitHomework({ main, detail, template, form, closing, saver, su
  */
 function confirmSend(submitButton, submitStatus) {
   return new Promise((resolve) => {
-    const yes = h("button", { type: "button", class: "button", text: "Yes, send it" });
-    const no = h("button", { type: "button", class: "button button-secondary", text: "Not yet" });
+    const yes = h("button", { type: "button", class: "button", text: t("hw.confirmYes") });
+    const no = h("button", { type: "button", class: "button button-secondary", text: t("hw.confirmNo") });
     const box = h("div", { class: "card confirm-send", role: "group", "aria-labelledby": "confirm-send-title" },
-      h("p", { id: "confirm-send-title", class: "confirm-title", text: "Send this to your clinician now?" }),
-      h("p", { class: "muted", text: "You can't change the answers after sending." }),
+      h("p", { id: "confirm-send-title", class: "confirm-title", text: t("hw.confirmTitle") }),
+      h("p", { class: "muted", text: t("hw.confirmText") }),
       h("div", { class: "actions" }, yes, no));
     const finish = (answer) => {
       submitButton.hidden = false;
@@ -294,14 +295,14 @@ function confirmSend(submitButton, submitStatus) {
 function showReceipt(main, detail, template, receipt, answers) {
   const crisisPanel = receiptCrisisPanel(template, receipt, answers);
   clear(main,
-    h("h1", { text: "Thank you. It's sent." }),
+    h("h1", { text: t("hw.thanksSent") }),
     crisisPanel,
-    notice("success", h("p", { text: `“${detail.title}” reached your clinician on ${formatDateTime(receipt.submitted_at)}.` }),
+    notice("success", h("p", { text: t("hw.reached", { title: detail.title, when: formatDateTime(receipt.submitted_at) }) }),
       // Praise next to crisis information reads wrongly; thanks is enough there.
-      h("p", { text: crisisPanel ? "Thank you for answering honestly." : "Doing this takes effort. Well done." })),
+      h("p", { text: crisisPanel ? t("hw.thanksHonest") : t("hw.wellDone") })),
     pushOffer(receipt),
     h("div", { class: "actions" },
-      h("a", { class: "button", href: "#/", text: "Back to your homework" }),
-      h("a", { class: "button button-secondary", href: "#/history", text: "See what you have sent" })));
+      h("a", { class: "button", href: "#/", text: t("common.backHome") }),
+      h("a", { class: "button button-secondary", href: "#/history", text: t("hw.seeSent") })));
   focusElement(crisisPanel || main.querySelector("h1"));
 }

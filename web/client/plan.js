@@ -2,19 +2,13 @@
 // and how sure the client feels. The client can change their part; a low confidence asks,
 // kindly, what would make it easier (their clinician sees the answer).
 
-import { h, clear, notice, announce, focusElement, formatDateTime } from "../shared/dom.js";
+import { h, clear, notice, announce, focusElement } from "../shared/dom.js";
+import { t, formatDateTime } from "./i18n/index.js";
 import { ApiError, describeError } from "../shared/api.js";
 import { clientApi, showFieldErrors, clearFieldErrors } from "./session.js";
 
 const MAX_OBSTACLES = 5;
-const FIELD_WORDS = {
-  rationale: "why it matters",
-  when_where: "when and where",
-  first_step: "first step",
-  obstacles: "what might get in the way",
-  confidence: "how sure",
-  what_would_help: "what would make it easier",
-};
+const FIELDS = ["rationale", "when_where", "first_step", "obstacles", "confidence", "what_would_help"];
 
 const planPath = (assignmentId) => `/v1/client/assignments/${encodeURIComponent(assignmentId)}/plan`;
 
@@ -40,7 +34,7 @@ export function planSection(assignmentId, initialPlan) {
     const status = h("div", { class: "plan-status" }, message);
     const editButton = h("button", {
       type: "button", class: "button button-secondary", "aria-expanded": "false", "aria-controls": "plan-editor",
-      text: isEmptyPlan(plan) ? "Add my plan" : "Edit my plan",
+      text: isEmptyPlan(plan) ? t("plan.add") : t("plan.edit"),
     });
     const editorSlot = h("div", { id: "plan-editor" });
     const openEditor = (values) => {
@@ -57,7 +51,7 @@ export function planSection(assignmentId, initialPlan) {
     };
     editButton.addEventListener("click", () => openEditor());
     clear(section,
-      h("h2", { id: "plan-title", text: "Your plan" }),
+      h("h2", { id: "plan-title", text: t("plan.title") }),
       status,
       view,
       kind,
@@ -72,7 +66,7 @@ export function planSection(assignmentId, initialPlan) {
   /** PATCH the changed fields; a 409 reloads the plan and puts the client's changes back on top. */
   async function save(changes, { form, button, statusSlot }) {
     if (!Object.keys(changes).length) {
-      render({ message: notice("info", h("p", { text: "Nothing changed." })), focus: ".plan-actions button" });
+      render({ message: notice("info", h("p", { text: t("plan.nothingChanged") })), focus: ".plan-actions button" });
       return;
     }
     button.disabled = true;
@@ -84,10 +78,10 @@ export function planSection(assignmentId, initialPlan) {
       if (saved.ask_what_would_help && !saved.what_would_help) {
         // Not sure they'll manage it: the kind question comes next, with the cursor in it.
         render({ focus: "#what-would-help" });
-        announce("Saved. There is one more question under your plan.");
+        announce(t("plan.oneMore"));
       } else {
-        render({ message: notice("success", h("p", { text: "Saved. Your clinician will see your changes." })), focus: ".plan-status .notice" });
-        announce("Saved. Your clinician will see your changes.");
+        render({ message: notice("success", h("p", { text: t("plan.saved") })), focus: ".plan-status .notice" });
+        announce(t("plan.saved"));
       }
     } catch (error) {
       button.disabled = false;
@@ -99,8 +93,8 @@ export function planSection(assignmentId, initialPlan) {
           && plan.ask_what_would_help && !plan.what_would_help;
         render({
           message: notice("warning", h("p", { text: onlyKind
-            ? "Your clinician changed this plan just now. Your answer is still in the box below: check the plan and press “Send” again."
-            : "Your clinician changed this plan just now. Your changes are still in the form, on top of theirs: check them and press “Save my plan” again." })),
+            ? t("plan.conflictKind")
+            : t("plan.conflictEdit") })),
           editing: !onlyKind, kept: { ...plan, ...changes }, kindText: onlyKind ? changes.what_would_help : null,
           focus: ".plan-status .notice",
         });
@@ -126,26 +120,26 @@ function isEmptyPlan(plan) {
 
 function planView(plan) {
   if (isEmptyPlan(plan)) {
-    return h("p", { class: "muted", text: "No plan yet. You can add when and where you'll do this, and a first small step." });
+    return h("p", { class: "muted", text: t("plan.none") });
   }
   const rows = [];
   const add = (term, ...description) => rows.push(h("div", { class: "plan-row" }, h("dt", { text: term }), h("dd", {}, ...description)));
-  if (plan.rationale) add("Why it matters", plan.rationale);
-  if (plan.when_where) add("When and where", plan.when_where);
-  if (plan.first_step) add("First small step", plan.first_step);
+  if (plan.rationale) add(t("plan.why"), plan.rationale);
+  if (plan.when_where) add(t("plan.whenWhere"), plan.when_where);
+  if (plan.first_step) add(t("plan.firstStep"), plan.first_step);
   if ((plan.obstacles || []).length) {
-    add("If something gets in the way", h("ul", { class: "if-then" }, plan.obstacles.map((row) => h("li", {},
-      h("span", { class: "if-then-line" }, h("span", { class: "if-then-word", text: "If: " }), row.obstacle),
-      row.response ? h("span", { class: "if-then-line" }, h("span", { class: "if-then-word", text: "Then I will: " }), row.response) : null))));
+    add(t("plan.ifSomething"), h("ul", { class: "if-then" }, plan.obstacles.map((row) => h("li", {},
+      h("span", { class: "if-then-line" }, h("span", { class: "if-then-word", text: t("plan.ifWord") }), row.obstacle),
+      row.response ? h("span", { class: "if-then-line" }, h("span", { class: "if-then-word", text: t("plan.thenWord") }), row.response) : null))));
   }
   if (plan.confidence !== null && plan.confidence !== undefined) {
-    add("How sure I feel", h("span", { class: "confidence-value", text: `${plan.confidence} out of 10` }),
+    add(t("plan.howSure"), h("span", { class: "confidence-value", text: t("plan.outOf10", { number: plan.confidence }) }),
       h("span", { class: "confidence-meter", "aria-hidden": "true" },
         Array.from({ length: 10 }, (_, index) => h("span", { class: index < plan.confidence ? "pip pip-on" : "pip" }))));
   }
   if (plan.what_would_help) {
-    add("What would make it easier", plan.what_would_help,
-      plan.needs_adjustment ? h("span", { class: "plan-note", text: "Your clinician will see this and can change the plan with you." }) : null);
+    add(t("plan.easier"), plan.what_would_help,
+      plan.needs_adjustment ? h("span", { class: "plan-note", text: t("plan.canChange") }) : null);
   }
   return h("dl", { class: "plan-view" }, rows);
 }
@@ -157,12 +151,12 @@ function kindQuestion(plan, save) {
     "aria-describedby": "what-would-help-help what-would-help-error",
   });
   box.value = plan.what_would_help || "";
-  const button = h("button", { type: "submit", class: "button", text: plan.what_would_help ? "Save" : "Send" });
+  const button = h("button", { type: "submit", class: "button", text: plan.what_would_help ? t("plan.save") : t("plan.send") });
   const statusSlot = h("div", { role: "status", "aria-live": "polite" });
   const form = h("form", { class: "kind-question", novalidate: true, "aria-labelledby": "what-would-help-title" },
     h("div", { class: "field", dataset: { path: "what_would_help" } },
-      h("h3", { class: "kind-title" }, h("label", { id: "what-would-help-title", for: "what-would-help", text: "That's OK. What would make it easier?" })),
-      h("p", { class: "field-help", id: "what-would-help-help", text: "A few words are enough. Your clinician will see this, so you can change the plan together." }),
+      h("h3", { class: "kind-title" }, h("label", { id: "what-would-help-title", for: "what-would-help", text: t("plan.kindTitle") })),
+      h("p", { class: "field-help", id: "what-would-help-help", text: t("plan.kindHelp") }),
       h("p", { class: "field-error", id: "what-would-help-error", hidden: true }),
       box),
     h("div", { class: "actions" }, button),
@@ -171,7 +165,7 @@ function kindQuestion(plan, save) {
     event.preventDefault();
     const value = box.value.trim();
     if (!value) {
-      showFieldErrors(form, [{ field: "what_would_help", message: "Write a few words first. Anything that comes to mind is fine." }]);
+      showFieldErrors(form, [{ field: "what_would_help", message: t("plan.kindEmpty") }]);
       return;
     }
     save(value === (plan.what_would_help || "") ? {} : { what_would_help: value }, { form, button, statusSlot });
@@ -198,19 +192,19 @@ function planEditor(values, base, { onCancel, onSave }) {
 
   const obstacles = obstacleRows(values.obstacles || []);
   const confidence = confidenceSlider(values.confidence);
-  const button = h("button", { type: "submit", class: "button", text: "Save my plan" });
-  const cancel = h("button", { type: "button", class: "button button-quiet", text: "Cancel", on: { click: onCancel } });
+  const button = h("button", { type: "submit", class: "button", text: t("plan.saveMy") });
+  const cancel = h("button", { type: "button", class: "button button-quiet", text: t("plan.cancel"), on: { click: onCancel } });
   const statusSlot = h("div", { role: "status", "aria-live": "polite" });
   const form = h("form", { class: "plan-editor", novalidate: true, "aria-labelledby": "plan-editor-title" },
-    h("h3", { id: "plan-editor-title", text: "Edit my plan" }),
-    h("p", { class: "muted", text: "Change anything that doesn't fit. Short is fine." }),
-    textField("rationale", "Why this matters to me", "In your own words.", { rows: 2, maxlength: 1000 }),
-    textField("when_where", "When and where I'll do it", "For example: after breakfast, at the kitchen table, on weekdays.", { rows: 2, maxlength: 500 }),
-    textField("first_step", "My first small step", "Something that takes a minute, like opening this page.", { rows: 2, maxlength: 500 }),
+    h("h3", { id: "plan-editor-title", text: t("plan.edit") }),
+    h("p", { class: "muted", text: t("plan.editIntro") }),
+    textField("rationale", t("plan.whyLabel"), t("plan.whyHelp"), { rows: 2, maxlength: 1000 }),
+    textField("when_where", t("plan.whenLabel"), t("plan.whenHelp"), { rows: 2, maxlength: 500 }),
+    textField("first_step", t("plan.stepLabel"), t("plan.stepHelp"), { rows: 2, maxlength: 500 }),
     obstacles.element,
     confidence.element,
     base.what_would_help || base.ask_what_would_help
-      ? textField("what_would_help", "What would make it easier", "Your clinician will see this.", { rows: 2, maxlength: 500 }) : null,
+      ? textField("what_would_help", t("plan.easier"), t("plan.willSee"), { rows: 2, maxlength: 500 }) : null,
     h("div", { class: "actions" }, button, cancel),
     statusSlot);
   form.renumber = obstacles.renumber;
@@ -240,10 +234,10 @@ function planEditor(values, base, { onCancel, onSave }) {
 /** "If … then I will …" rows, up to five. */
 function obstacleRows(initial) {
   const list = h("ol", { class: "obstacle-rows" });
-  const addButton = h("button", { type: "button", class: "button button-secondary", text: "Add something that might get in the way" });
+  const addButton = h("button", { type: "button", class: "button button-secondary", text: t("plan.addObstacle") });
   const element = h("fieldset", { class: "field obstacles", dataset: { path: "obstacles" } },
-    h("legend", { class: "field-label", text: "If something gets in the way" }),
-    h("p", { class: "field-help", text: "Think of what might stop you, and what you'll do then." }),
+    h("legend", { class: "field-label", text: t("plan.ifSomething") }),
+    h("p", { class: "field-help", text: t("plan.thinkOf") }),
     h("p", { class: "field-error", hidden: true }),
     list, addButton);
   let rows = [];
@@ -255,20 +249,20 @@ function obstacleRows(initial) {
     const id = `obstacle-${counter}`;
     const obstacle = h("input", { type: "text", id: `${id}-if`, class: "control", maxlength: 200, value: row.obstacle || "", "aria-describedby": `${id}-if-error` });
     const response = h("input", { type: "text", id: `${id}-then`, class: "control", maxlength: 300, value: row.response || "", "aria-describedby": `${id}-then-error` });
-    const remove = h("button", { type: "button", class: "link-button", text: "Remove" });
+    const remove = h("button", { type: "button", class: "link-button", text: t("plan.remove") });
     const item = h("li", { class: "obstacle-row" },
       h("div", { class: "field obstacle-if" },
-        h("label", { class: "field-label", for: obstacle.id }, "If", h("span", { class: "visually-hidden obstacle-number" })),
+        h("label", { class: "field-label", for: obstacle.id }, t("plan.if"), h("span", { class: "visually-hidden obstacle-number" })),
         h("p", { class: "field-error", id: `${id}-if-error`, hidden: true }),
         obstacle),
       h("div", { class: "field obstacle-then" },
-        h("label", { class: "field-label", for: response.id }, "then I will", h("span", { class: "visually-hidden obstacle-number" })),
+        h("label", { class: "field-label", for: response.id }, t("plan.then"), h("span", { class: "visually-hidden obstacle-number" })),
         h("p", { class: "field-error", id: `${id}-then-error`, hidden: true }),
         response),
       remove);
     const entry = { item, obstacle, response };
-    remove.setAttribute("aria-label", `Remove “${row.obstacle || "this one"}”`);
-    obstacle.addEventListener("input", () => remove.setAttribute("aria-label", `Remove “${obstacle.value || "this one"}”`));
+    remove.setAttribute("aria-label", t("plan.removeLabel", { what: row.obstacle || t("plan.thisOne") }));
+    obstacle.addEventListener("input", () => remove.setAttribute("aria-label", t("plan.removeLabel", { what: obstacle.value || t("plan.thisOne") })));
     remove.addEventListener("click", () => {
       const index = rows.indexOf(entry);
       rows.splice(index, 1);
@@ -287,7 +281,7 @@ function obstacleRows(initial) {
     rows.forEach((entry, index) => {
       entry.item.querySelector(".obstacle-if").dataset.path = `obstacles[${index}].obstacle`;
       entry.item.querySelector(".obstacle-then").dataset.path = `obstacles[${index}].response`;
-      for (const span of entry.item.querySelectorAll(".obstacle-number")) span.textContent = ` (number ${index + 1})`;
+      for (const span of entry.item.querySelectorAll(".obstacle-number")) span.textContent = t("plan.number", { number: index + 1 });
     });
   }
 
@@ -305,7 +299,7 @@ function obstacleRows(initial) {
       // "then I will" may wait; a plan can name an obstacle before the answer to it is found.
       all.forEach((row, index) => {
         if (!row.obstacle && !row.response) return;
-        if (!row.obstacle) problems.push({ field: `obstacles[${index}].obstacle`, message: "Say what might get in the way." });
+        if (!row.obstacle) problems.push({ field: `obstacles[${index}].obstacle`, message: t("plan.sayObstacle") });
         sentRows.push(index);
       });
       const sent = sentRows.map((index) => ({ obstacle: all[index].obstacle, response: all[index].response || null }));
@@ -328,17 +322,17 @@ function confidenceSlider(initial) {
   slider.value = String(isSet ? initial : 5);
   const readout = h("output", { class: "confidence-readout", for: "plan-confidence", "aria-hidden": "true" });
   const refresh = () => {
-    readout.textContent = isSet ? `${slider.value} out of 10` : "Not set yet: move the slider";
-    slider.setAttribute("aria-valuetext", isSet ? `${slider.value} out of 10` : "Not set yet");
+    readout.textContent = isSet ? t("plan.outOf10", { number: slider.value }) : t("plan.notSetMove");
+    slider.setAttribute("aria-valuetext", isSet ? t("plan.outOf10", { number: slider.value }) : t("plan.notSet"));
     field.classList.toggle("confidence-unset", !isSet);
   };
   const field = h("div", { class: "field confidence", dataset: { path: "confidence" } },
-    h("label", { class: "field-label", for: "plan-confidence", text: "How sure are you that you'll do it?" }),
-    h("p", { class: "field-help", id: "plan-confidence-help", text: "0 is not at all sure, 10 is completely sure. Any answer is fine." }),
+    h("label", { class: "field-label", for: "plan-confidence", text: t("plan.sureQ") }),
+    h("p", { class: "field-help", id: "plan-confidence-help", text: t("plan.sureHelp") }),
     h("p", { class: "field-error", id: "plan-confidence-error", hidden: true }),
     readout,
     slider,
-    h("div", { class: "confidence-anchors", "aria-hidden": "true" }, h("span", { text: "0 Not at all" }), h("span", { text: "10 Completely" })));
+    h("div", { class: "confidence-anchors", "aria-hidden": "true" }, h("span", { text: t("plan.notAtAll") }), h("span", { text: t("plan.completely") })));
   slider.addEventListener("input", () => { isSet = true; refresh(); });
   refresh();
   return { element: field, value: () => (isSet ? Number(slider.value) : null) };
@@ -349,13 +343,13 @@ function historyDetails(plan) {
   const history = (plan.history || []).slice().reverse();
   if (!history.length) return null;
   return h("details", { class: "plan-history" },
-    h("summary", { text: `Changes to this plan (${history.length})` }),
+    h("summary", { text: t("plan.changes", { count: history.length }) }),
     h("ul", { class: "plan-history-list" }, history.map((entry) => {
-      const who = entry.by_role === "client" ? "you" : entry.by_name ? `your clinician (${entry.by_name})` : "your clinician";
+      const who = entry.by_role === "client" ? t("plan.byYou") : entry.by_name ? t("plan.byClinicianNamed", { name: entry.by_name }) : t("plan.byClinician");
       const changed = Object.keys(entry.changes || {}).map((field) => (field === "confidence" && entry.changes.confidence !== null
-        ? `how sure (${entry.changes.confidence} out of 10)` : FIELD_WORDS[field] || null)).filter(Boolean);
+        ? t("plan.changedSure", { number: entry.changes.confidence }) : FIELDS.includes(field) ? t(`plan.field.${field}`) : null)).filter(Boolean);
       return h("li", {},
-        h("span", { class: "history-who", text: `${entry.version === 1 ? "Written" : "Changed"} by ${who}` }),
+        h("span", { class: "history-who", text: t(entry.version === 1 ? "plan.writtenBy" : "plan.changedBy", { who }) }),
         h("span", { class: "muted", text: ` · ${formatDateTime(entry.at)}` }),
         changed.length && entry.version !== 1 ? h("span", { class: "history-what", text: `: ${changed.join(", ")}` }) : null);
     })));

@@ -11,6 +11,7 @@
 import { h, clear, notice, focusElement } from "../shared/dom.js";
 import { ApiError } from "../shared/api.js";
 import { clientApi } from "./session.js";
+import { t } from "./i18n/index.js";
 
 export const CHANNEL = "web_push";
 // "Not now" on the offer, remembered on this device so it is not asked after every submission.
@@ -21,17 +22,13 @@ const READY_TIMEOUT_MS = 10000;
 // titles to the next person, and keep coming after the 12-hour session ends.
 const TOKEN_KEY = "emotipal.client.token";
 
-/** Sentences for what can stop reminders on this device; none of them is an error. */
-export const SAY = {
-  unsupported: "This browser can't show reminders from Emotipal. Any other reminders you chose are not affected.",
-  shared: "You said this is a shared device, so reminders don't appear on it. Any other reminders you chose are not affected.",
-  denied: "Notifications are turned off for this page in your browser, so reminders can't appear here. "
-    + "You can allow them in the browser's site settings and then turn this on again.",
-  dismissed: "All right. Nothing has changed; you can turn this on later under Reminders.",
-  unavailable: "Reminders on this device aren't available right now. Any other reminders you chose are not affected.",
-  on: "Done. This device will show a notification when homework is due.",
-  off: "This device won't show reminders any more.",
-};
+/**
+ * The sentence for what can stop reminders on this device (none of them is an error):
+ * "unsupported", "shared", "denied", "dismissed", "unavailable", "on" or "off".
+ */
+export function say(result) {
+  return t(`push.say.${result}`);
+}
 
 /** Whether this browser can receive web push at all (a secure page, a service worker, the Push API). */
 export function pushSupported() {
@@ -85,7 +82,7 @@ export async function deviceState(me) {
 /**
  * Subscribe this browser and make web push one of the client's channels. Asks for notification
  * permission, so call it only from a click. Resolves with "on", or the reason it could not be
- * turned on ("unsupported", "denied", "dismissed", "unavailable"), each a key of SAY.
+ * turned on ("unsupported", "denied", "dismissed", "unavailable"), each a key for say().
  */
 export async function turnOnHere() {
   if (!pushSupported()) return "unsupported";
@@ -184,12 +181,12 @@ export function pushOffer(_receipt) {
 
 function offerCard() {
   const status = h("div", { role: "status", "aria-live": "polite" });
-  const yes = h("button", { type: "button", class: "button", text: "Yes, remind me here" });
-  const no = h("button", { type: "button", class: "button button-secondary", text: "Not now" });
+  const yes = h("button", { type: "button", class: "button", text: t("push.yes") });
+  const no = h("button", { type: "button", class: "button button-secondary", text: t("common.notNow") });
   const actions = h("div", { class: "actions" }, yes, no);
   const card = h("section", { class: "card push-offer", "aria-labelledby": "push-offer-title" },
-    h("h2", { id: "push-offer-title", text: "Get reminders on this device?" }),
-    h("p", { text: "When homework is due, this device shows a short notification with the homework's name. You can turn this off at any time under Reminders." }),
+    h("h2", { id: "push-offer-title", text: t("push.offerTitle") }),
+    h("p", { text: t("push.offerText") }),
     actions, status);
   const settle = (kind, sentence) => {
     actions.remove();
@@ -202,16 +199,16 @@ function offerCard() {
     try {
       const result = await turnOnHere();
       if (result !== "on") localStorage.setItem(OFFER_DECLINED_KEY, "yes");
-      settle(result === "on" ? "success" : "info", SAY[result]);
+      settle(result === "on" ? "success" : "info", say(result));
     } catch {
       yes.disabled = false;
       no.disabled = false;
-      clear(status, notice("info", h("p", { text: "That didn't work just now. You can try again here or under Reminders." })));
+      clear(status, notice("info", h("p", { text: t("push.failed") })));
     }
   });
   no.addEventListener("click", () => {
     localStorage.setItem(OFFER_DECLINED_KEY, "yes");
-    settle("info", "All right. You can turn this on later under Reminders.");
+    settle("info", t("push.later"));
   });
   return card;
 }

@@ -7,6 +7,7 @@
 
 import { apiRequest, ApiError } from "../shared/api.js";
 import { forgetThisDevice } from "./push.js";
+import { t } from "./i18n/index.js";
 
 const TOKEN_KEY = "emotipal.client.token";
 const PERSONAL_DEVICE_KEY = "emotipal.client.personal-device";
@@ -105,7 +106,7 @@ export function showFieldErrors(root, problemErrors, { renumber = (path) => path
   const unplaced = [];
   let first = null;
   for (const error of problemErrors || []) {
-    const message = error.message || "Please check this.";
+    const message = error.message || t("common.checkThis");
     const path = renumber(String(error.field || "").replace(/^body\.?/, ""));
     const field = fieldFor(root, path);
     if (!field) {

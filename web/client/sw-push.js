@@ -1,16 +1,27 @@
 // Web push in the service worker: a reminder becomes a notification, and a click on it opens
 // the homework. Loaded by sw.js with importScripts.
 //
-// A push carries JSON {title, url}: the homework's title and a sign-in link to the client page
-// (chalicelib/channels/web_push.py). Only a link to this origin is ever opened; anything else
+// A push carries JSON {title, url, language}: the homework's title, a sign-in link to the client
+// page (chalicelib/channels/web_push.py) and the client's language ("en" or "es"; without it,
+// the browser's). Only a link to this origin is ever opened; anything else
 // in a payload is ignored and the click opens the client page itself.
 
 /* eslint-env serviceworker */
 
 const REMINDER_ICON = new URL("./icons/icon-192.png", self.location).href;
-// Neutral on purpose: the notification may show on a lock screen others can see.
-const REMINDER_BODY = "Open Emotipal when you're ready.";
+// Neutral on purpose: the notification may show on a lock screen others can see. The service
+// worker cannot load the page's catalogue (web/client/i18n/), so its one line lives here.
+const REMINDER_BODY = {
+  en: "Open Emotipal when you're ready.",
+  es: "Abre Emotipal cuando quieras.",
+};
 const TITLE_MAX = 120;
+
+/** The payload's language when it is one we have, else the browser's (Spanish or English). */
+function languageOf(payload) {
+  if (Object.hasOwn(REMINDER_BODY, payload.language)) return payload.language;
+  return String(self.navigator?.language || "en").toLowerCase().startsWith("es") ? "es" : "en";
+}
 
 function homePage() {
   return self.registration.scope;
@@ -40,10 +51,11 @@ self.addEventListener("push", (event) => {
   const payload = readPayload(event);
   const title = typeof payload.title === "string" && payload.title.trim()
     ? payload.title.trim().slice(0, TITLE_MAX) : "Emotipal";
+  const language = languageOf(payload);
   event.waitUntil(self.registration.showNotification(title, {
-    body: REMINDER_BODY,
+    body: REMINDER_BODY[language],
     icon: REMINDER_ICON,
-    lang: "en",
+    lang: language,
     data: { url: ownUrl(payload.url) || homePage() },
   }));
 });

@@ -6,7 +6,7 @@ importScripts("./sw-push.js");
 
 // One value per set of shell files: tests/unit/test_client_service_worker.py says which value
 // the files on disk need, so a changed file always reaches installed pages.
-const SHELL_VERSION = "5e9d135c3b0f";
+const SHELL_VERSION = "6794cdab8b00";
 const CACHE_NAME = `emotipal-client-shell-${SHELL_VERSION}`;
 const CACHE_PREFIX = "emotipal-client-shell-";
 
@@ -31,11 +31,15 @@ const SHELL = [
   "push.js",
   "session.js",
   "settings.js",
+  "i18n/index.js",
+  "i18n/en.js",
+  "i18n/es.js",
   "../shared/base.css",
   "../shared/icon.svg",
   "../shared/api.js",
   "../shared/dom.js",
   "../shared/form.js",
+  "../shared/i18n.js",
   "../shared/tz-picker.js",
   "../shared/items/boolean.js",
   "../shared/items/date.js",

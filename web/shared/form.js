@@ -6,6 +6,7 @@
 import { h, clear, uid, focusElement, announce } from "./dom.js";
 import { isEmpty } from "./items/fields.js";
 import { rendererFor } from "./items/index.js";
+import { tr } from "./i18n.js";
 
 export { isEmpty };
 
@@ -41,7 +42,7 @@ export function createTemplateForm(template, { answers = {}, onChange = () => {}
     for (const { item, widget } of widgets) widget.element.hidden = hidden.has(item.id);
     // Said aloud, so someone who cannot see the page knows a question was added below.
     const shown = widgets.filter(({ item }) => before.has(item.id) && !hidden.has(item.id));
-    if (!quiet && shown.length) announce(`A further question is now shown: ${shown[0].item.label}`);
+    if (!quiet && shown.length) announce(tr("form.furtherQuestion", { label: shown[0].item.label }));
   }
   element.addEventListener("focusout", (event) => {
     if (!element.contains(event.relatedTarget)) onBlur();
@@ -86,7 +87,7 @@ export function createTemplateForm(template, { answers = {}, onChange = () => {}
         : text));
     }
     clear(summary,
-      h("h2", { class: "error-summary-title", text: errors.length === 1 ? "One answer needs another look" : `${errors.length} answers need another look` }),
+      h("h2", { class: "error-summary-title", text: errors.length === 1 ? tr("form.errorsOne") : tr("form.errorsMany", { count: errors.length }) }),
       h("ul", {}, links));
     summary.hidden = false;
     summary.setAttribute("role", "alert");
@@ -107,7 +108,7 @@ export function validateAnswers(template, answers) {
       const value = values[item.id];
       const renderer = rendererFor(item);
       if (isEmpty(value)) {
-        if (item.required) errors.push({ path, message: "This question needs an answer." });
+        if (item.required) errors.push({ path, message: tr("form.needsAnswer") });
         renderer?.checkMissing?.(item, path, errors);
         continue;
       }
@@ -197,7 +198,7 @@ export function renderAnswers(template, answers) {
       list.append(h("dd", {}, renderer.view(item, value, renderAnswers)));
     } else {
       const text = describeValue(item, value);
-      list.append(h("dd", { class: text === null ? "muted" : "answer-text", text: text ?? "Not answered" }));
+      list.append(h("dd", { class: text === null ? "muted" : "answer-text", text: text ?? tr("form.notAnswered") }));
     }
   }
   return list;
@@ -214,7 +215,7 @@ function describeValue(item, value) {
 function buildItem(item, path, value, context) {
   const renderer = rendererFor(item);
   if (!renderer) {
-    return { element: h("p", { class: "muted", text: `This question type (${item.type}) cannot be shown.` }), get: () => undefined };
+    return { element: h("p", { class: "muted", text: tr("form.unknownType", { type: item.type }) }), get: () => undefined };
   }
   return renderer.build(item, path, value, context);
 }
@@ -240,7 +241,7 @@ function findField(root, path) {
 
 function fieldTitle(field) {
   const title = field.querySelector(":scope > label, :scope > legend");
-  return title ? title.textContent.replace(" (required)", "").trim() : "";
+  return title ? title.textContent.replace(tr("form.required"), "").trim() : "";
 }
 
 function focusTargetOf(field) {

@@ -1,6 +1,7 @@
 // `boolean`: yes or no, as two radio buttons in a row; scores 1 or 0.
 
 import { choiceList } from "./fields.js";
+import { tr } from "../i18n.js";
 
 export default {
   type: "boolean",
@@ -8,7 +9,7 @@ export default {
   condition: { operators: ["exists", "=", "!="], value: "boolean" }, // what enable_when may ask of its answer
 
   build(item, path, value, context) {
-    const options = [{ value: "true", label: "Yes" }, { value: "false", label: "No" }];
+    const options = [{ value: "true", label: tr("form.yes") }, { value: "false", label: tr("form.no") }];
     const current = typeof value === "boolean" ? String(value) : null;
     const { wrapper, inputs } = choiceList(item, path, context, "radio", options, (option) => option === current);
     wrapper.querySelector(".choices").classList.add("choices-row");
@@ -22,5 +23,5 @@ export default {
   },
 
   score: (item, value) => (typeof value === "boolean" ? Number(value) : null),
-  describe: (item, value) => (value ? "Yes" : "No"),
+  describe: (item, value) => (value ? tr("form.yes") : tr("form.no")),
 };

@@ -2,13 +2,14 @@
 // error slot), ids, and the few controls more than one type uses. Not an item type.
 
 import { h } from "../dom.js";
+import { tr } from "../i18n.js";
 
 export function idFor(context, path) {
   return `${context.prefix}-${path.replace(/[^A-Za-z0-9_-]+/g, "-")}`;
 }
 
 function labelText(item) {
-  return [item.label, item.required ? h("span", { class: "required-tag", text: " (required)" }) : null];
+  return [item.label, item.required ? h("span", { class: "required-tag", text: tr("form.required") }) : null];
 }
 
 /** The wrapper every question shares: label or legend, help text, error slot. */

@@ -5,9 +5,10 @@
 
 import { h, clear, focusElement, announce } from "../dom.js";
 import { fieldShell, isEmpty } from "./fields.js";
+import { tr } from "../i18n.js";
 
-function entries(count) {
-  return `${count} ${count === 1 ? "entry" : "entries"}`;
+function atLeast(count) {
+  return count === 1 ? tr("form.groupAtLeastOne") : tr("form.groupAtLeastMany", { count });
 }
 
 export default {
@@ -22,7 +23,7 @@ export default {
     const maxRows = item.max_rows ?? 20;
     const minRows = item.min_rows ?? 0;
     const addButton = h("button", { type: "button", class: "button button-secondary" },
-      "Add another entry", h("span", { class: "visually-hidden", text: ` to “${item.label}”` }));
+      tr("form.groupAdd"), h("span", { class: "visually-hidden", text: tr("form.groupAddTo", { label: item.label }) }));
     let rows = [];
 
     const initial = Array.isArray(value) ? value : [];
@@ -32,13 +33,13 @@ export default {
       clear(rowsList);
       rows = rowValues.map((rowValue, index) => {
         const rowPath = `${path}[${index}]`;
-        const legend = h("legend", { class: "group-row-title", text: `Entry ${index + 1}` });
+        const legend = h("legend", { class: "group-row-title", text: tr("form.groupEntry", { number: index + 1 }) });
         const children = item.items.map((child) => ({
           child, widget: context.buildItem(child, `${rowPath}.${child.id}`, rowValue?.[child.id], context),
         }));
         const remove = h("button", {
-          type: "button", class: "button button-quiet", text: "Remove",
-          "aria-label": `Remove entry ${index + 1} from “${item.label}”`,
+          type: "button", class: "button button-quiet", text: tr("form.groupRemove"),
+          "aria-label": tr("form.groupRemoveLabel", { number: index + 1, label: item.label }),
           disabled: rowValues.length <= minRows,
           on: { click: () => removeRow(index) },
         });
@@ -65,7 +66,7 @@ export default {
       values.splice(index, 1);
       renderRows(values);
       context.changed();
-      announce(`Entry ${index + 1} removed.`);
+      announce(tr("form.groupRemoved", { number: index + 1 }));
       focusElement(rows[Math.min(index, rows.length - 1)]?.legend || addButton);
     }
 
@@ -74,14 +75,14 @@ export default {
       values.push({});
       renderRows(values);
       context.changed();
-      announce(`Entry ${rows.length} added.`);
+      announce(tr("form.groupAdded", { number: rows.length }));
       const first = rowsList.lastElementChild?.querySelector("input, textarea, select");
       if (first) first.focus();
     });
 
     renderRows(startRows);
     wrapper.append(rowsList, h("div", { class: "group-actions" }, addButton,
-      h("span", { class: "muted", text: ` Up to ${maxRows} entries.` })));
+      h("span", { class: "muted", text: tr("form.groupUpTo", { max: maxRows }) })));
     return { element: wrapper, get: () => collect() };
   },
 
@@ -89,11 +90,11 @@ export default {
   beforeSubmit: (item, value) => (Array.isArray(value) ? value.filter((row) => Object.keys(row).length > 0) : value),
 
   checkMissing(item, path, errors) {
-    if ((item.min_rows || 0) > 0 && !item.required) errors.push({ path, message: `Add at least ${entries(item.min_rows)}.` });
+    if ((item.min_rows || 0) > 0 && !item.required) errors.push({ path, message: atLeast(item.min_rows) });
   },
 
   check(item, value, path, errors, checkItems) {
-    if (value.length < (item.min_rows || 0)) errors.push({ path, message: `Add at least ${entries(item.min_rows)}.` });
+    if (value.length < (item.min_rows || 0)) errors.push({ path, message: atLeast(item.min_rows) });
     value.forEach((row, index) => checkItems(item.items, row, `${path}[${index}].`));
   },
 
@@ -102,7 +103,7 @@ export default {
     const rows = Array.isArray(value) ? value : [];
     return rows.length
       ? h("ol", { class: "answer-rows" }, rows.map((row) => h("li", {}, renderAnswers({ items: item.items }, row))))
-      : h("span", { class: "muted", text: "Not answered" });
+      : h("span", { class: "muted", text: tr("form.notAnswered") });
   },
 
   blank: ({ blankItem }) => ({ min_rows: 1, max_rows: 10, items: [blankItem("text", 1)] }),

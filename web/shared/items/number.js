@@ -2,6 +2,7 @@
 
 import { h } from "../dom.js";
 import { fieldShell } from "./fields.js";
+import { tr } from "../i18n.js";
 
 export default {
   type: "number",
@@ -31,8 +32,8 @@ export default {
 
   check(item, value, path, errors) {
     if (typeof value !== "number") return;
-    if ((item.min ?? null) !== null && value < item.min) errors.push({ path, message: `Use a number of at least ${item.min}.` });
-    if ((item.max ?? null) !== null && value > item.max) errors.push({ path, message: `Use a number of at most ${item.max}.` });
+    if ((item.min ?? null) !== null && value < item.min) errors.push({ path, message: tr("form.numberAtLeast", { min: item.min }) });
+    if ((item.max ?? null) !== null && value > item.max) errors.push({ path, message: tr("form.numberAtMost", { max: item.max }) });
   },
 
   score: (item, value) => (typeof value === "number" ? value : null),

@@ -3,6 +3,7 @@
 
 import { h } from "../dom.js";
 import { fieldShell } from "./fields.js";
+import { tr } from "../i18n.js";
 
 const RADIO_SCALE_MAX_POINTS = 11;
 
@@ -47,13 +48,13 @@ function sliderScale(item, path, value, context, step) {
   });
   slider.value = String(answered ? value : middle);
   let isSet = answered;
-  const clearButton = h("button", { type: "button", class: "link-button", text: "Clear this answer" });
+  const clearButton = h("button", { type: "button", class: "link-button", text: tr("form.scaleClear") });
   const refresh = () => {
     const number = Number(slider.value);
     const anchor = anchorFor(item, number);
-    const spoken = isSet ? (anchor ? `${number}, ${anchor}` : String(number)) : "Not answered yet";
+    const spoken = isSet ? (anchor ? `${number}, ${anchor}` : String(number)) : tr("form.scaleUnset");
     slider.setAttribute("aria-valuetext", spoken);
-    readout.textContent = isSet ? (anchor ? `${number} — ${anchor}` : String(number)) : "Not answered yet: move the slider";
+    readout.textContent = isSet ? (anchor ? `${number} — ${anchor}` : String(number)) : tr("form.scaleMove");
     wrapper.classList.toggle("scale-unset", !isSet);
     clearButton.hidden = !isSet;
   };
@@ -97,7 +98,7 @@ export default {
 
   describe(item, value) {
     const anchor = (item.anchors || []).find((candidate) => candidate.value === value);
-    return anchor ? `${value} (${anchor.label})` : `${value} on a scale of ${item.min} to ${item.max}`;
+    return anchor ? `${value} (${anchor.label})` : tr("form.scaleOf", { value, min: item.min, max: item.max });
   },
 
   blank: () => ({ min: 0, max: 10, step: 1, anchors: [{ value: 0, label: "Not at all" }, { value: 10, label: "Extremely" }] }),

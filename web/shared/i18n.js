@@ -1,0 +1,48 @@
+// The words of the shared form code (web/shared/form.js and items/), in English by default.
+// The clinician's page stays English; the client page hands in its own translator
+// (web/client/i18n/index.js) with setTranslator, so the same questions speak its language.
+
+export const FORM_EN = {
+  "form.required": " (required)",
+  "form.needsAnswer": "This question needs an answer.",
+  "form.notAnswered": "Not answered",
+  "form.unknownType": "This question type ({type}) cannot be shown.",
+  "form.furtherQuestion": "A further question is now shown: {label}",
+  "form.errorsOne": "One answer needs another look",
+  "form.errorsMany": "{count} answers need another look",
+  "form.yes": "Yes",
+  "form.no": "No",
+  "form.numberAtLeast": "Use a number of at least {min}.",
+  "form.numberAtMost": "Use a number of at most {max}.",
+  "form.scaleUnset": "Not answered yet",
+  "form.scaleMove": "Not answered yet: move the slider",
+  "form.scaleClear": "Clear this answer",
+  "form.scaleOf": "{value} on a scale of {min} to {max}",
+  "form.groupAdd": "Add another entry",
+  "form.groupAddTo": " to “{label}”",
+  "form.groupEntry": "Entry {number}",
+  "form.groupRemove": "Remove",
+  "form.groupRemoveLabel": "Remove entry {number} from “{label}”",
+  "form.groupRemoved": "Entry {number} removed.",
+  "form.groupAdded": "Entry {number} added.",
+  "form.groupUpTo": " Up to {max} entries.",
+  "form.groupAtLeastOne": "Add at least 1 entry.",
+  "form.groupAtLeastMany": "Add at least {count} entries.",
+};
+
+/** `text` with each {name} replaced by values[name] (left as it is when no value is given). */
+export function format(text, values = {}) {
+  return String(text).replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
+}
+
+let translator = (id, values) => format(FORM_EN[id] ?? id, values);
+
+/** The client page sets its own; the clinician's page keeps English. */
+export function setTranslator(fn) {
+  translator = fn;
+}
+
+/** A shared word in the page's language. */
+export function tr(id, values) {
+  return translator(id, values);
+}
