@@ -7,7 +7,7 @@ import { adminApi, isSignedIn, showLogin, signOut } from "./auth.js";
 import { showClient, linkEndDate, renewLink } from "./client-page.js";
 import { showAssign } from "./assign.js";
 import { showEditAssignment } from "./edit-assignment.js";
-import { showEditClient } from "./edit-client.js";
+import { showEditClient, languageSelect, LANGUAGE_HELP } from "./edit-client.js";
 import { showSessionReview } from "./session-review.js";
 import { showTemplates, showTemplateEditor } from "./templates.js";
 import { field, fieldErrors, showProblems, clearProblems, phoneNumber } from "./forms.js";
@@ -238,6 +238,7 @@ function newClientForm() {
   const phone = h("input", { type: "tel", id: "new-client-phone", class: "control", autocomplete: "off" });
   const zone = timeZonePicker({ id: "new-client-timezone", value: browserTimeZone(), describedBy: "new-client-timezone-help" });
   const time = h("input", { type: "time", id: "new-client-reminder-time", class: "control control-short", value: "18:00" });
+  const language = languageSelect("new-client-language", "en");
   const byEmail = h("input", { type: "checkbox", id: "new-client-by-email", checked: true });
   const bySms = h("input", { type: "checkbox", id: "new-client-by-sms" });
   const button = h("button", { type: "submit", class: "button", text: "Add client" });
@@ -254,6 +255,7 @@ function newClientForm() {
     h("div", { class: "form-row" },
       field("email", "Email", email, { optional: true }),
       field("phone", "Mobile number", phone, { optional: true, help: "With country code, e.g. +44 7911 123456." })),
+    field("language", "Client's language", language, { help: LANGUAGE_HELP }),
     h("div", { class: "form-row" },
       field("reminder_time", "Usual reminder time", time),
       h("fieldset", { class: "field", dataset: { field: "reminder_channels", label: "Remind by" } }, h("legend", { class: "field-label", text: "Remind by" }),
@@ -277,7 +279,7 @@ function newClientForm() {
     try {
       const client = await adminApi("POST", "/v1/clients", { body: {
         display_name: name.value.trim(), email: email.value.trim() || null, phone: mobile.value,
-        timezone: zone.value, reminder_time: time.value || "18:00", reminder_channels: channels,
+        timezone: zone.value, language: language.value, reminder_time: time.value || "18:00", reminder_channels: channels,
       } });
       announce(`${client.display_name} added.`);
       window.location.hash = `#/clients/${encodeURIComponent(client.client_id)}`;

@@ -6,6 +6,15 @@ import { timeZonePicker } from "../shared/tz-picker.js";
 import { adminApi } from "./auth.js";
 import { field, fieldGroup, fieldErrors, showProblems, setFlash, phoneNumber } from "./forms.js";
 
+// The languages a client's page, homework and reminders can be in (the API's `language`).
+const LANGUAGES = [["en", "English"], ["es", "Spanish (Español)"]];
+export const LANGUAGE_HELP = "Their page, reminders and translated questionnaires (e.g. PHQ-9, GAD-7) use it; the rest stays in English.";
+
+export function languageSelect(id, value) {
+  return h("select", { id, class: "control control-short" },
+    LANGUAGES.map(([code, label]) => h("option", { value: code, text: label, selected: code === (value || "en") })));
+}
+
 const CHANNEL_NAMES = { email: "Email", sms: "Text message", push: "App notification" };
 
 export async function showEditClient(main, clientId, who) {
@@ -23,6 +32,7 @@ export async function showEditClient(main, clientId, who) {
   const phone = h("input", { type: "tel", id: "edit-client-phone", class: "control", autocomplete: "off", value: client.phone || "" });
   const zone = timeZonePicker({ id: "edit-client-timezone", value: client.timezone, describedBy: "edit-client-timezone-help" });
   const time = h("input", { type: "time", id: "edit-client-reminder-time", class: "control control-short", value: client.reminder_time });
+  const language = languageSelect("edit-client-language", client.language);
   const byEmail = h("input", { type: "checkbox", id: "edit-client-by-email", checked: client.reminder_channels.includes("email") });
   const bySms = h("input", { type: "checkbox", id: "edit-client-by-sms", checked: client.reminder_channels.includes("sms") });
   const otherChannels = client.reminder_channels.filter((channel) => !["email", "sms"].includes(channel));
@@ -56,6 +66,7 @@ export async function showEditClient(main, clientId, who) {
     h("div", { class: "form-row" },
       field("email", "Email", email, { optional: true, help: "Leave empty to remove it." }),
       field("phone", "Mobile number", phone, { optional: true, help: "With country code, e.g. +44 7911 123456." })),
+    field("language", "Client's language", language, { help: LANGUAGE_HELP }),
     h("h3", { text: "Reminders" }),
     h("div", { class: "form-row" },
       field("reminder_time", "Usual reminder time", time),
@@ -92,12 +103,13 @@ export async function showEditClient(main, clientId, who) {
       email: email.value.trim() || null,
       phone: mobile.value,
       timezone: zone.value,
+      language: language.value,
       reminder_time: time.value || client.reminder_time,
       reminder_channels: channels,
       quiet_hours: quietOn.checked ? { start: quietStart.value, end: quietEnd.value } : null,
     };
     if (clinicianSelect) wanted.clinician_id = clinicianSelect.value;
-    const before = { ...client, quiet_hours: client.quiet_hours ? { start: client.quiet_hours.start, end: client.quiet_hours.end } : null };
+    const before = { ...client, language: client.language || "en", quiet_hours: client.quiet_hours ? { start: client.quiet_hours.start, end: client.quiet_hours.end } : null };
     const body = {};
     for (const [key, value] of Object.entries(wanted)) {
       const old = before[key] ?? null;
