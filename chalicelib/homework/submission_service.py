@@ -531,9 +531,10 @@ def get_submission(principal: ClientPrincipal, submission_id: str) -> ClientSubm
     language = localized.language_of(profile)
     reported = (assignment.get("barriers") or {}).get(item["occurrence_id"])
     return ClientSubmissionDetail(
-        **{k: item.get(k) for k in ("submission_id", "assignment_id", "title", "kind", "occurrence_id", "due_at",
+        **{k: item.get(k) for k in ("submission_id", "assignment_id", "kind", "occurrence_id", "due_at",
                                      "submitted_at", "completion", "answers", "rating", "obstacles",
                                      "note_for_session")},
+        title=localized.title(template, item["title"], language),
         template=localized.localize(template, language) if template else None,
         score_band=localized.band_label(template, (item.get("score") or {}).get("band"), language),
         barriers=ClientBarriers(**{k: reported.get(k) for k in ("barriers", "other", "context")})
@@ -547,8 +548,10 @@ def _client_feedback(review: dict[str, Any] | None) -> ClientFeedback | None:
 
 def history(principal: ClientPrincipal, *, limit: int, next_token: str | None) -> ClientSubmissionList:
     page = store.list_submissions(principal.client_id, limit=limit, next_token=next_token)
+    # Titles in the language each was answered in (the list reads no profile or form).
     return ClientSubmissionList(items=[ClientSubmissionView(
-        submission_id=s["submission_id"], assignment_id=s["assignment_id"], title=s["title"],
+        submission_id=s["submission_id"], assignment_id=s["assignment_id"],
+        title=localized.homework_title(s, s.get("template_id"), s["title"]),
         occurrence_id=s["occurrence_id"], submitted_at=s["submitted_at"], completion=s["completion"],
         rating=s.get("rating"), feedback=_client_feedback(s.get("review")))
         for s in page.items], next_token=page.next_token)

@@ -99,6 +99,11 @@ def test_a_spanish_client_sees_phq9_in_spanish_and_answers_score_as_in_english(a
 
     past = _get(api, f"/v1/client/submissions/{receipts['es']['submission_id']}", as_spanish)
     assert past["template"]["language"] == "es" and past["score_band"] == "Moderada"
+    assert past["title"] == "PHQ-9: Cuestionario sobre la salud del paciente"
+    history = _get(api, "/v1/client/submissions", as_spanish)["items"]
+    assert [h["title"] for h in history] == ["PHQ-9: Cuestionario sobre la salud del paciente"]
+    assert [h["title"] for h in _get(api, "/v1/client/submissions", as_english)["items"]] == [
+        "PHQ-9: Patient Health Questionnaire"]
 
 
 def test_a_title_the_clinician_wrote_is_kept_as_written(api, world):

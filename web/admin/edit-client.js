@@ -1,4 +1,4 @@
-// Changing a client's details: name, email, phone, time zone and reminder preferences (and, for
+// Changing a client's details: name, email, phone, time zone, language and reminder preferences (and, for
 // owners and admins, their clinician). Only what changed is sent, with the version read.
 
 import { h, clear, announce } from "../shared/dom.js";
