@@ -44,6 +44,7 @@ FACT_COLUMNS = [
     ("submission:id", "Submission"), ("assignment:id", "Assignment"), ("assignment:title", "Homework"),
     ("template:id", "Template"), ("template:version", "Template version"), ("occurrence:id", "Occurrence"),
     ("occurrence:due_at", "Due"), ("submission:sent_at", "Sent"), ("submission:completion", "Done in full or in part"),
+    ("submission:language", "Language answered in"),
     ("client:rating", "Client's rating (1-5)"), ("client:barriers", "What got in the way"),
     ("client:obstacles", "What got in the way, in the client's words"),
     ("client:note_for_session", "Client's note for the session"),
@@ -165,7 +166,7 @@ def _section(content: ExportContent, template: Template | None, submissions: lis
         rows.append([
             s["submission_id"], s["assignment_id"], s.get("title", ""), s["template_id"], s["template_version"],
             s["occurrence_id"], _local(s.get("due_at"), zone), _local(s["submitted_at"], zone),
-            s.get("completion", ""), s.get("rating"), _barriers(content, s), s.get("obstacles"),
+            s.get("completion", ""), s.get("language") or "en", s.get("rating"), _barriers(content, s), s.get("obstacles"),
             s.get("note_for_session"), score.get("total"), score.get("band"),
             *[(score.get("subscales") or {}).get(c.removeprefix("score:")) for c, _ in subscales],
             *[c.value(given, zone) for c in answers],

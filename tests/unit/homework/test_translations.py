@@ -166,3 +166,20 @@ def test_reminder_and_notice_wording_follows_the_language():
     assert "tiene una tarea nueva" in messages.notice_sms("new_homework", title="Diario", language="es", **links)
     push = json.loads(messages.reminder_push(title="Diario", homework_url=links["homework_url"], language="es"))
     assert push["default"] == '"Diario" le está esperando.'
+
+
+def test_the_csv_export_shows_the_language_answered_in_with_english_wording():
+    import csv
+    import io
+
+    from chalicelib.exports import csv_export
+    from tests.unit.export_samples import content_for
+
+    content = content_for(["phq-9"])
+    content.submissions[0]["language"] = "es"  # the second was stored before languages: English
+    rows = list(csv.reader(io.StringIO(csv_export.render(content).decode("utf-8-sig"))))
+    header = rows[0]
+    column = header.index("submission:language")
+    assert rows[1][column] == "Language answered in"
+    assert [row[column] for row in rows[2:4]] == ["es", "en"]
+    assert "Little interest or pleasure in doing things" in rows[1]  # the wording stays English
