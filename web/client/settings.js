@@ -142,7 +142,7 @@ function languageForm(main, me) {
     Object.entries(LANGUAGE_NAMES).map(([code, name]) => h("option", { value: code, lang: code, selected: code === current }, name)));
   const button = h("button", { type: "submit", class: "button button-secondary", text: t("settings.languageSave") });
   const status = h("div", { role: "status", "aria-live": "polite" });
-  const form = h("form", { class: "card language-form", novalidate: true, "aria-labelledby": "language-label" },
+  const form = h("form", { class: "card language-form", novalidate: true },
     h("div", { class: "field", dataset: { path: "language" } },
       h("label", { class: "field-label", id: "language-label", for: "language", text: LANGUAGE_LABEL }),
       h("p", { class: "field-help", id: "language-help", text: t("settings.languageHelp") }),

@@ -13,7 +13,7 @@ const REMINDER_ICON = new URL("./icons/icon-192.png", self.location).href;
 // worker cannot load the page's catalogue (web/client/i18n/), so its one line lives here.
 const REMINDER_BODY = {
   en: "Open Emotipal when you're ready.",
-  es: "Abre Emotipal cuando quieras.",
+  es: "Abra Emotipal cuando quiera.",
 };
 const TITLE_MAX = 120;
 
