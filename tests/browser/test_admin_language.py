@@ -29,6 +29,8 @@ def test_the_client_s_language_is_chosen_on_create_and_changed_on_edit(stack, ne
     expect(page.get_by_role("heading", level=1, name=name)).to_be_visible()
     client_id = page.url.rsplit("/", 1)[1]
     assert clinician.call("GET", f"/v1/clients/{client_id}")["language"] == "es"
+    details = page.locator("section", has=page.get_by_role("heading", name="Details"))
+    expect(details).to_contain_text("LanguageSpanish")
 
     page.get_by_role("link", name="Edit details").click()
     expect(page.get_by_role("heading", level=1, name=f"Edit details: {name}")).to_be_visible()
@@ -39,3 +41,4 @@ def test_the_client_s_language_is_chosen_on_create_and_changed_on_edit(stack, ne
     page.get_by_role("button", name="Save details").click()
     expect(page.get_by_text(f"{name}'s details are saved.")).to_be_visible()
     assert clinician.call("GET", f"/v1/clients/{client_id}")["language"] == "en"
+    expect(details).to_contain_text("LanguageEnglish")

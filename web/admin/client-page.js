@@ -126,6 +126,7 @@ function detailsCard(client) {
     ["Email", client.email || "—"],
     ["Mobile", client.phone || "—"],
     ["Time zone", client.timezone],
+    ["Language", client.language === "es" ? "Spanish" : "English"],
     ["Reminders", client.reminder_channels.length ? `${client.reminder_channels.join(" and ")} at ${client.reminder_time}` : "Off"],
     ["Quiet hours", client.quiet_hours ? `${client.quiet_hours.start}–${client.quiet_hours.end}` : "None"],
     ["Completion, 7 days", client.completion_7d?.due ? `${percent(client.completion_7d.ratio)} (${client.completion_7d.done}/${client.completion_7d.due})` : "—"],
