@@ -164,3 +164,25 @@ def test_reminders_and_notices_go_in_the_client_s_language(api, world, sent):
     assert [m.subject for m in reminders] == ["Recordatorio: su tarea le está esperando"], sent.sent
     assert 'Su tarea "PHQ-9: Cuestionario sobre la salud del paciente" le está esperando.' in reminders[0].text
     assert "No recibir más recordatorios por correo" in reminders[0].text and "Stop email" not in reminders[0].text
+
+
+def test_a_clinician_s_own_template_carries_spanish_checked_key_by_key(api, world):
+    content = {"title": "Evening wind-down", "kind": "diary", "instructions": "Note how you wound down.",
+               "items": [{"id": "what", "type": "single_choice", "label": "What did you do?",
+                          "options": [{"value": "read", "label": "Read"}, {"value": "walk", "label": "Walked"}]}]}
+    response = api.http.post("/v1/templates", headers=world.headers("a1"), body=json.dumps({"content": {
+        **content, "translations": {"es": {"items": {"what": {"options": {"swim": "Nadé"}}, "when": {"label": "x"}}}}}}))
+    assert response.status_code == 422, response.body
+    fields = sorted(e["field"] for e in json.loads(response.body)["errors"])
+    assert fields == ["content.translations.es.items.what.options.swim", "content.translations.es.items.when"], fields
+
+    created = post(api, "/v1/templates", world.headers("a1"), {"content": {**content, "translations": {"es": {
+        "title": "Para relajarse por la noche", "items": {"what": {"label": "¿Qué hizo?", "options": {"read": "Leí"}}}}}}})
+    client, headers = _client(api, world, "es", "propia@example.com")
+    assignment = post(api, f"/v1/clients/{client['client_id']}/assignments", world.headers("a1"), {
+        "template_id": created["template_id"], "recurrence": {"frequency": "daily"}, "due_time": "23:59"})
+    view = _get(api, f"/v1/client/assignments/{assignment['assignment_id']}", headers)
+    assert view["title"] == "Para relajarse por la noche"
+    item = view["template"]["items"][0]
+    assert item["label"] == "¿Qué hizo?" and [o["label"] for o in item["options"]] == ["Leí", "Walked"]
+    assert view["template_instructions"] == "Note how you wound down."  # not translated: English
