@@ -68,7 +68,7 @@ def _client_sources() -> dict[str, str]:
 def test_every_message_id_used_exists() -> None:
     en = english()
     sources = dict(_client_sources())
-    sources.update({path.name: path.read_text() for path in [WEB / "shared" / "form.js", *sorted((WEB / "shared" / "items").glob("*.js"))]})
+    sources.update({path.name: path.read_text() for path in [WEB / "shared" / "form.js", WEB / "shared" / "tz-picker.js", *sorted((WEB / "shared" / "items").glob("*.js"))]})
     used = 0
     for name, source in sources.items():
         for key in re.findall(r'\b(?:t|tr)\("([\w.]+)"', source):

@@ -1,8 +1,8 @@
 // The client's page: their homework, history and reminder settings.
 
 import { h, clear, focusElement, notice } from "../shared/dom.js";
-import { t, formatDateTime, translatePage, useLanguage } from "./i18n/index.js";
-import { ApiError, describeError } from "../shared/api.js";
+import { t, formatDateTime, translatePage, useLanguage, describeError } from "./i18n/index.js";
+import { ApiError } from "../shared/api.js";
 import { readLink, clientApi, exchangeSignIn, isPersonalDevice, signOutHere, askForNewLink } from "./session.js";
 import { showHomework, leaveHomework } from "./homework.js";
 import { showSettings } from "./settings.js";

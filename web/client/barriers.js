@@ -2,8 +2,8 @@
 // (when skipping, when sending part of it, and once about a missed time).
 
 import { h, clear, notice, announce, focusElement } from "../shared/dom.js";
-import { t } from "./i18n/index.js";
-import { ApiError, describeError } from "../shared/api.js";
+import { t, describeError } from "./i18n/index.js";
+import { ApiError } from "../shared/api.js";
 import { clientApi, showFieldErrors, clearFieldErrors } from "./session.js";
 
 export const BARRIER_CODES = ["forgot", "no_time", "did_not_understand", "too_hard", "did_not_see_point", "felt_worse", "other"];

@@ -4,8 +4,8 @@
 // local storage so they survive a reload or a closed tab (a shared device: this tab only).
 
 import { h, clear, notice, announce, debounce, sleep } from "../shared/dom.js";
-import { t, formatDateTime } from "./i18n/index.js";
-import { ApiError, NetworkError, describeError } from "../shared/api.js";
+import { t, formatDateTime, describeError } from "./i18n/index.js";
+import { ApiError, NetworkError } from "../shared/api.js";
 import { isEmpty } from "../shared/form.js";
 import { clientApi, isPersonalDevice } from "./session.js";
 import { loadPlan } from "./plan.js";

@@ -2,8 +2,8 @@
 // once, after one confirmation. Drafts and the sending itself live in drafts.js.
 
 import { h, clear, focusElement, notice } from "../shared/dom.js";
-import { t, formatDateTime } from "./i18n/index.js";
-import { ApiError, describeError } from "../shared/api.js";
+import { t, formatDateTime, describeError } from "./i18n/index.js";
+import { ApiError } from "../shared/api.js";
 import { createTemplateForm, errorsFromProblem } from "../shared/form.js";
 import { clientApi, showFieldErrors, clearFieldErrors } from "./session.js";
 import { planSection } from "./plan.js";

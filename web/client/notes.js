@@ -1,8 +1,8 @@
 // "Things I want to talk about": notes for the next session, added at any time.
 
 import { h, clear, notice, announce, focusElement } from "../shared/dom.js";
-import { t, formatDateTime } from "./i18n/index.js";
-import { ApiError, describeError } from "../shared/api.js";
+import { t, formatDateTime, describeError } from "./i18n/index.js";
+import { ApiError } from "../shared/api.js";
 import { clientApi, showFieldErrors, clearFieldErrors } from "./session.js";
 
 const NOTES_PATH = "/v1/client/session-notes";

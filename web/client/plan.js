@@ -3,8 +3,8 @@
 // kindly, what would make it easier (their clinician sees the answer).
 
 import { h, clear, notice, announce, focusElement } from "../shared/dom.js";
-import { t, formatDateTime } from "./i18n/index.js";
-import { ApiError, describeError } from "../shared/api.js";
+import { t, formatDateTime, describeError } from "./i18n/index.js";
+import { ApiError } from "../shared/api.js";
 import { clientApi, showFieldErrors, clearFieldErrors } from "./session.js";
 
 const MAX_OBSTACLES = 5;

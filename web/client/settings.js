@@ -2,10 +2,10 @@
 
 import { h, clear, notice, focusElement, browserTimeZone } from "../shared/dom.js";
 import { timeZonePicker } from "../shared/tz-picker.js";
-import { ApiError, describeError } from "../shared/api.js";
+import { ApiError } from "../shared/api.js";
 import { clientApi, showFieldErrors, clearFieldErrors } from "./session.js";
 import { CHANNEL as WEB_PUSH, say, deviceState, turnOnHere, turnOffHere } from "./push.js";
-import { t, useLanguage, LANGUAGE_NAMES, LANGUAGE_LABEL } from "./i18n/index.js";
+import { t, useLanguage, LANGUAGE_NAMES, LANGUAGE_LABEL, describeError } from "./i18n/index.js";
 
 const CHANNELS = [
   { value: "email", label: "settings.email", available: (me) => me.has_email, missing: "settings.noEmail" },

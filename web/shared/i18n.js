@@ -1,4 +1,4 @@
-// The words of the shared form code (web/shared/form.js and items/), in English by default.
+// The words of the shared form code (web/shared/form.js, items/ and tz-picker.js), in English by default.
 // The clinician's page stays English; the client page hands in its own translator
 // (web/client/i18n/index.js) with setTranslator, so the same questions speak its language.
 
@@ -28,6 +28,14 @@ export const FORM_EN = {
   "form.groupUpTo": " Up to {max} entries.",
   "form.groupAtLeastOne": "Add at least 1 entry.",
   "form.groupAtLeastMany": "Add at least {count} entries.",
+  // The time-zone picker (tz-picker.js), on both pages.
+  "tz.list": "Time zones",
+  "tz.now": "Time there now: {time}.",
+  "tz.hint": "Type a city or region, such as London or New York.",
+  "tz.none": "No time zone matches. Try a city name.",
+  "tz.countOne": "1 time zone matches.",
+  "tz.countMany": "{count} time zones match.",
+  "tz.countMore": "{count}+ time zones match; keep typing to narrow the list.",
 };
 
 /** `text` with each {name} replaced by values[name] (left as it is when no value is given). */

@@ -6,6 +6,7 @@
 // is kept as typed; the API checks it.
 
 import { h, clear, uid, timeZones, browserTimeZone } from "./dom.js";
+import { tr } from "./i18n.js";
 
 const MAX_SHOWN = 50;
 
@@ -66,7 +67,7 @@ export function timeZonePicker({ id = uid("tz"), value = browserTimeZone(), desc
     role: "combobox", "aria-autocomplete": "list", "aria-expanded": "false", "aria-controls": listId,
     "aria-describedby": [describedBy, nowId].filter(Boolean).join(" "),
   });
-  const list = h("ul", { id: listId, role: "listbox", class: "tz-list", hidden: true, "aria-label": "Time zones" });
+  const list = h("ul", { id: listId, role: "listbox", class: "tz-list", hidden: true, "aria-label": tr("tz.list") });
   const count = h("p", { id: countId, class: "visually-hidden", "aria-live": "polite" });
   const now = h("p", { id: nowId, class: "field-help tz-now" });
   const element = h("div", { class: "tz-picker" }, input, list, count, now);
@@ -77,7 +78,7 @@ export function timeZonePicker({ id = uid("tz"), value = browserTimeZone(), desc
   const showNow = () => {
     const zone = input.value.trim();
     const time = zone ? localTime(zone, new Date()) : null;
-    now.textContent = time ? `Time there now: ${time}.` : "Type a city or region, such as London or New York.";
+    now.textContent = time ? tr("tz.now", { time }) : tr("tz.hint");
   };
 
   const render = () => {
@@ -94,9 +95,8 @@ export function timeZonePicker({ id = uid("tz"), value = browserTimeZone(), desc
       option.addEventListener("click", () => choose(index));
       return option;
     }));
-    count.textContent = shown.length
-      ? `${shown.length}${more ? "+" : ""} time ${shown.length === 1 ? "zone matches" : "zones match"}${more ? "; keep typing to narrow the list" : ""}.`
-      : "No time zone matches. Try a city name.";
+    count.textContent = !shown.length ? tr("tz.none") : more ? tr("tz.countMore", { count: shown.length })
+      : shown.length === 1 ? tr("tz.countOne") : tr("tz.countMany", { count: shown.length });
   };
 
   const open = () => {

@@ -317,4 +317,10 @@ export default {
   "settings.languageSave": "Use this language",
   "settings.languageHelp": "For this page and your reminders. Your clinician's own words stay as they wrote them.",
   "settings.languageSaved": "Saved. The page and your reminders are now in English.",
+
+  "error.network": "We could not reach Emotipal. Check your connection; we will keep trying.",
+  "error.signedOut": "Your session has ended. Please sign in again.",
+  "error.forbidden": "You do not have access to this.",
+  "error.notFound": "We could not find that. It may have been removed.",
+  "error.other": "Something went wrong. Please try again.",
 };

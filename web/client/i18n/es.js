@@ -29,6 +29,13 @@ export default {
   "form.groupUpTo": " Hasta {max} entradas.",
   "form.groupAtLeastOne": "Añada al menos 1 entrada.",
   "form.groupAtLeastMany": "Añada al menos {count} entradas.",
+  "tz.list": "Zonas horarias",
+  "tz.now": "Hora allí ahora: {time}.",
+  "tz.hint": "Escriba una ciudad o región, por ejemplo Madrid o Ciudad de México.",
+  "tz.none": "Ninguna zona horaria coincide. Pruebe con el nombre de una ciudad.",
+  "tz.countOne": "Coincide 1 zona horaria.",
+  "tz.countMany": "Coinciden {count} zonas horarias.",
+  "tz.countMore": "Coinciden más de {count} zonas horarias; siga escribiendo para acotar la lista.",
 
   "page.title": "Sus tareas · Emotipal",
   "page.skip": "Ir al contenido",
@@ -341,4 +348,10 @@ export default {
   "settings.languageSave": "Usar este idioma",
   "settings.languageHelp": "Para esta página y sus recordatorios. Lo que escribe su terapeuta se queda tal como lo escribió.",
   "settings.languageSaved": "Guardado. La página y sus recordatorios ahora están en español.",
+
+  "error.network": "No hemos podido conectar con Emotipal. Compruebe su conexión; seguiremos intentándolo.",
+  "error.signedOut": "Su sesión ha terminado. Vuelva a entrar, por favor.",
+  "error.forbidden": "No tiene acceso a esto.",
+  "error.notFound": "No lo hemos encontrado. Puede que se haya eliminado.",
+  "error.other": "Algo salió mal. Inténtelo de nuevo, por favor.",
 };

@@ -4,6 +4,7 @@
 // Dates and times go through Intl in the same language.
 
 import { format, setTranslator } from "../../shared/i18n.js";
+import { ApiError, NetworkError } from "../../shared/api.js";
 import en from "./en.js";
 import es from "./es.js";
 
@@ -78,6 +79,21 @@ export function formatDate(isoDate) {
   if (!isoDate) return "";
   const [year, month, day] = isoDate.split("-").map(Number);
   return dateFormat.format(new Date(year, month - 1, day, 12));
+}
+
+/**
+ * A failed request in the page's words (shared/api.js describeError, in this language): the
+ * API's own sentence when it gave one for this request, ours for the common cases.
+ */
+export function describeError(error) {
+  if (error instanceof NetworkError) return t("error.network");
+  if (error instanceof ApiError) {
+    if (error.status === 401) return t("error.signedOut");
+    if (error.status === 403) return t("error.forbidden");
+    if (error.status === 404) return t("error.notFound");
+    return error.message;
+  }
+  return t("error.other");
 }
 
 /** The static words of index.html (data-i18n="id" sets the text, data-i18n-label the aria-label). */
