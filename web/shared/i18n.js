@@ -44,10 +44,17 @@ export function format(text, values = {}) {
 }
 
 let translator = (id, values) => format(FORM_EN[id] ?? id, values);
+let dateLocale; // undefined: the browser's
 
-/** The client page sets its own; the clinician's page keeps English. */
-export function setTranslator(fn) {
+/** The client page sets its own words and the locale for dates; the clinician's page keeps English. */
+export function setTranslator(fn, localeTag = undefined) {
   translator = fn;
+  dateLocale = localeTag;
+}
+
+/** The locale dates and times are written in (undefined: the browser's). */
+export function locale() {
+  return dateLocale;
 }
 
 /** A shared word in the page's language. */

@@ -6,7 +6,7 @@
 // is kept as typed; the API checks it.
 
 import { h, clear, uid, timeZones, browserTimeZone } from "./dom.js";
-import { tr } from "./i18n.js";
+import { tr, locale } from "./i18n.js";
 
 const MAX_SHOWN = 50;
 
@@ -21,7 +21,7 @@ function offsetOf(zone, now) {
 
 function localTime(zone, now) {
   try {
-    return new Intl.DateTimeFormat(undefined, { timeZone: zone, hour: "2-digit", minute: "2-digit", weekday: "short" }).format(now);
+    return new Intl.DateTimeFormat(locale(), { timeZone: zone, hour: "2-digit", minute: "2-digit", weekday: "short" }).format(now);
   } catch {
     return null;
   }

@@ -29,6 +29,15 @@ export function language() {
   return current;
 }
 
+/**
+ * Dates in the page's language, the way the browser's own variant writes them when it has one
+ * (en-GB: 30 Nov 2026, 22:09; es-MX for a Spanish page on a Mexican phone).
+ */
+function dateLocale() {
+  const wanted = navigator.languages?.length ? navigator.languages : [navigator.language || ""];
+  return wanted.find((tag) => String(tag).toLowerCase().split("-")[0] === current) || current;
+}
+
 /** The browser's language when we have it (Spanish), else English. */
 export function browserLanguage() {
   const wanted = navigator.languages?.length ? navigator.languages : [navigator.language || "en"];
@@ -47,8 +56,10 @@ export function browserLanguage() {
 export function setLanguage(code) {
   current = Object.hasOwn(LANGUAGES, code) ? code : "en";
   document.documentElement.lang = current;
-  dateTimeFormat = new Intl.DateTimeFormat(current, { dateStyle: "medium", timeStyle: "short" });
-  dateFormat = new Intl.DateTimeFormat(current, { weekday: "short", day: "numeric", month: "short", year: "numeric" });
+  const tag = dateLocale();
+  setTranslator(t, tag);
+  dateTimeFormat = new Intl.DateTimeFormat(tag, { dateStyle: "medium", timeStyle: "short" });
+  dateFormat = new Intl.DateTimeFormat(tag, { weekday: "short", day: "numeric", month: "short", year: "numeric" });
   try {
     localStorage.setItem(LANGUAGE_KEY, current);
   } catch {
@@ -111,5 +122,4 @@ export function useLanguage(code) {
   return current;
 }
 
-setTranslator(t);
 setLanguage(startingLanguage());
