@@ -28,6 +28,7 @@ _GUARDED = {
     ("DELETE", "/v1/clients/{client_id}"): "client_id",
     ("POST", "/v1/clients/{client_id}/access-link"): "client_id",
     ("DELETE", "/v1/clients/{client_id}/access-link"): "client_id",
+    ("POST", "/v1/clients/{client_id}/discharge"): "client_id",
     ("PATCH", "/v1/assignments/{assignment_id}"): "assignment_id",
     ("DELETE", "/v1/assignments/{assignment_id}"): "assignment_id",
 }

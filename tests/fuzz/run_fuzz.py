@@ -129,6 +129,7 @@ def _toml_list(values: list[str]) -> str:
 SPARE_ONLY = (
     ("^(POST|DELETE) /v1/clients/\\{client_id\\}/access-link$", "client_id"),
     ("^DELETE /v1/clients/\\{client_id\\}$", "client_id"),
+    ("^POST /v1/clients/\\{client_id\\}/discharge$", "client_id"),
     ("^(PATCH|DELETE) /v1/assignments/\\{assignment_id\\}$", "assignment_id"),
 )
 
