@@ -16,6 +16,19 @@ from playwright.sync_api import expect
 
 from tests.browser.test_client_plan import PHONE, clinician_api, midday_time_zone
 
+# What the service worker keeps of the page's language, for a reminder's notification line
+# (web/client/sw-push.js); waits for it to say `wanted`, then gives what it says.
+STORED_LANGUAGE = """async (wanted) => {
+    const url = new URL("settings/language", location.href).href;
+    let said = null;
+    for (let attempt = 0; attempt < 50 && said !== wanted; attempt += 1) {
+        const kept = await (await caches.open("emotipal-client-settings")).match(url);
+        said = kept ? await kept.text() : null;
+        if (said !== wanted) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    return said;
+}"""
+
 
 def test_a_spanish_speaking_client_answers_phq9_in_spanish(stack, new_context, checks):
     clinician = clinician_api(stack)
@@ -38,6 +51,7 @@ def test_a_spanish_speaking_client_answers_phq9_in_spanish(stack, new_context, c
     expect(page.get_by_role("button", name="Cerrar sesión en este dispositivo")).to_be_visible()
     expect(page.get_by_text("Lista para hacer")).to_be_visible()
     assert page.title() == "Sus tareas · Emotipal"
+    assert page.evaluate(STORED_LANGUAGE, "es") == "es"  # a reminder on this device will speak Spanish
     checks.step(page, "spanish-home-390")
 
     page.get_by_role("link", name="Empezar: Cuestionario de ánimo").click()
@@ -101,6 +115,7 @@ def test_a_spanish_speaking_client_answers_phq9_in_spanish(stack, new_context, c
     expect(page.get_by_role("navigation", name="Main").get_by_role("link", name="To do")).to_be_visible()
     checks.step(page, "spanish-switched-to-english-390")
     assert clinician.call("GET", f"/v1/clients/{client['client_id']}")["language"] == "en"
+    assert page.evaluate(STORED_LANGUAGE, "en") == "en"
 
 
 def test_before_sign_in_the_page_speaks_the_browsers_language(stack, new_context, checks):

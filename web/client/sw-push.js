@@ -1,9 +1,10 @@
 // Web push in the service worker: a reminder becomes a notification, and a click on it opens
 // the homework. Loaded by sw.js with importScripts.
 //
-// A push carries JSON {title, url, language}: the homework's title, a sign-in link to the client
-// page (chalicelib/channels/web_push.py) and the client's language ("en" or "es"; without it,
-// the browser's). Only a link to this origin is ever opened; anything else
+// A push carries JSON {title, url}: the homework's title and a sign-in link to the client page
+// (chalicelib/channels/web_push.py), perhaps a `language` ("en" or "es"). Without one, the line
+// is in the language the page last told this worker (a "language" message from
+// web/client/i18n/index.js, kept in Cache Storage: no client data), else the browser's. Only a link to this origin is ever opened; anything else
 // in a payload is ignored and the click opens the client page itself.
 
 /* eslint-env serviceworker */
@@ -17,9 +18,29 @@ const REMINDER_BODY = {
 };
 const TITLE_MAX = 120;
 
-/** The payload's language when it is one we have, else the browser's (Spanish or English). */
-function languageOf(payload) {
+const SETTINGS_CACHE = "emotipal-client-settings";
+const LANGUAGE_URL = new URL("./settings/language", self.location).href;
+
+self.addEventListener("message", (event) => {
+  const language = event.data?.type === "language" ? event.data.language : null;
+  if (!Object.hasOwn(REMINDER_BODY, language)) return;
+  event.waitUntil(caches.open(SETTINGS_CACHE).then((cache) => cache.put(LANGUAGE_URL, new Response(language))));
+});
+
+async function storedLanguage() {
+  try {
+    const kept = await (await caches.open(SETTINGS_CACHE)).match(LANGUAGE_URL);
+    return kept ? await kept.text() : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The payload's language when it is one we have, else the page's last, else the browser's. */
+async function languageOf(payload) {
   if (Object.hasOwn(REMINDER_BODY, payload.language)) return payload.language;
+  const stored = await storedLanguage();
+  if (Object.hasOwn(REMINDER_BODY, stored)) return stored;
   return String(self.navigator?.language || "en").toLowerCase().startsWith("es") ? "es" : "en";
 }
 
@@ -51,13 +72,12 @@ self.addEventListener("push", (event) => {
   const payload = readPayload(event);
   const title = typeof payload.title === "string" && payload.title.trim()
     ? payload.title.trim().slice(0, TITLE_MAX) : "Emotipal";
-  const language = languageOf(payload);
-  event.waitUntil(self.registration.showNotification(title, {
+  event.waitUntil(languageOf(payload).then((language) => self.registration.showNotification(title, {
     body: REMINDER_BODY[language],
     icon: REMINDER_ICON,
     lang: language,
     data: { url: ownUrl(payload.url) || homePage() },
-  }));
+  })));
 });
 
 self.addEventListener("notificationclick", (event) => {

@@ -60,12 +60,20 @@ export function setLanguage(code) {
   setTranslator(t, tag);
   dateTimeFormat = new Intl.DateTimeFormat(tag, { dateStyle: "medium", timeStyle: "short" });
   dateFormat = new Intl.DateTimeFormat(tag, { weekday: "short", day: "numeric", month: "short", year: "numeric" });
+  tellServiceWorker(current);
   try {
     localStorage.setItem(LANGUAGE_KEY, current);
   } catch {
     // storage may be off; the profile says it again next time
   }
   return current;
+}
+
+/** The service worker writes the reminder notification's one line in the page's language. */
+function tellServiceWorker(code) {
+  if (!("serviceWorker" in navigator)) return;
+  navigator.serviceWorker.ready.then((registration) => registration.active?.postMessage({ type: "language", language: code }))
+    .catch(() => {});
 }
 
 /** The language to start in: the one last used on this device, else the browser's. */
