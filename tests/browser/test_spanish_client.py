@@ -101,6 +101,18 @@ def test_a_spanish_speaking_client_answers_phq9_in_spanish(stack, new_context, c
                                  ".format(new Date(iso))", sent[0]["submitted_at"])
     expect(receipt).to_contain_text(spanish_date)
 
+    # Re-reading it: the page's words and the questions' wording, both in Spanish.
+    page.get_by_role("link", name="Ver lo que ha enviado").click()
+    expect(page.get_by_role("heading", level=1, name="Lo que ha enviado")).to_be_visible()
+    expect(page.get_by_text("Su terapeuta todavía no ha respondido a esta.")).to_be_visible()
+    page.get_by_role("link", name=re.compile(r"^Volver a leer: Cuestionario de ánimo, enviada el ")).click()
+    expect(page.get_by_role("heading", level=2, name="Sus respuestas")).to_be_visible()
+    answers = page.locator("dl.answers")
+    expect(answers.locator("dt").first).to_have_text("Poco interés o placer en hacer cosas")
+    expect(answers.locator("dd").first).to_have_text("Ningún día")
+    expect(answers.get_by_text("Un poco difícil")).to_be_visible()
+    checks.step(page, "spanish-past-submission-390")
+
     # Idioma / Language: back to English, on the page and on the profile.
     page.get_by_role("link", name="Recordatorios").click()
     expect(page.get_by_role("heading", level=1, name="Recordatorios")).to_be_visible()
