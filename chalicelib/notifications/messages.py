@@ -99,7 +99,7 @@ NOTICE_SUBJECTS = {"new_homework": "You have new homework in Emotipal",
                    "feedback": "Your clinician has replied to your homework"}
 NOTICE_SUBJECTS_BY_LANGUAGE = {"en": NOTICE_SUBJECTS,
                                "es": {"new_homework": "Tiene una tarea nueva en Emotipal",
-                                      "feedback": "Su clínico ha respondido a su tarea"}}
+                                      "feedback": "Su terapeuta ha respondido a su tarea"}}
 
 
 def notice_email(kind: str, *, to: str, title: str, homework_url: str, unsubscribe_url: str,
@@ -115,7 +115,7 @@ def notice_email(kind: str, *, to: str, title: str, homework_url: str, unsubscri
 def notice_sms(kind: str, *, title: str, homework_url: str, unsubscribe_url: str, language: str = "en") -> str:
     if _language(language) == "es":
         what = {"new_homework": f"tiene una tarea nueva: \"{_short(title)}\"",
-                "feedback": f"su clínico respondió a \"{_short(title)}\""}[kind]
+                "feedback": f"su terapeuta respondió a \"{_short(title)}\""}[kind]
         return f"Emotipal: {what}. Ábrala: {homework_url} No recibir SMS: {unsubscribe_url}"
     what = {"new_homework": f"new homework for you: \"{_short(title)}\"",
             "feedback": f"your clinician replied to \"{_short(title)}\""}[kind]

@@ -162,7 +162,7 @@ def test_reminder_and_notice_wording_follows_the_language():
                                    **links).subject == en.subject
     assert "le está esperando" in messages.reminder_sms(title="Diario", language="es", **links)
     notice = messages.notice_email("feedback", to="c@example.com", title="Diario", language="es", **links)
-    assert notice.subject == "Su clínico ha respondido a su tarea" and "Léalo en Emotipal" in notice.text
+    assert notice.subject == "Su terapeuta ha respondido a su tarea" and "Léalo en Emotipal" in notice.text
     assert "tiene una tarea nueva" in messages.notice_sms("new_homework", title="Diario", language="es", **links)
     push = json.loads(messages.reminder_push(title="Diario", homework_url=links["homework_url"], language="es"))
     assert push["default"] == '"Diario" le está esperando.'
