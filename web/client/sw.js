@@ -6,7 +6,7 @@ importScripts("./sw-push.js");
 
 // One value per set of shell files: tests/unit/test_client_service_worker.py says which value
 // the files on disk need, so a changed file always reaches installed pages.
-const SHELL_VERSION = "6f1120075aa8";
+const SHELL_VERSION = "3c8f9439d0fc";
 const CACHE_NAME = `emotipal-client-shell-${SHELL_VERSION}`;
 const CACHE_PREFIX = "emotipal-client-shell-";
 

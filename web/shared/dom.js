@@ -42,8 +42,15 @@ export function uid(prefix = "id") {
   return `${prefix}-${idCounter}`;
 }
 
-const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
-const dateFormat = new Intl.DateTimeFormat(undefined, { weekday: "short", day: "numeric", month: "short", year: "numeric" });
+let dateTimeFormat;
+let dateFormat;
+
+/** Write dates and times for this locale (a BCP 47 tag; undefined: the browser's own). */
+export function useDateLocale(tag) {
+  dateTimeFormat = new Intl.DateTimeFormat(tag, { dateStyle: "medium", timeStyle: "short" });
+  dateFormat = new Intl.DateTimeFormat(tag, { weekday: "short", day: "numeric", month: "short", year: "numeric" });
+}
+useDateLocale(undefined);
 
 export function formatDateTime(iso) {
   if (!iso) return "";

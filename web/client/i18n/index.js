@@ -5,6 +5,10 @@
 
 import { format, setTranslator } from "../../shared/i18n.js";
 import { ApiError, NetworkError } from "../../shared/api.js";
+import { useDateLocale } from "../../shared/dom.js";
+
+// The client page's dates, in its language (set by setLanguage through useDateLocale).
+export { formatDate, formatDateTime } from "../../shared/dom.js";
 import en from "./en.js";
 import es from "./es.js";
 
@@ -16,8 +20,6 @@ export const LANGUAGE_LABEL = "Idioma / Language";
 const LANGUAGE_KEY = "emotipal.client.language";
 
 let current = "en";
-let dateTimeFormat = null;
-let dateFormat = null;
 
 /** A message in the page's language, {placeholders} filled from `values`. */
 export function t(id, values) {
@@ -58,8 +60,7 @@ export function setLanguage(code) {
   document.documentElement.lang = current;
   const tag = dateLocale();
   setTranslator(t, tag);
-  dateTimeFormat = new Intl.DateTimeFormat(tag, { dateStyle: "medium", timeStyle: "short" });
-  dateFormat = new Intl.DateTimeFormat(tag, { weekday: "short", day: "numeric", month: "short", year: "numeric" });
+  useDateLocale(tag);
   tellServiceWorker(current);
   try {
     localStorage.setItem(LANGUAGE_KEY, current);
@@ -85,19 +86,6 @@ export function startingLanguage() {
     kept = null;
   }
   return kept && Object.hasOwn(LANGUAGES, kept) ? kept : browserLanguage();
-}
-
-export function formatDateTime(iso) {
-  if (!iso) return "";
-  const moment = new Date(iso);
-  return Number.isNaN(moment.getTime()) ? iso : dateTimeFormat.format(moment);
-}
-
-/** A calendar date (YYYY-MM-DD) shown without shifting it through a time zone. */
-export function formatDate(isoDate) {
-  if (!isoDate) return "";
-  const [year, month, day] = isoDate.split("-").map(Number);
-  return dateFormat.format(new Date(year, month - 1, day, 12));
 }
 
 /**
